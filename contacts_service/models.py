@@ -1,0 +1,76 @@
+"""contacts_service tables: contacts, their interactions, sync state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+from pingcrm_common.migrations import MigrationTarget
+from pingcrm_common.models import UTCDateTime, new_id
+
+
+class ContactsTable(SQLModel, registry=registry()):
+    """Base of contacts_service tables; its metadata holds only them."""
+
+
+class Contact(ContactsTable, table=True):
+    __tablename__ = "contacts"
+    __table_args__ = (
+        # A LinkedIn person is one contact per user, whichever id found it first.
+        UniqueConstraint("user_id", "linkedin_member_id", name="uq_contacts_user_member"),
+        UniqueConstraint("user_id", "linkedin_slug", name="uq_contacts_user_slug"),
+        Index("ix_contacts_user_activity", "user_id", "last_interaction_at", "id"),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    user_id: str = Field(max_length=36)
+    full_name: str = Field(default="", max_length=300)
+    headline: str = Field(default="", max_length=500)
+    title: str = Field(default="", max_length=300)
+    company: str = Field(default="", max_length=300)
+    location: str = Field(default="", max_length=300)
+    email: str = Field(default="", max_length=320)
+    avatar_url: str = Field(default="", max_length=300)
+    linkedin_member_id: str | None = Field(default=None, max_length=100)
+    linkedin_slug: str | None = Field(default=None, max_length=200)
+    linkedin_url: str = Field(default="", max_length=500)
+    last_message_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    last_message_from_self: bool | None = None
+    last_message_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    last_interaction_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    interaction_count: int = 0
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Interaction(ContactsTable, table=True):
+    """One LinkedIn message; its Voyager URN makes re-pushes idempotent."""
+
+    __tablename__ = "interactions"
+    __table_args__ = (
+        UniqueConstraint("user_id", "source_urn", name="uq_interactions_user_urn"),
+        Index("ix_interactions_contact_time", "contact_id", "occurred_at"),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    user_id: str = Field(max_length=36)
+    contact_id: str = Field(foreign_key="contacts.id", max_length=36)
+    source_urn: str = Field(max_length=300)
+    from_self: bool
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    occurred_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class SyncState(ContactsTable, table=True):
+    """When each user's extension last pushed."""
+
+    __tablename__ = "sync_state"
+
+    user_id: str = Field(primary_key=True, max_length=36)
+    last_push_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+MIGRATIONS = MigrationTarget(service="contacts", package="contacts_service", metadata=ContactsTable.metadata)

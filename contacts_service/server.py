@@ -1,0 +1,49 @@
+"""contacts_service process: builds and runs the gRPC server."""
+
+from __future__ import annotations
+
+from pingcrm.contacts.v1 import contacts_service_pb2, contacts_service_pb2_grpc
+
+from contacts_service.models import MIGRATIONS
+from contacts_service.servicer import ContactsServicer
+from pingcrm_common.clock import Clock
+from pingcrm_common.db import Database
+from pingcrm_common.grpc_server import RunningServer, ServiceRegistration
+from pingcrm_common.interceptors import ANY_USER, WEB_ONLY, access_policy
+from pingcrm_common.service_runtime import run_service, start_service
+from pingcrm_common.session_check import RemoteSessionChecker
+from pingcrm_common.settings import ContactsSettings
+
+DESCRIPTOR = contacts_service_pb2.DESCRIPTOR.services_by_name["ContactsService"]
+POLICY = access_policy(
+    DESCRIPTOR,
+    {
+        "PushLinkedIn": ANY_USER,
+        "ListContacts": ANY_USER,
+        "GetContact": ANY_USER,
+        "FindContactByLinkedIn": ANY_USER,
+        "ListBackfillCandidates": ANY_USER,
+        "ImportConnectionsCsv": WEB_ONLY,
+        "GetSyncState": ANY_USER,
+    },
+)
+
+
+async def create_server(settings: ContactsSettings, *, clock: Clock | None = None) -> RunningServer:
+    """Start contacts_service on settings.grpc_host:settings.port (0 picks a free port)."""
+    database = Database(settings.resolved_database_url, settings.service_name)
+    servicer = ContactsServicer(database)
+    session_checker = RemoteSessionChecker(settings.auth_addr)
+    return await start_service(
+        settings,
+        ServiceRegistration(
+            DESCRIPTOR, servicer, contacts_service_pb2_grpc.add_ContactsServiceServicer_to_server, POLICY
+        ),
+        clock=clock,
+        session_checker=session_checker,
+        cleanups=[database.dispose, session_checker.close],
+    )
+
+
+def main() -> None:
+    run_service(ContactsSettings(), MIGRATIONS, create_server)

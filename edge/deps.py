@@ -1,0 +1,91 @@
+"""Request dependencies: service stubs, the verified caller, RPC call options."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Header, Request
+from pingcrm.auth.v1 import auth_service_pb2_grpc
+from pingcrm.contacts.v1 import contacts_service_pb2_grpc
+
+from edge.clients import ServiceClients
+from edge.settings import EdgeSettings
+from pingcrm_common.errors import PermissionDenied, Unauthenticated
+from pingcrm_common.grpc_client import call_metadata
+from pingcrm_common.tokens import EXTENSION_AUDIENCE, WEB_AUDIENCE, Caller, TokenVerifier, bearer_token
+
+Response = TypeVar("Response")
+
+
+def get_settings(request: Request) -> EdgeSettings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_clients(request: Request) -> ServiceClients:
+    return request.app.state.clients  # type: ignore[no-any-return]
+
+
+def get_auth_stub(clients: Annotated[ServiceClients, Depends(get_clients)]) -> auth_service_pb2_grpc.AuthServiceStub:
+    return clients.auth
+
+
+def get_contacts_stub(
+    clients: Annotated[ServiceClients, Depends(get_clients)],
+) -> contacts_service_pb2_grpc.ContactsServiceStub:
+    return clients.contacts
+
+
+Settings = Annotated[EdgeSettings, Depends(get_settings)]
+Clients = Annotated[ServiceClients, Depends(get_clients)]
+AuthStub = Annotated[auth_service_pb2_grpc.AuthServiceStub, Depends(get_auth_stub)]
+ContactsStub = Annotated[contacts_service_pb2_grpc.ContactsServiceStub, Depends(get_contacts_stub)]
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+ClientIp = Annotated[str, Depends(client_ip)]
+
+
+class Rpc:
+    """Calls a service on behalf of this request: the caller's token and the
+    request id travel as metadata, and every call has the edge's deadline."""
+
+    def __init__(self, http_request: Request, timeout: float) -> None:
+        self._http_request = http_request
+        self._timeout = timeout
+
+    async def __call__(self, method: Callable[..., Awaitable[Response]], request: Any) -> Response:
+        # The caller dependency stored the verified token; public routes have none.
+        token = getattr(self._http_request.state, "token", None)
+        return await method(request, timeout=self._timeout, metadata=call_metadata(token))
+
+
+def _verified_caller(audiences: frozenset[str]) -> Callable[..., Caller]:
+    def dependency(
+        request: Request, authorization: Annotated[str | None, Header(include_in_schema=False)] = None
+    ) -> Caller:
+        token = bearer_token(authorization)
+        if token is None:
+            raise Unauthenticated("missing bearer token", code="missing_token")
+        verifier: TokenVerifier = request.app.state.verifier
+        caller = verifier.verify(token, {WEB_AUDIENCE, EXTENSION_AUDIENCE})
+        if caller.audience not in audiences:
+            raise PermissionDenied(f"a {caller.audience} token may not call this endpoint", code="wrong_audience")
+        request.state.token = token
+        return caller
+
+    return dependency
+
+
+WebUser = Annotated[Caller, Depends(_verified_caller(frozenset({WEB_AUDIENCE})))]
+AnyUser = Annotated[Caller, Depends(_verified_caller(frozenset({WEB_AUDIENCE, EXTENSION_AUDIENCE})))]
+
+
+def get_rpc(request: Request, settings: Settings) -> Rpc:
+    return Rpc(request, settings.rpc_timeout_seconds)
+
+
+CallRpc = Annotated[Rpc, Depends(get_rpc)]

@@ -1,0 +1,144 @@
+// Entry point: hash router and the signed-in shell.
+//
+// Routes are `#/signin`, `#/register`, `#/contacts`,
+// `#/settings/integrations/linkedin`. Each page module exports
+// `render(container, ctx)`; ctx.signal aborts when the user navigates away, so
+// a late answer never paints over the next page.
+
+import { api, session, setUnauthorizedHandler } from './api.js';
+import { el, replace } from './dom.js';
+import * as contactsPage from './pages/contacts.js';
+import * as linkedinPage from './pages/linkedin.js';
+import * as signinPage from './pages/signin.js';
+
+const HOME = '/contacts';
+
+const ROUTES = {
+  '/signin': { page: signinPage, isPublic: true, mode: 'signin', title: 'Sign in' },
+  '/register': { page: signinPage, isPublic: true, mode: 'register', title: 'Create account' },
+  '/contacts': { page: contactsPage, nav: 'contacts', title: 'Contacts' },
+  '/settings/integrations/linkedin': { page: linkedinPage, nav: 'settings', title: 'LinkedIn · Settings' },
+};
+
+const ALIASES = {
+  '/settings': '/settings/integrations/linkedin',
+  '/settings/integrations': '/settings/integrations/linkedin',
+};
+
+const NAV = [
+  { id: 'contacts', label: 'Contacts', href: '#/contacts' },
+  { id: 'settings', label: 'Settings', href: '#/settings/integrations/linkedin' },
+];
+
+const app = document.getElementById('app');
+let controller = null;
+let returnTo = null; // where to go after signing in
+let flash = null; // one-time message for the sign-in page
+
+function currentPath() {
+  const path = location.hash.replace(/^#/, '').split('?')[0];
+  return ALIASES[path] ?? path;
+}
+
+export function navigate(path, { replace: replaceEntry = false } = {}) {
+  const hash = `#${path}`;
+  if (location.hash === hash) {
+    render();
+  } else if (replaceEntry) {
+    location.replace(hash);
+  } else {
+    location.hash = hash;
+  }
+}
+
+function signOut(message = null) {
+  session.clear();
+  flash = message;
+  navigate('/signin');
+}
+
+setUnauthorizedHandler(() => {
+  const route = ROUTES[currentPath()];
+  if (route?.isPublic) return;
+  returnTo = currentPath();
+  session.clear();
+  flash = 'Your session ended. Sign in again to continue.';
+  navigate('/signin', { replace: true });
+});
+
+function shell(route, user) {
+  const main = el('main', { id: 'main', className: 'page', tabindex: '-1' });
+  const navItems = NAV.map((item) =>
+    el(
+      'li',
+      {},
+      el('a', { href: item.href, 'aria-current': item.id === route.nav ? 'page' : null }, item.label),
+    ),
+  );
+  const header = el(
+    'header',
+    { className: 'topbar' },
+    el(
+      'div',
+      { className: 'topbar-inner' },
+      el('a', { className: 'brand', href: `#${HOME}` }, 'PingCRM'),
+      el('nav', { 'aria-label': 'Main' }, el('ul', {}, navItems)),
+      el(
+        'div',
+        { className: 'account' },
+        el('span', { id: 'account-email', title: 'Signed in as' }, user.email ?? ''),
+        el('button', { type: 'button', className: 'secondary', id: 'sign-out', onClick: () => signOut() }, 'Sign out'),
+      ),
+    ),
+  );
+  replace(app, header, main);
+  return main;
+}
+
+function render() {
+  controller?.abort();
+  controller = new AbortController();
+  const path = currentPath();
+  const route = ROUTES[path];
+  const user = session.get();
+  if (!route) {
+    navigate(user ? HOME : '/signin', { replace: true });
+    return;
+  }
+  if (!route.isPublic && !user) {
+    returnTo = path;
+    navigate('/signin', { replace: true });
+    return;
+  }
+  if (route.isPublic && user) {
+    navigate(HOME, { replace: true });
+    return;
+  }
+  document.title = `${route.title} · PingCRM`;
+  const ctx = {
+    signal: controller.signal,
+    mode: route.mode,
+    navigate,
+    api,
+    // Sign-in pages: consume the flash message and learn where to go next.
+    takeFlash() {
+      const message = flash;
+      flash = null;
+      return message;
+    },
+    signedIn() {
+      const next = returnTo && ROUTES[returnTo] && !ROUTES[returnTo].isPublic ? returnTo : HOME;
+      returnTo = null;
+      navigate(next);
+    },
+  };
+  if (route.isPublic) {
+    app.replaceChildren();
+    route.page.render(app, ctx);
+  } else {
+    route.page.render(shell(route, user), ctx);
+  }
+}
+
+window.addEventListener('hashchange', render);
+render();

@@ -1,0 +1,51 @@
+// Dispatch `{type, payload}` messages through a handler map and always answer
+// `{ok: true, data}` or `{ok: false, error: {code, message}}`.
+
+import { ERR } from '../lib/errors.js';
+import { isKnownType } from '../lib/messages.js';
+import { ApiError } from './api.js';
+
+/**
+ * Message types a content script may send. Empty for now: pairing and
+ * settings are for extension pages only. (The sync issue adds its types.)
+ */
+export const CONTENT_SCRIPT_TYPES = new Set();
+
+function fail(code, message) {
+  return { ok: false, error: { code, message } };
+}
+
+/** True when the sender is a page of this extension (popup, options…). */
+export function isExtensionPage(sender, extensionId) {
+  return (
+    sender?.id === extensionId &&
+    typeof sender.url === 'string' &&
+    sender.url.startsWith(`chrome-extension://${extensionId}/`)
+  );
+}
+
+/**
+ * @param {Record<string, (payload: any) => Promise<any>>} handlers
+ * @param {any} message
+ * @param {chrome.runtime.MessageSender} sender
+ * @param {string} extensionId chrome.runtime.id
+ * @param {{error?: Function}} [log]
+ */
+export async function dispatch(handlers, message, sender, extensionId, log = console) {
+  const type = message?.type;
+  if (typeof type !== 'string' || !isKnownType(type) || !handlers[type]) {
+    return fail(ERR.UNKNOWN_MESSAGE, `Unknown message type: ${String(type)}`);
+  }
+  if (sender?.id !== extensionId) return fail(ERR.FORBIDDEN_SENDER, 'Message from another extension');
+  if (!isExtensionPage(sender, extensionId) && !CONTENT_SCRIPT_TYPES.has(type)) {
+    return fail(ERR.FORBIDDEN_SENDER, `${type} is only accepted from extension pages`);
+  }
+  try {
+    const data = await handlers[type](message.payload ?? {});
+    return { ok: true, data: data ?? null };
+  } catch (err) {
+    if (err instanceof ApiError) return { ok: false, error: err.toJSON() };
+    log.error?.(`PingCRM: ${type} failed`, err);
+    return fail(ERR.INTERNAL, 'Internal error in the extension');
+  }
+}

@@ -1,0 +1,46 @@
+// Stable error codes carried in `{ok: false, error: {code, message}}` answers
+// and in ApiError. Pages map them to human text with `describeError`.
+
+export const ERR = Object.freeze({
+  SERVER_UNREACHABLE: 'server_unreachable',
+  SERVER_ERROR: 'server_error',
+  BAD_RESPONSE: 'bad_response',
+  NOT_PAIRED: 'not_paired',
+  ALREADY_PAIRED: 'already_paired',
+  PAIRING_REVOKED: 'pairing_revoked',
+  UNAUTHORIZED: 'unauthorized',
+  CODE_EXPIRED: 'code_expired',
+  CODE_UNKNOWN: 'code_unknown',
+  CODE_REJECTED: 'code_rejected',
+  RATE_LIMITED: 'rate_limited',
+  INVALID_API_URL: 'invalid_api_url',
+  HOST_PERMISSION_REQUIRED: 'host_permission_required',
+  HTTP_ERROR: 'http_error',
+  UNKNOWN_MESSAGE: 'unknown_message',
+  FORBIDDEN_SENDER: 'forbidden_sender',
+  INTERNAL: 'internal',
+});
+
+const TEXT = {
+  [ERR.SERVER_UNREACHABLE]: 'Cannot reach PingCRM at this address. Check the URL and that the server is running.',
+  [ERR.SERVER_ERROR]: 'PingCRM answered with a server error. Try again in a moment.',
+  [ERR.BAD_RESPONSE]: 'PingCRM sent an answer this extension does not understand. Is the URL right?',
+  [ERR.NOT_PAIRED]: 'This browser is not connected to PingCRM.',
+  [ERR.ALREADY_PAIRED]: 'Disconnect first to change the PingCRM URL.',
+  [ERR.PAIRING_REVOKED]: 'The connection to PingCRM ended. Pair this browser again.',
+  [ERR.UNAUTHORIZED]: 'PingCRM refused the extension token.',
+  [ERR.CODE_EXPIRED]: 'The code expired; a new one was generated.',
+  [ERR.CODE_UNKNOWN]: 'PingCRM does not know this code; a new one was generated.',
+  [ERR.CODE_REJECTED]: 'PingCRM rejected this code; getting a new one.',
+  [ERR.RATE_LIMITED]: 'Too many requests; slowing down.',
+  [ERR.INVALID_API_URL]: 'Enter a URL starting with http:// or https://.',
+  [ERR.HOST_PERMISSION_REQUIRED]: 'Allow the extension to access this PingCRM address (save the URL again and accept the prompt).',
+  [ERR.UNKNOWN_MESSAGE]: 'Internal error: unknown request.',
+  [ERR.INTERNAL]: 'Something went wrong inside the extension.',
+};
+
+/** Human text for an error object `{code, message}`. */
+export function describeError(error) {
+  if (!error) return '';
+  return TEXT[error.code] ?? error.message ?? 'Something went wrong.';
+}

@@ -1,0 +1,179 @@
+// Popup controller. Talks to the service worker only through messages and
+// follows chrome.storage.onChanged to flip between the unpaired and paired
+// views. Dependencies are parameters so it can run against fakes.
+
+import { ERR, describeError } from '../lib/errors.js';
+import { MSG, message } from '../lib/messages.js';
+import { KEYS, onKeysChanged } from '../lib/storage.js';
+import { hostPermissionPattern, normalizeApiUrl } from '../lib/url.js';
+
+export const POLL_INTERVAL_MS = 2_000;
+
+/**
+ * @param {{document: Document, chrome: object, timers?: {setTimeout: Function, clearTimeout: Function},
+ *          now?: () => number, pollIntervalMs?: number}} deps
+ */
+export function startPopup({ document, chrome, timers = globalThis, now = Date.now, pollIntervalMs = POLL_INTERVAL_MS }) {
+  const $ = (id) => document.getElementById(id);
+  // Page-lifetime UI state only (the popup page lives while it is open).
+  let current = null;
+  let pollTimer = null;
+  let pollInFlight = false;
+
+  async function send(type, payload = {}) {
+    try {
+      const answer = await chrome.runtime.sendMessage(message(type, payload));
+      return answer ?? { ok: false, error: { code: ERR.INTERNAL, message: 'No answer from the extension worker' } };
+    } catch (err) {
+      return { ok: false, error: { code: ERR.INTERNAL, message: String(err?.message ?? err) } };
+    }
+  }
+
+  function showError(error) {
+    const el = $('error');
+    el.textContent = error ? describeError(error) : '';
+    el.hidden = !error;
+  }
+
+  function showNotice(text) {
+    const el = $('notice');
+    el.textContent = text ?? '';
+    el.hidden = !text;
+  }
+
+  function stopPolling() {
+    if (pollTimer !== null) timers.clearTimeout(pollTimer);
+    pollTimer = null;
+  }
+
+  function schedulePoll(delay) {
+    if (pollTimer !== null || pollInFlight || current?.paired) return;
+    pollTimer = timers.setTimeout(pollOnce, Math.max(delay ?? pollIntervalMs, 0));
+  }
+
+  async function pollOnce() {
+    pollTimer = null;
+    if (current?.paired) return;
+    pollInFlight = true;
+    try {
+      handle(await send(MSG.PAIRING_POLL));
+    } finally {
+      pollInFlight = false;
+    }
+    if (!current?.paired) schedulePoll(Math.max(current?.retryAfterMs ?? 0, pollIntervalMs));
+  }
+
+  function renderExpiry(view) {
+    const el = $('code-expiry');
+    if (!view.pending) {
+      el.textContent = '';
+      return;
+    }
+    const minutes = Math.max(1, Math.ceil((view.pending.expiresAt - now()) / 60_000));
+    el.textContent = `Expires in about ${minutes} min; a new code appears automatically.`;
+  }
+
+  function render(view) {
+    current = view;
+    $('loading').hidden = true;
+    $('paired-view').hidden = !view.paired;
+    $('unpaired-view').hidden = view.paired;
+    if (view.paired) {
+      stopPolling();
+      showNotice(null);
+      $('account-email').textContent = view.email ?? 'unknown';
+      $('paired-api-url').textContent = view.apiUrl;
+      $('last-sync').textContent = view.lastSyncAt ? new Date(view.lastSyncAt).toLocaleString() : 'Never';
+      return;
+    }
+    const input = $('api-url');
+    if (document.activeElement !== input) input.value = view.apiUrl;
+    $('pairing-code').textContent = view.pending?.code ?? '…';
+    renderExpiry(view);
+    if (view.renewed) showNotice(describeError({ code: view.renewed }));
+    schedulePoll(view.pending ? pollIntervalMs : 0);
+  }
+
+  function handle(answer) {
+    if (answer.ok) {
+      showError(answer.data?.warning ?? null);
+      if (answer.data && typeof answer.data.paired === 'boolean') render(answer.data);
+    } else {
+      showError(answer.error);
+      if (!current) {
+        $('loading').hidden = true;
+        $('unpaired-view').hidden = false;
+      }
+    }
+    return answer;
+  }
+
+  async function refreshFromStorage() {
+    const answer = await send(MSG.STATUS_GET, { verify: false });
+    if (answer.ok) render(answer.data);
+  }
+
+  function onSaveUrl(event) {
+    event.preventDefault();
+    const apiUrl = normalizeApiUrl($('api-url').value);
+    if (!apiUrl) {
+      showError({ code: ERR.INVALID_API_URL });
+      return;
+    }
+    // permissions.request must run inside the user gesture: call it first.
+    chrome.permissions.request({ origins: [hostPermissionPattern(apiUrl)] }).then(async (granted) => {
+      if (!granted) {
+        showError({ code: ERR.HOST_PERMISSION_REQUIRED });
+        return;
+      }
+      showNotice(null);
+      stopPolling();
+      handle(await send(MSG.SETTINGS_SET_API_URL, { apiUrl }));
+      if (!current?.paired) schedulePoll(pollIntervalMs);
+    });
+  }
+
+  async function onDisconnect() {
+    const button = $('disconnect');
+    button.disabled = true;
+    try {
+      const answer = await send(MSG.PAIRING_DISCONNECT);
+      if (!answer.ok) {
+        showError(answer.error);
+        return;
+      }
+      showError(null);
+      await refreshFromStorage();
+      if (answer.data?.warning) {
+        showNotice('Disconnected in this browser, but PingCRM could not be told. Remove this browser in PingCRM → Settings → Integrations.');
+      }
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  $('api-url-form').addEventListener('submit', onSaveUrl);
+  $('disconnect').addEventListener('click', onDisconnect);
+  const unsubscribe = onKeysChanged(chrome, [KEYS.PAIRING, KEYS.PENDING_CODE], () => {
+    refreshFromStorage();
+  });
+
+  const ready = (async () => {
+    const first = handle(await send(MSG.STATUS_GET, { verify: true }));
+    if (first.ok && !first.data.paired) {
+      stopPolling();
+      handle(await send(MSG.PAIRING_START));
+      if (!current?.paired) schedulePoll(pollIntervalMs);
+    } else if (!first.ok) {
+      schedulePoll(pollIntervalMs);
+    }
+  })();
+
+  return {
+    ready,
+    stop() {
+      stopPolling();
+      unsubscribe();
+    },
+  };
+}

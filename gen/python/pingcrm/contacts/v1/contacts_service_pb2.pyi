@@ -1,0 +1,274 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class Direction(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    DIRECTION_UNSPECIFIED: _ClassVar[Direction]
+    DIRECTION_INBOUND: _ClassVar[Direction]
+    DIRECTION_OUTBOUND: _ClassVar[Direction]
+DIRECTION_UNSPECIFIED: Direction
+DIRECTION_INBOUND: Direction
+DIRECTION_OUTBOUND: Direction
+
+class LinkedInIdentity(_message.Message):
+    __slots__ = ("member_id", "slug", "profile_url")
+    MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    PROFILE_URL_FIELD_NUMBER: _ClassVar[int]
+    member_id: str
+    slug: str
+    profile_url: str
+    def __init__(self, member_id: _Optional[str] = ..., slug: _Optional[str] = ..., profile_url: _Optional[str] = ...) -> None: ...
+
+class LastMessage(_message.Message):
+    __slots__ = ("text", "direction", "sent_at")
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    DIRECTION_FIELD_NUMBER: _ClassVar[int]
+    SENT_AT_FIELD_NUMBER: _ClassVar[int]
+    text: str
+    direction: Direction
+    sent_at: _timestamp_pb2.Timestamp
+    def __init__(self, text: _Optional[str] = ..., direction: _Optional[_Union[Direction, str]] = ..., sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class Contact(_message.Message):
+    __slots__ = ("id", "full_name", "headline", "title", "company", "location", "avatar_url", "linkedin", "last_message", "last_interaction_at", "interaction_count", "email")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    FULL_NAME_FIELD_NUMBER: _ClassVar[int]
+    HEADLINE_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    COMPANY_FIELD_NUMBER: _ClassVar[int]
+    LOCATION_FIELD_NUMBER: _ClassVar[int]
+    AVATAR_URL_FIELD_NUMBER: _ClassVar[int]
+    LINKEDIN_FIELD_NUMBER: _ClassVar[int]
+    LAST_MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    LAST_INTERACTION_AT_FIELD_NUMBER: _ClassVar[int]
+    INTERACTION_COUNT_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    full_name: str
+    headline: str
+    title: str
+    company: str
+    location: str
+    avatar_url: str
+    linkedin: LinkedInIdentity
+    last_message: LastMessage
+    last_interaction_at: _timestamp_pb2.Timestamp
+    interaction_count: int
+    email: str
+    def __init__(self, id: _Optional[str] = ..., full_name: _Optional[str] = ..., headline: _Optional[str] = ..., title: _Optional[str] = ..., company: _Optional[str] = ..., location: _Optional[str] = ..., avatar_url: _Optional[str] = ..., linkedin: _Optional[_Union[LinkedInIdentity, _Mapping]] = ..., last_message: _Optional[_Union[LastMessage, _Mapping]] = ..., last_interaction_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., interaction_count: _Optional[int] = ..., email: _Optional[str] = ...) -> None: ...
+
+class Interaction(_message.Message):
+    __slots__ = ("id", "source_urn", "direction", "text", "occurred_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_URN_FIELD_NUMBER: _ClassVar[int]
+    DIRECTION_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    source_urn: str
+    direction: Direction
+    text: str
+    occurred_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., source_urn: _Optional[str] = ..., direction: _Optional[_Union[Direction, str]] = ..., text: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class PushedPartner(_message.Message):
+    __slots__ = ("identity", "first_name", "last_name", "headline")
+    IDENTITY_FIELD_NUMBER: _ClassVar[int]
+    FIRST_NAME_FIELD_NUMBER: _ClassVar[int]
+    LAST_NAME_FIELD_NUMBER: _ClassVar[int]
+    HEADLINE_FIELD_NUMBER: _ClassVar[int]
+    identity: LinkedInIdentity
+    first_name: str
+    last_name: str
+    headline: str
+    def __init__(self, identity: _Optional[_Union[LinkedInIdentity, _Mapping]] = ..., first_name: _Optional[str] = ..., last_name: _Optional[str] = ..., headline: _Optional[str] = ...) -> None: ...
+
+class PushedMessage(_message.Message):
+    __slots__ = ("urn", "from_self", "text", "sent_at")
+    URN_FIELD_NUMBER: _ClassVar[int]
+    FROM_SELF_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    SENT_AT_FIELD_NUMBER: _ClassVar[int]
+    urn: str
+    from_self: bool
+    text: str
+    sent_at: _timestamp_pb2.Timestamp
+    def __init__(self, urn: _Optional[str] = ..., from_self: _Optional[bool] = ..., text: _Optional[str] = ..., sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class PushedConversation(_message.Message):
+    __slots__ = ("urn", "partner", "messages")
+    URN_FIELD_NUMBER: _ClassVar[int]
+    PARTNER_FIELD_NUMBER: _ClassVar[int]
+    MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    urn: str
+    partner: PushedPartner
+    messages: _containers.RepeatedCompositeFieldContainer[PushedMessage]
+    def __init__(self, urn: _Optional[str] = ..., partner: _Optional[_Union[PushedPartner, _Mapping]] = ..., messages: _Optional[_Iterable[_Union[PushedMessage, _Mapping]]] = ...) -> None: ...
+
+class PushedPosition(_message.Message):
+    __slots__ = ("title", "company", "current")
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    COMPANY_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_FIELD_NUMBER: _ClassVar[int]
+    title: str
+    company: str
+    current: bool
+    def __init__(self, title: _Optional[str] = ..., company: _Optional[str] = ..., current: _Optional[bool] = ...) -> None: ...
+
+class PushedProfile(_message.Message):
+    __slots__ = ("identity", "first_name", "last_name", "headline", "location", "positions", "photo_urls")
+    IDENTITY_FIELD_NUMBER: _ClassVar[int]
+    FIRST_NAME_FIELD_NUMBER: _ClassVar[int]
+    LAST_NAME_FIELD_NUMBER: _ClassVar[int]
+    HEADLINE_FIELD_NUMBER: _ClassVar[int]
+    LOCATION_FIELD_NUMBER: _ClassVar[int]
+    POSITIONS_FIELD_NUMBER: _ClassVar[int]
+    PHOTO_URLS_FIELD_NUMBER: _ClassVar[int]
+    identity: LinkedInIdentity
+    first_name: str
+    last_name: str
+    headline: str
+    location: str
+    positions: _containers.RepeatedCompositeFieldContainer[PushedPosition]
+    photo_urls: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, identity: _Optional[_Union[LinkedInIdentity, _Mapping]] = ..., first_name: _Optional[str] = ..., last_name: _Optional[str] = ..., headline: _Optional[str] = ..., location: _Optional[str] = ..., positions: _Optional[_Iterable[_Union[PushedPosition, _Mapping]]] = ..., photo_urls: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class PushLinkedInRequest(_message.Message):
+    __slots__ = ("conversations", "profiles")
+    CONVERSATIONS_FIELD_NUMBER: _ClassVar[int]
+    PROFILES_FIELD_NUMBER: _ClassVar[int]
+    conversations: _containers.RepeatedCompositeFieldContainer[PushedConversation]
+    profiles: _containers.RepeatedCompositeFieldContainer[PushedProfile]
+    def __init__(self, conversations: _Optional[_Iterable[_Union[PushedConversation, _Mapping]]] = ..., profiles: _Optional[_Iterable[_Union[PushedProfile, _Mapping]]] = ...) -> None: ...
+
+class RejectedItem(_message.Message):
+    __slots__ = ("path", "reason")
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    path: str
+    reason: str
+    def __init__(self, path: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class BackfillCandidate(_message.Message):
+    __slots__ = ("contact_id", "member_id", "slug")
+    CONTACT_ID_FIELD_NUMBER: _ClassVar[int]
+    MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    contact_id: str
+    member_id: str
+    slug: str
+    def __init__(self, contact_id: _Optional[str] = ..., member_id: _Optional[str] = ..., slug: _Optional[str] = ...) -> None: ...
+
+class PushLinkedInResponse(_message.Message):
+    __slots__ = ("contacts_created", "contacts_updated", "interactions_created", "interactions_skipped", "rejected", "backfill")
+    CONTACTS_CREATED_FIELD_NUMBER: _ClassVar[int]
+    CONTACTS_UPDATED_FIELD_NUMBER: _ClassVar[int]
+    INTERACTIONS_CREATED_FIELD_NUMBER: _ClassVar[int]
+    INTERACTIONS_SKIPPED_FIELD_NUMBER: _ClassVar[int]
+    REJECTED_FIELD_NUMBER: _ClassVar[int]
+    BACKFILL_FIELD_NUMBER: _ClassVar[int]
+    contacts_created: int
+    contacts_updated: int
+    interactions_created: int
+    interactions_skipped: int
+    rejected: _containers.RepeatedCompositeFieldContainer[RejectedItem]
+    backfill: _containers.RepeatedCompositeFieldContainer[BackfillCandidate]
+    def __init__(self, contacts_created: _Optional[int] = ..., contacts_updated: _Optional[int] = ..., interactions_created: _Optional[int] = ..., interactions_skipped: _Optional[int] = ..., rejected: _Optional[_Iterable[_Union[RejectedItem, _Mapping]]] = ..., backfill: _Optional[_Iterable[_Union[BackfillCandidate, _Mapping]]] = ...) -> None: ...
+
+class ListContactsRequest(_message.Message):
+    __slots__ = ("query", "page_size", "page_token")
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    query: str
+    page_size: int
+    page_token: str
+    def __init__(self, query: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListContactsResponse(_message.Message):
+    __slots__ = ("contacts", "next_page_token")
+    CONTACTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    contacts: _containers.RepeatedCompositeFieldContainer[Contact]
+    next_page_token: str
+    def __init__(self, contacts: _Optional[_Iterable[_Union[Contact, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class GetContactRequest(_message.Message):
+    __slots__ = ("contact_id", "interactions_limit")
+    CONTACT_ID_FIELD_NUMBER: _ClassVar[int]
+    INTERACTIONS_LIMIT_FIELD_NUMBER: _ClassVar[int]
+    contact_id: str
+    interactions_limit: int
+    def __init__(self, contact_id: _Optional[str] = ..., interactions_limit: _Optional[int] = ...) -> None: ...
+
+class GetContactResponse(_message.Message):
+    __slots__ = ("contact", "recent_interactions")
+    CONTACT_FIELD_NUMBER: _ClassVar[int]
+    RECENT_INTERACTIONS_FIELD_NUMBER: _ClassVar[int]
+    contact: Contact
+    recent_interactions: _containers.RepeatedCompositeFieldContainer[Interaction]
+    def __init__(self, contact: _Optional[_Union[Contact, _Mapping]] = ..., recent_interactions: _Optional[_Iterable[_Union[Interaction, _Mapping]]] = ...) -> None: ...
+
+class FindContactByLinkedInRequest(_message.Message):
+    __slots__ = ("identity",)
+    IDENTITY_FIELD_NUMBER: _ClassVar[int]
+    identity: LinkedInIdentity
+    def __init__(self, identity: _Optional[_Union[LinkedInIdentity, _Mapping]] = ...) -> None: ...
+
+class FindContactByLinkedInResponse(_message.Message):
+    __slots__ = ("contact",)
+    CONTACT_FIELD_NUMBER: _ClassVar[int]
+    contact: Contact
+    def __init__(self, contact: _Optional[_Union[Contact, _Mapping]] = ...) -> None: ...
+
+class ListBackfillCandidatesRequest(_message.Message):
+    __slots__ = ("limit",)
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    limit: int
+    def __init__(self, limit: _Optional[int] = ...) -> None: ...
+
+class ListBackfillCandidatesResponse(_message.Message):
+    __slots__ = ("candidates",)
+    CANDIDATES_FIELD_NUMBER: _ClassVar[int]
+    candidates: _containers.RepeatedCompositeFieldContainer[BackfillCandidate]
+    def __init__(self, candidates: _Optional[_Iterable[_Union[BackfillCandidate, _Mapping]]] = ...) -> None: ...
+
+class ImportConnectionsCsvRequest(_message.Message):
+    __slots__ = ("csv", "filename")
+    CSV_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    csv: bytes
+    filename: str
+    def __init__(self, csv: _Optional[bytes] = ..., filename: _Optional[str] = ...) -> None: ...
+
+class ImportConnectionsCsvResponse(_message.Message):
+    __slots__ = ("contacts_created", "contacts_updated", "rejected")
+    CONTACTS_CREATED_FIELD_NUMBER: _ClassVar[int]
+    CONTACTS_UPDATED_FIELD_NUMBER: _ClassVar[int]
+    REJECTED_FIELD_NUMBER: _ClassVar[int]
+    contacts_created: int
+    contacts_updated: int
+    rejected: _containers.RepeatedCompositeFieldContainer[RejectedItem]
+    def __init__(self, contacts_created: _Optional[int] = ..., contacts_updated: _Optional[int] = ..., rejected: _Optional[_Iterable[_Union[RejectedItem, _Mapping]]] = ...) -> None: ...
+
+class GetSyncStateRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class GetSyncStateResponse(_message.Message):
+    __slots__ = ("last_push_at", "contacts_count")
+    LAST_PUSH_AT_FIELD_NUMBER: _ClassVar[int]
+    CONTACTS_COUNT_FIELD_NUMBER: _ClassVar[int]
+    last_push_at: _timestamp_pb2.Timestamp
+    contacts_count: int
+    def __init__(self, last_push_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., contacts_count: _Optional[int] = ...) -> None: ...

@@ -1,0 +1,1 @@
+"""The `pingcrm` command line: run the stack, one service, migrations, admin tasks."""

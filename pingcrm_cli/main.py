@@ -1,0 +1,124 @@
+"""`pingcrm` — run PingCRM and administer it.
+
+pingcrm up                      run the whole stack on this machine
+pingcrm serve <process>         run one process (what a Kubernetes pod runs)
+pingcrm migrate [service ...]   apply database migrations
+pingcrm keys generate           create the token signing key pair
+pingcrm user create             create a web account
+pingcrm extension pack          zip the Chrome extension for the Web Store
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from pingcrm_cli.services import PROCESSES, SERVICES, entry_point, migration_target, settings_for
+from pingcrm_common.settings import AuthSettings, CommonSettings
+from pingcrm_common.tokens import ensure_signing_keys
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+EXTENSION_DIR = REPO_ROOT / "extension"
+
+
+def _up(_: argparse.Namespace) -> int:
+    from edge.settings import EdgeSettings
+    from pingcrm_cli.supervisor import run_stack
+
+    settings = AuthSettings()
+    data_dir = settings.data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if ensure_signing_keys(settings.private_key_path, settings.public_key_path):
+        print(f"Generated token signing keys in {settings.keys_dir}", flush=True)
+    edge = EdgeSettings()
+    return run_stack(data_dir, EXTENSION_DIR, f"http://{edge.host}:{edge.port}")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    entry_point(args.process)()
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from pingcrm_common.migrations import upgrade
+
+    unknown = sorted(set(args.services) - set(SERVICES))
+    if unknown:
+        print(f"unknown service(s): {', '.join(unknown)}; choose from {', '.join(SERVICES)}", file=sys.stderr)
+        return 2
+    for name in args.services or SERVICES:
+        upgrade(migration_target(name), settings_for(name).resolved_database_url)
+        print(f"{name}: migrated to head", flush=True)
+    return 0
+
+
+def _keys_generate(args: argparse.Namespace) -> int:
+    out = args.out or CommonSettings().keys_dir
+    private, public = out / "jwt-private.pem", out / "jwt-public.pem"
+    if not ensure_signing_keys(private, public):
+        print(f"keys already exist in {out}; not overwriting", file=sys.stderr)
+        return 1
+    print(f"wrote {private} and {public}")
+    return 0
+
+
+def _user_create(args: argparse.Namespace) -> int:
+    from auth_service.admin import create_user
+
+    user_id = asyncio.run(create_user(AuthSettings(), args.email, args.password))
+    print(f"created user {args.email} ({user_id})")
+    return 0
+
+
+def _extension_pack(args: argparse.Namespace) -> int:
+    from pingcrm_cli.extension_pack import pack_extension
+
+    print(pack_extension(EXTENSION_DIR, args.out))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pingcrm", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("up", help="run the whole stack locally").set_defaults(run=_up)
+
+    serve = commands.add_parser("serve", help="run one process in the foreground")
+    serve.add_argument("process", choices=PROCESSES)
+    serve.set_defaults(run=_serve)
+
+    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate.add_argument("services", nargs="*", metavar="service", help=f"any of {', '.join(SERVICES)} (default: all)")
+    migrate.set_defaults(run=_migrate)
+
+    keys = commands.add_parser("keys", help="signing keys").add_subparsers(dest="keys_command", required=True)
+    generate = keys.add_parser("generate", help="create an Ed25519 key pair unless one exists")
+    generate.add_argument("--out", type=Path, help="folder for jwt-private.pem and jwt-public.pem")
+    generate.set_defaults(run=_keys_generate)
+
+    user = commands.add_parser("user", help="accounts").add_subparsers(dest="user_command", required=True)
+    create = user.add_parser("create", help="create a web account")
+    create.add_argument("--email", required=True)
+    create.add_argument("--password", required=True)
+    create.set_defaults(run=_user_create)
+
+    extension = commands.add_parser("extension", help="the Chrome extension").add_subparsers(
+        dest="extension_command", required=True
+    )
+    pack = extension.add_parser("pack", help="zip the extension for the Chrome Web Store")
+    pack.add_argument("--out", type=Path, default=REPO_ROOT / "dist")
+    pack.set_defaults(run=_extension_pack)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

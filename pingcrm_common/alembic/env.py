@@ -1,0 +1,52 @@
+"""Alembic environment shared by every service (see pingcrm_common.migrations)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from alembic import context
+from sqlalchemy.engine import Connection
+
+from pingcrm_common.db import create_engine, is_postgres
+from pingcrm_common.models import UTCDateTime
+
+config = context.config
+url: str = config.attributes["database_url"]
+schema: str = config.attributes["schema"]
+
+
+def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    # Migrations must not import application code: UTCDateTime is a plain
+    # timezone-aware DateTime in the database.
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=config.attributes["target_metadata"],
+        version_table=f"alembic_version_{schema}",
+        version_table_schema=schema if is_postgres(url) else None,
+        render_as_batch=not is_postgres(url),  # SQLite cannot ALTER most things in place
+        compare_type=True,
+        render_item=_render_item,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def _run_online() -> None:
+    engine = create_engine(url, schema)
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(_run)
+            await connection.commit()
+    finally:
+        await engine.dispose()
+
+
+if context.is_offline_mode():
+    raise SystemExit("offline (SQL script) migrations are not supported; run `pingcrm migrate`")
+asyncio.run(_run_online())

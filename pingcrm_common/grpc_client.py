@@ -1,0 +1,55 @@
+"""Client channels: opened once, round-robin over resolved addresses, and
+retries only for UNAVAILABLE on idempotent (read-only) methods."""
+
+from __future__ import annotations
+
+import json
+
+import grpc
+from google.protobuf.descriptor import ServiceDescriptor
+
+from pingcrm_common.logs import request_id_var
+
+READ_ONLY_PREFIXES = ("Get", "List", "Find", "Check")
+
+
+def service_config(descriptor: ServiceDescriptor) -> str:
+    """Round-robin load balancing plus a retry policy for read-only methods."""
+    read_only = [
+        {"service": descriptor.full_name, "method": method.name}
+        for method in descriptor.methods
+        if method.name.startswith(READ_ONLY_PREFIXES)
+    ]
+    config: dict[str, object] = {"loadBalancingConfig": [{"round_robin": {}}]}
+    if read_only:
+        config["methodConfig"] = [
+            {
+                "name": read_only,
+                "retryPolicy": {
+                    "maxAttempts": 3,
+                    "initialBackoff": "0.1s",
+                    "maxBackoff": "1s",
+                    "backoffMultiplier": 2,
+                    "retryableStatusCodes": ["UNAVAILABLE"],
+                },
+            }
+        ]
+    return json.dumps(config)
+
+
+def open_channel(address: str, descriptor: ServiceDescriptor) -> grpc.aio.Channel:
+    """A long-lived channel to `address` (host:port or dns:///name:port)."""
+    return grpc.aio.insecure_channel(
+        address,
+        options=[("grpc.service_config", service_config(descriptor)), ("grpc.enable_retries", 1)],
+    )
+
+
+def call_metadata(token: str | None) -> tuple[tuple[str, str], ...]:
+    """Metadata for an outgoing call: the caller's token and the request id."""
+    pairs: list[tuple[str, str]] = []
+    if token:
+        pairs.append(("authorization", f"Bearer {token}"))
+    if request_id := request_id_var.get():
+        pairs.append(("x-request-id", request_id))
+    return tuple(pairs)

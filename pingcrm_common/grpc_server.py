@@ -1,0 +1,100 @@
+"""gRPC server bootstrap shared by every service.
+
+`create_server()` builds a ready-to-start `grpc.aio` server (tests bind port 0
+and talk to it for real); `run_server()` starts it, serves until SIGTERM or
+SIGINT, then drains: health flips to NOT_SERVING first so load balancers stop
+routing, then `server.stop(grace)` lets in-flight calls finish.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+import grpc
+from google.protobuf.descriptor import ServiceDescriptor
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from pingcrm_common.interceptors import AccessPolicy, ServerInterceptor, SessionChecker
+from pingcrm_common.tokens import TokenVerifier
+
+log = logging.getLogger("pingcrm.server")
+
+
+@dataclass
+class ServiceRegistration:
+    """One business service to mount: its descriptor, servicer and generated adder."""
+
+    descriptor: ServiceDescriptor
+    servicer: object
+    add_to_server: Callable[[object, grpc.aio.Server], None]
+    policy: AccessPolicy
+
+
+@dataclass
+class RunningServer:
+    """A started server with the port it bound and its health servicer."""
+
+    server: grpc.aio.Server
+    port: int
+    health: health.aio.HealthServicer
+    service_names: list[str]
+    cleanups: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    async def set_serving(self, serving: bool) -> None:
+        status = health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
+        for name in ["", *self.service_names]:
+            await self.health.set(name, status)
+
+    async def shutdown(self, grace_seconds: float) -> None:
+        await self.health.enter_graceful_shutdown()
+        await self.server.stop(grace_seconds)
+        for cleanup in reversed(self.cleanups):
+            await cleanup()
+
+
+async def start_server(
+    registrations: Sequence[ServiceRegistration],
+    *,
+    host: str,
+    port: int,
+    verifier: TokenVerifier | None,
+    session_checker: SessionChecker | None = None,
+) -> RunningServer:
+    """Build, bind and start a server with health, reflection and the interceptor."""
+    policy: dict[str, frozenset[str]] = {}
+    for registration in registrations:
+        policy.update(registration.policy)
+    server = grpc.aio.server(interceptors=[ServerInterceptor(policy, verifier, session_checker)])
+    for registration in registrations:
+        registration.add_to_server(registration.servicer, server)
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    names = [r.descriptor.full_name for r in registrations]
+    reflection.enable_server_reflection(
+        [*names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME], server
+    )
+    bound = server.add_insecure_port(f"{host}:{port}")
+    if bound == 0:
+        raise OSError(f"could not bind gRPC port {host}:{port}")
+    await server.start()
+    running = RunningServer(server=server, port=bound, health=health_servicer, service_names=names)
+    await running.set_serving(True)
+    return running
+
+
+async def serve_until_signalled(running: RunningServer, grace_seconds: float) -> None:
+    """Serve until SIGTERM/SIGINT, then shut down gracefully."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    log.info("serving", extra={"port": running.port, "services": running.service_names})
+    await stop.wait()
+    log.info("shutting down", extra={"grace_seconds": grace_seconds})
+    await running.shutdown(grace_seconds)
+    log.info("stopped")

@@ -1,0 +1,154 @@
+"""The one server interceptor every service runs.
+
+Per unary call it: takes the request id from metadata (or makes one), verifies
+the caller's token against the method's access policy, runs the handler,
+maps domain exceptions to status codes (unmapped ones become INTERNAL with a
+generic message and a logged traceback), logs one JSON line, and records
+Prometheus metrics.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Protocol
+
+import grpc
+from google.protobuf.descriptor import ServiceDescriptor
+
+from pingcrm_common.errors import DomainError, PermissionDenied, Unauthenticated, trailing_metadata
+from pingcrm_common.logs import request_id_var
+from pingcrm_common.metrics import RPC_DURATION, RPC_REQUESTS
+from pingcrm_common.tokens import (
+    EXTENSION_AUDIENCE,
+    WEB_AUDIENCE,
+    Caller,
+    TokenVerifier,
+    bearer_token,
+    current_caller,
+)
+
+log = logging.getLogger("pingcrm.rpc")
+
+REQUEST_ID_METADATA = "x-request-id"
+AUTHORIZATION_METADATA = "authorization"
+
+# Access policies: the audiences a method accepts. PUBLIC needs no token.
+PUBLIC: frozenset[str] = frozenset()
+WEB_ONLY = frozenset({WEB_AUDIENCE})
+ANY_USER = frozenset({WEB_AUDIENCE, EXTENSION_AUDIENCE})
+ALL_AUDIENCES = ANY_USER
+
+AccessPolicy = Mapping[str, frozenset[str]]
+
+
+def access_policy(descriptor: ServiceDescriptor, access: Mapping[str, frozenset[str]]) -> AccessPolicy:
+    """Full method paths → audiences; every RPC of the service must be listed."""
+    names = {method.name for method in descriptor.methods}
+    if missing := names - access.keys():
+        raise ValueError(f"{descriptor.full_name} has no access policy for: {', '.join(sorted(missing))}")
+    if unknown := access.keys() - names:
+        raise ValueError(f"{descriptor.full_name} has no methods named: {', '.join(sorted(unknown))}")
+    return {f"/{descriptor.full_name}/{name}": audiences for name, audiences in access.items()}
+
+
+class SessionChecker(Protocol):
+    """Tells whether an extension session is still active (revocation)."""
+
+    async def is_active(self, caller: Caller, token: str) -> bool: ...
+
+
+class ServerInterceptor(grpc.aio.ServerInterceptor):
+    """Request ids, authentication, error mapping, logs and metrics for unary RPCs."""
+
+    def __init__(
+        self,
+        policy: AccessPolicy,
+        verifier: TokenVerifier | None,
+        session_checker: SessionChecker | None = None,
+    ) -> None:
+        self._policy = policy
+        self._verifier = verifier
+        self._session_checker = session_checker
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(handler_call_details)
+        if handler is None or handler.unary_unary is None:
+            return handler
+        method = handler_call_details.method
+        audiences = self._policy.get(method, PUBLIC if not method.startswith("/pingcrm.") else None)
+        inner = handler.unary_unary
+
+        async def handle(request: Any, context: grpc.aio.ServicerContext) -> Any:
+            metadata = dict(context.invocation_metadata() or ())
+            request_id_token = request_id_var.set(metadata.get(REQUEST_ID_METADATA) or uuid.uuid4().hex)
+            started = time.perf_counter()
+            code = grpc.StatusCode.OK
+            caller: Caller | None = None
+            try:
+                caller = await self._authenticate(audiences, metadata.get(AUTHORIZATION_METADATA))
+                caller_token = current_caller.set(caller)
+                try:
+                    result = inner(request, context)
+                    return await result if inspect.isawaitable(result) else result
+                finally:
+                    current_caller.reset(caller_token)
+            except DomainError as error:
+                code = error.status
+                await context.abort(code, error.message, trailing_metadata(error))
+            except NotImplementedError:
+                code = grpc.StatusCode.UNIMPLEMENTED
+                await context.abort(code, f"{method} is not implemented yet")
+            except grpc.aio.AbortError:
+                code = context.code() or grpc.StatusCode.UNKNOWN
+                raise
+            except Exception:
+                code = grpc.StatusCode.INTERNAL
+                log.exception("unhandled error", extra={"method": method})
+                await context.abort(code, "internal error")
+            finally:
+                elapsed = time.perf_counter() - started
+                log.info(
+                    "rpc",
+                    extra={
+                        "request_id": request_id_var.get(),
+                        "method": method,
+                        "status": code.name,
+                        "duration_ms": round(elapsed * 1000, 2),
+                        "user_id": caller.user_id if caller else None,
+                    },
+                )
+                RPC_REQUESTS.labels(method, code.name).inc()
+                RPC_DURATION.labels(method).observe(elapsed)
+                request_id_var.reset(request_id_token)
+
+        return grpc.unary_unary_rpc_method_handler(
+            handle,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+
+    async def _authenticate(self, audiences: frozenset[str] | None, authorization: str | None) -> Caller | None:
+        if audiences is None:
+            raise DomainError("method has no access policy")  # a programming error: INTERNAL
+        if not audiences:
+            return None
+        token = bearer_token(authorization)
+        if token is None:
+            raise Unauthenticated("missing bearer token", code="missing_token")
+        if self._verifier is None:
+            raise Unauthenticated("this server cannot verify tokens", code="invalid_token")
+        caller = self._verifier.verify(token, ALL_AUDIENCES)
+        if caller.audience not in audiences:
+            raise PermissionDenied(f"a {caller.audience} token may not call this method", code="wrong_audience")
+        if caller.audience == EXTENSION_AUDIENCE and self._session_checker is not None:
+            if not await self._session_checker.is_active(caller, token):
+                raise Unauthenticated("extension session revoked", code="session_revoked")
+        return caller

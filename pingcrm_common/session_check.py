@@ -1,0 +1,51 @@
+"""Revocation check for extension tokens, for services other than auth.
+
+A signature proves a token was issued, not that its session is still
+paired. Services ask the auth service, and remember each answer for at most
+five seconds: a disconnect takes effect on every replica within that time.
+"""
+
+from __future__ import annotations
+
+import time
+
+import grpc
+from pingcrm.auth.v1 import auth_service_pb2, auth_service_pb2_grpc
+
+from pingcrm_common.errors import Unavailable
+from pingcrm_common.grpc_client import call_metadata, open_channel
+from pingcrm_common.tokens import Caller
+
+CACHE_SECONDS = 5.0
+CHECK_TIMEOUT_SECONDS = 2.0
+_AUTH_DESCRIPTOR = auth_service_pb2.DESCRIPTOR.services_by_name["AuthService"]
+
+
+class RemoteSessionChecker:
+    """Asks auth_service.CheckSession, caching answers per session briefly."""
+
+    def __init__(self, auth_address: str) -> None:
+        self._channel = open_channel(auth_address, _AUTH_DESCRIPTOR)
+        self._stub = auth_service_pb2_grpc.AuthServiceStub(self._channel)
+        self._answers: dict[str, tuple[bool, float]] = {}
+
+    async def is_active(self, caller: Caller, token: str) -> bool:
+        session_id = caller.session_id or ""
+        cached = self._answers.get(session_id)
+        if cached and time.monotonic() - cached[1] < CACHE_SECONDS:
+            return cached[0]
+        try:
+            response = await self._stub.CheckSession(
+                auth_service_pb2.CheckSessionRequest(session_id=session_id),
+                timeout=CHECK_TIMEOUT_SECONDS,
+                metadata=call_metadata(token),
+            )
+        except grpc.aio.AioRpcError as error:
+            if error.code() == grpc.StatusCode.UNAUTHENTICATED:
+                return False
+            raise Unavailable("cannot check the extension session right now", code="auth_unavailable") from error
+        self._answers[session_id] = (response.active, time.monotonic())
+        return response.active
+
+    async def close(self) -> None:
+        await self._channel.close()

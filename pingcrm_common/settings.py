@@ -1,0 +1,138 @@
+"""Settings shared by every process, read from `PINGCRM_*` environment variables.
+
+Each process has exactly one settings class: the services subclass
+`ServiceSettings` (adding their own port and database override), the edge has
+`edge.settings.EdgeSettings`. Every variable is listed in the README.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Environment = Literal["development", "production"]
+
+
+class CommonSettings(BaseSettings):
+    """What every PingCRM process reads."""
+
+    model_config = SettingsConfigDict(env_prefix="PINGCRM_", extra="ignore", validate_by_name=True)
+
+    env: Environment = "development"
+    data_dir: Path = Path("var")
+    log_level: str = "INFO"
+    jwt_public_key_file: Path | None = None
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    @property
+    def public_key_path(self) -> Path:
+        return self.jwt_public_key_file or self.keys_dir / "jwt-public.pem"
+
+    @model_validator(mode="after")
+    def _production_needs_explicit_keys(self) -> CommonSettings:
+        if self.env == "production" and self.jwt_public_key_file is None:
+            raise ValueError("PINGCRM_JWT_PUBLIC_KEY_FILE must be set when PINGCRM_ENV=production")
+        return self
+
+
+class ServiceSettings(CommonSettings):
+    """What every gRPC service reads; subclasses name the service and its port."""
+
+    service_name: str = ""
+    grpc_host: str = "127.0.0.1"
+    database_url: str | None = None
+    shutdown_grace_seconds: float = 5.0
+    auto_migrate: bool | None = None
+    # Overridden in subclasses through PINGCRM_<SERVICE>_* aliases.
+    port: int = 0
+    metrics_port: int | None = None
+    service_database_url: str | None = None
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The service's own database: its override, the shared URL, or a SQLite file."""
+        url = self.service_database_url or self.database_url
+        if url:
+            return url
+        return f"sqlite+aiosqlite:///{(self.data_dir / f'{self.service_name}.db').resolve()}"
+
+    @property
+    def migrate_on_start(self) -> bool:
+        """Embedded (development) mode migrates on start; production runs `pingcrm migrate`."""
+        return self.auto_migrate if self.auto_migrate is not None else self.env == "development"
+
+    @model_validator(mode="after")
+    def _production_needs_a_server_database(self) -> ServiceSettings:
+        if self.env == "production" and self.resolved_database_url.startswith("sqlite"):
+            raise ValueError(
+                f"PINGCRM_DATABASE_URL or PINGCRM_{self.service_name.upper()}_DATABASE_URL "
+                "must name a PostgreSQL database when PINGCRM_ENV=production"
+            )
+        return self
+
+
+class AuthSettings(ServiceSettings):
+    """auth_service: accounts, pairing and token signing."""
+
+    service_name: str = "auth"
+    port: int = Field(50051, validation_alias="PINGCRM_AUTH_PORT")
+    metrics_port: int | None = Field(9151, validation_alias="PINGCRM_AUTH_METRICS_PORT")
+    service_database_url: str | None = Field(None, validation_alias="PINGCRM_AUTH_DATABASE_URL")
+    redis_url: str | None = None
+    jwt_private_key_file: Path | None = None
+    allow_registration: bool = True
+
+    @property
+    def private_key_path(self) -> Path:
+        return self.jwt_private_key_file or self.keys_dir / "jwt-private.pem"
+
+    @model_validator(mode="after")
+    def _production_needs_redis_and_key(self) -> AuthSettings:
+        if self.env == "production" and (self.redis_url is None or self.jwt_private_key_file is None):
+            raise ValueError(
+                "PINGCRM_REDIS_URL and PINGCRM_JWT_PRIVATE_KEY_FILE must be set when PINGCRM_ENV=production"
+            )
+        return self
+
+
+class ContactsSettings(ServiceSettings):
+    """contacts_service: contacts, interactions, matching, backfill, CSV import."""
+
+    service_name: str = "contacts"
+    port: int = Field(50052, validation_alias="PINGCRM_CONTACTS_PORT")
+    metrics_port: int | None = Field(9152, validation_alias="PINGCRM_CONTACTS_METRICS_PORT")
+    service_database_url: str | None = Field(None, validation_alias="PINGCRM_CONTACTS_DATABASE_URL")
+    auth_addr: str = "127.0.0.1:50051"
+    media_addr: str = "127.0.0.1:50054"
+
+
+class SuggestionsSettings(ServiceSettings):
+    """suggestions_service: follow-ups and AI drafts."""
+
+    service_name: str = "suggestions"
+    port: int = Field(50053, validation_alias="PINGCRM_SUGGESTIONS_PORT")
+    metrics_port: int | None = Field(9153, validation_alias="PINGCRM_SUGGESTIONS_METRICS_PORT")
+    service_database_url: str | None = Field(None, validation_alias="PINGCRM_SUGGESTIONS_DATABASE_URL")
+    auth_addr: str = "127.0.0.1:50051"
+    contacts_addr: str = "127.0.0.1:50052"
+
+
+class MediaSettings(ServiceSettings):
+    """media_service: avatar download and storage."""
+
+    service_name: str = "media"
+    port: int = Field(50054, validation_alias="PINGCRM_MEDIA_PORT")
+    metrics_port: int | None = Field(9154, validation_alias="PINGCRM_MEDIA_METRICS_PORT")
+    service_database_url: str | None = Field(None, validation_alias="PINGCRM_MEDIA_DATABASE_URL")
+    auth_addr: str = "127.0.0.1:50051"
+    media_dir: Path | None = None
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.media_dir or self.data_dir / "media"

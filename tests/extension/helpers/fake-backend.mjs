@@ -1,0 +1,144 @@
+// A fake PingCRM edge, as a fake `fetch`. It records every request so tests
+// can assert where the token went. Requests to any other origin fail like an
+// unreachable host does (TypeError: fetch failed).
+
+export const API_URL = 'http://127.0.0.1:8000';
+
+function problem(status, code, detail) {
+  return { status, body: { type: 'about:blank', title: code, status, detail, code } };
+}
+
+/**
+ * @param {{apiUrl?: string, now?: () => number}} options
+ */
+export function createFakeBackend({ apiUrl = API_URL, now = Date.now } = {}) {
+  const origin = new URL(apiUrl).origin;
+  const state = {
+    codeSeq: 0,
+    tokenSeq: 0,
+    codes: new Map(), // code -> {secret, approved, consumed, expiresAt}
+    tokens: new Map(), // token -> {valid: boolean, renewable: boolean}
+    email: 'ada@example.com',
+    pairedApiUrl: apiUrl,
+    down: false, // every request fails like a closed port
+    overrides: [], // queue of {match: (method, path) => bool, status, body, headers}
+  };
+  const calls = [];
+
+  function issueToken() {
+    const token = `tok-${++state.tokenSeq}`;
+    state.tokens.set(token, { valid: true, renewable: true });
+    return token;
+  }
+
+  function route(method, url, headers, body) {
+    const path = url.pathname;
+    const override = state.overrides.findIndex((o) => o.match(method, path));
+    if (override >= 0) {
+      const [o] = state.overrides.splice(override, 1);
+      return { status: o.status, body: o.body, headers: o.headers };
+    }
+    const bearer = (headers.get('authorization') ?? '').replace(/^Bearer /, '');
+    if (method === 'POST' && path === '/api/v1/extension/codes') {
+      const code = `PING-${String(++state.codeSeq).padStart(6, 'A')}`;
+      const secret = `secret-${state.codeSeq}`;
+      state.codes.set(code, { secret, approved: false, consumed: false, expiresAt: now() + 600_000 });
+      return { status: 201, body: { code, poll_secret: secret, expires_in: 600 } };
+    }
+    if (method === 'GET' && path === '/api/v1/extension/pair') {
+      const c = state.codes.get(url.searchParams.get('code'));
+      if (!c || c.consumed) return problem(404, 'pairing_code_unknown', 'Unknown code');
+      if (headers.get('x-pairing-secret') !== c.secret) return problem(403, 'pairing_secret_mismatch', 'Wrong secret');
+      if (now() >= c.expiresAt) return problem(410, 'pairing_code_expired', 'Expired');
+      if (!c.approved) return { status: 202, body: { status: 'pending' } };
+      c.consumed = true;
+      return {
+        status: 200,
+        body: { status: 'paired', token: issueToken(), api_url: state.pairedApiUrl, expires_at: '2030-01-01T00:00:00Z' },
+      };
+    }
+    if (method === 'POST' && path === '/api/v1/extension/refresh') {
+      const t = state.tokens.get(body?.token);
+      if (!t || !t.renewable) return problem(401, 'token_not_renewable', 'Pair again');
+      state.tokens.delete(body.token);
+      return { status: 200, body: { token: issueToken(), expires_at: '2030-02-01T00:00:00Z' } };
+    }
+    if (path === '/api/v1/extension/status' && method === 'GET') {
+      if (!state.tokens.get(bearer)?.valid) return problem(401, 'token_invalid', 'Bad token');
+      return { status: 200, body: { paired: true, email: state.email, paired_at: '2026-01-02T03:04:05Z', last_sync_at: null } };
+    }
+    if (path === '/api/v1/extension/pair' && method === 'DELETE') {
+      if (!state.tokens.get(bearer)?.valid) return problem(401, 'token_invalid', 'Bad token');
+      state.tokens.delete(bearer);
+      return { status: 204, body: null };
+    }
+    return problem(404, 'not_found', `No route ${method} ${path}`);
+  }
+
+  async function fetch(input, init = {}) {
+    const url = new URL(String(input));
+    const headers = new Headers(init.headers ?? {});
+    const body = init.body ? JSON.parse(init.body) : undefined;
+    const method = (init.method ?? 'GET').toUpperCase();
+    calls.push({ url: url.toString(), origin: url.origin, method, path: url.pathname, headers, body, init });
+    if (state.down || url.origin !== origin) throw new TypeError('fetch failed');
+    const r = route(method, url, headers, body);
+    const resHeaders = new Headers(r.headers ?? {});
+    if (r.body !== null && r.body !== undefined && typeof r.body !== 'string') {
+      resHeaders.set('Content-Type', r.status >= 400 ? 'application/problem+json' : 'application/json');
+    }
+    const payload = r.body === null || r.body === undefined ? null : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+    return new Response(payload, { status: r.status, headers: resHeaders });
+  }
+
+  /** Serve the same routes over real HTTP on 127.0.0.1:<random port>. */
+  async function listen() {
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        const url = new URL(req.url, 'http://127.0.0.1');
+        const headers = new Headers(req.headers);
+        const text = Buffer.concat(chunks).toString('utf8');
+        const body = text ? JSON.parse(text) : undefined;
+        calls.push({ url: url.toString(), origin: null, method: req.method, path: url.pathname, headers, body, init: null });
+        const r = route(req.method, url, headers, body);
+        const out = r.body === null || r.body === undefined ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+        res.writeHead(r.status, { ...(out ? { 'Content-Type': 'application/json' } : {}), ...(r.headers ?? {}) });
+        res.end(out);
+      });
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address();
+    return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+  }
+
+  return {
+    fetch,
+    listen,
+    calls,
+    state,
+    /** The user entered `code` in the web app. */
+    approve(code) {
+      state.codes.get(code).approved = true;
+    },
+    /** Make the next matching request answer with this response. */
+    override(method, path, status, body = null, headers = {}) {
+      state.overrides.push({ match: (m, p) => m === method && p === path, status, body, headers });
+    },
+    callsTo(path) {
+      return calls.filter((c) => c.path === path);
+    },
+  };
+}
+
+/** A controllable clock. */
+export function createClock(start = Date.parse('2026-03-01T12:00:00Z')) {
+  let t = start;
+  const now = () => t;
+  now.advance = (ms) => {
+    t += ms;
+  };
+  return now;
+}

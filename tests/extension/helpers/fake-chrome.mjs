@@ -1,0 +1,105 @@
+// A small fake of the chrome.* APIs the extension uses: storage (local and
+// session, with onChanged), permissions and runtime messaging.
+
+function createEvent() {
+  const listeners = [];
+  return {
+    listeners,
+    addListener: (fn) => listeners.push(fn),
+    removeListener: (fn) => {
+      const i = listeners.indexOf(fn);
+      if (i >= 0) listeners.splice(i, 1);
+    },
+    hasListener: (fn) => listeners.includes(fn),
+  };
+}
+
+function createArea(name, onChanged) {
+  const data = new Map();
+  const fire = (changes) => {
+    if (Object.keys(changes).length === 0) return;
+    for (const fn of [...onChanged.listeners]) fn(structuredClone(changes), name);
+  };
+  const keysOf = (keys) => (keys == null ? [...data.keys()] : typeof keys === 'string' ? [keys] : Array.isArray(keys) ? keys : Object.keys(keys));
+  return {
+    data,
+    async get(keys) {
+      const out = {};
+      for (const k of keysOf(keys)) {
+        if (data.has(k)) out[k] = structuredClone(data.get(k));
+        else if (keys && typeof keys === 'object' && !Array.isArray(keys)) out[k] = keys[k];
+      }
+      return out;
+    },
+    async set(items) {
+      const changes = {};
+      for (const [k, v] of Object.entries(items)) {
+        const change = { newValue: structuredClone(v) };
+        if (data.has(k)) change.oldValue = data.get(k);
+        data.set(k, structuredClone(v));
+        changes[k] = change;
+      }
+      fire(changes);
+    },
+    async remove(keys) {
+      const changes = {};
+      for (const k of typeof keys === 'string' ? [keys] : keys) {
+        if (data.has(k)) {
+          changes[k] = { oldValue: data.get(k) };
+          data.delete(k);
+        }
+      }
+      fire(changes);
+    },
+    async clear() {
+      await this.remove([...data.keys()]);
+    },
+  };
+}
+
+export const DEFAULT_GRANTED = ['http://127.0.0.1/*', 'http://localhost/*'];
+
+/**
+ * @param {{id?: string, granted?: string[], grantOnRequest?: boolean}} options
+ */
+export function createFakeChrome({ id = 'iphbonbehjlngbblihlgpdkcodehigec', granted = DEFAULT_GRANTED, grantOnRequest = true } = {}) {
+  const onChanged = createEvent();
+  const onMessage = createEvent();
+  const grantedOrigins = new Set(granted);
+  const popupSender = { id, url: `chrome-extension://${id}/popup/popup.html`, origin: `chrome-extension://${id}` };
+
+  const chrome = {
+    storage: {
+      local: createArea('local', onChanged),
+      session: createArea('session', onChanged),
+      onChanged,
+    },
+    permissions: {
+      granted: grantedOrigins,
+      async contains({ origins = [] }) {
+        return origins.every((o) => grantedOrigins.has(o));
+      },
+      async request({ origins = [] }) {
+        if (!grantOnRequest) return origins.every((o) => grantedOrigins.has(o));
+        for (const o of origins) grantedOrigins.add(o);
+        return true;
+      },
+    },
+    runtime: {
+      id,
+      onMessage,
+      /** Deliver to the registered listeners like Chrome does (first answer wins). */
+      sendMessage(message, sender = popupSender) {
+        return new Promise((resolve) => {
+          let async = false;
+          for (const fn of onMessage.listeners) {
+            const keep = fn(structuredClone(message), sender, (answer) => resolve(structuredClone(answer)));
+            if (keep === true) async = true;
+          }
+          if (!async) resolve(undefined);
+        });
+      },
+    },
+  };
+  return chrome;
+}

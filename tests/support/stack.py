@@ -1,0 +1,92 @@
+"""The whole backend in the test's event loop: four gRPC servers on real
+ports and the edge on a real HTTP port, sharing one injectable clock."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import uvicorn
+
+from auth_service import server as auth_server
+from contacts_service import server as contacts_server
+from edge.app import create_app
+from edge.settings import EdgeSettings
+from media_service import server as media_server
+from pingcrm_common.clock import Clock
+from pingcrm_common.grpc_server import RunningServer
+from pingcrm_common.migrations import upgrade
+from pingcrm_common.settings import (
+    AuthSettings,
+    ContactsSettings,
+    MediaSettings,
+    ServiceSettings,
+    SuggestionsSettings,
+)
+from suggestions_service import server as suggestions_server
+
+
+@dataclass
+class Stack:
+    edge_url: str
+    services: dict[str, RunningServer]
+    settings: dict[str, ServiceSettings]
+    edge_settings: EdgeSettings
+    _edge: uvicorn.Server
+    _edge_task: asyncio.Task[None]
+    stopped: set[str] = field(default_factory=set)
+
+    async def stop_service(self, name: str) -> None:
+        await self.services[name].shutdown(0.5)
+        self.stopped.add(name)
+
+    async def close(self) -> None:
+        self._edge.should_exit = True
+        await self._edge_task
+        for name, running in reversed(self.services.items()):
+            if name not in self.stopped:
+                await running.shutdown(0.5)
+
+
+async def start_edge(settings: EdgeSettings, clock: Clock | None) -> tuple[uvicorn.Server, asyncio.Task[None], int]:
+    config = uvicorn.Config(create_app(settings, clock=clock), host="127.0.0.1", port=0, log_config=None)
+    server = uvicorn.Server(config)
+    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]  # the test runner owns signals
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    return server, task, port
+
+
+async def start_stack(
+    data_dir: Path, *, database_url: str | None, redis_url: str | None, clock: Clock | None = None
+) -> Stack:
+    common = {"data_dir": data_dir, "port": 0, "metrics_port": None, "database_url": database_url}
+    auth_settings = AuthSettings(**common, redis_url=redis_url)
+    await asyncio.to_thread(upgrade, auth_server.MIGRATIONS, auth_settings.resolved_database_url)
+    services = {"auth": await auth_server.create_server(auth_settings, clock=clock)}
+    auth_addr = f"127.0.0.1:{services['auth'].port}"
+    settings: dict[str, ServiceSettings] = {"auth": auth_settings}
+    for name, module, settings_class in (
+        ("contacts", contacts_server, ContactsSettings),
+        ("suggestions", suggestions_server, SuggestionsSettings),
+        ("media", media_server, MediaSettings),
+    ):
+        service_settings = settings_class(**common, auth_addr=auth_addr)
+        await asyncio.to_thread(upgrade, module.MIGRATIONS, service_settings.resolved_database_url)
+        services[name] = await module.create_server(service_settings, clock=clock)
+        settings[name] = service_settings
+    edge_settings = EdgeSettings(
+        data_dir=data_dir,
+        auth_addr=auth_addr,
+        contacts_addr=f"127.0.0.1:{services['contacts'].port}",
+        suggestions_addr=f"127.0.0.1:{services['suggestions'].port}",
+        media_addr=f"127.0.0.1:{services['media'].port}",
+    )
+    edge, task, port = await start_edge(edge_settings, clock)
+    edge_settings.public_url = f"http://127.0.0.1:{port}"
+    return Stack(f"http://127.0.0.1:{port}", services, settings, edge_settings, edge, task)
