@@ -17,6 +17,7 @@ from pingcrm_common.grpc_client import call_metadata, open_channel
 from pingcrm_common.tokens import Caller
 
 CACHE_SECONDS = 5.0
+CACHE_MAX_ENTRIES = 10_000
 CHECK_TIMEOUT_SECONDS = 2.0
 _AUTH_DESCRIPTOR = auth_service_pb2.DESCRIPTOR.services_by_name["AuthService"]
 
@@ -44,8 +45,14 @@ class RemoteSessionChecker:
             if error.code() == grpc.StatusCode.UNAUTHENTICATED:
                 return False
             raise Unavailable("cannot check the extension session right now", code="auth_unavailable") from error
+        if len(self._answers) >= CACHE_MAX_ENTRIES:
+            self._forget_stale_answers()
         self._answers[session_id] = (response.active, time.monotonic())
         return response.active
+
+    def _forget_stale_answers(self) -> None:
+        now = time.monotonic()
+        self._answers = {sid: answer for sid, answer in self._answers.items() if now - answer[1] < CACHE_SECONDS}
 
     async def close(self) -> None:
         await self._channel.close()

@@ -22,6 +22,9 @@ import pytest
 from pingcrm_common.clock import FrozenClock
 from pingcrm_common.tokens import ensure_signing_keys
 
+# pytest-grpc's fixtures, made to host grpc.aio servicers (see the module).
+pytest_plugins = ["tests.support.pytest_grpc_aio"]
+
 PG_ADMIN_URL = os.environ.get("PINGCRM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("PINGCRM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 REQUIRE_SERVERS = os.environ.get("PINGCRM_TEST_REQUIRE_SERVERS") == "1"

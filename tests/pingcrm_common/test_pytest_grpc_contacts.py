@@ -17,7 +17,6 @@ from pingcrm_common.clock import FrozenClock
 from pingcrm_common.db import Database
 from pingcrm_common.migrations import upgrade
 from pingcrm_common.tokens import EXTENSION_AUDIENCE, TokenVerifier, ensure_signing_keys, load_public_key
-from tests.support.pytest_grpc_aio import grpc_addr, grpc_event_loop, grpc_server  # noqa: F401 - fixtures
 from tests.support.tokens import web_token
 
 CLOCK = FrozenClock()
