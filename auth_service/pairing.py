@@ -34,6 +34,7 @@ from auth_service.rate_limit import (
     PAIRING_CLAIMS_PER_USER,
     PAIRING_CODES_PER_IP,
     PAIRING_POLLS_PER_CODE,
+    PAIRING_POLLS_PER_IP,
     Limit,
     RateLimiter,
 )
@@ -81,6 +82,7 @@ class PairingLimits:
     claims_per_user: Limit = PAIRING_CLAIMS_PER_USER
     claims_per_ip: Limit = PAIRING_CLAIMS_PER_IP
     polls_per_code: Limit = PAIRING_POLLS_PER_CODE
+    polls_per_ip: Limit = PAIRING_POLLS_PER_IP
 
 
 def new_code() -> str:
@@ -210,13 +212,13 @@ class PairingCodes:
             await pipe.execute()
         return session.paired_at
 
-    async def poll(self, typed_code: str, poll_secret: str) -> PollResult:
+    async def poll(self, typed_code: str, poll_secret: str, client_ip: str = "") -> PollResult:
         """PENDING until claimed, then PAIRED with the token on the first poll only."""
         code = normalize_code(typed_code)
         if code is None:
             raise _not_found()
         await self._limiter.hit_all(
-            [(self._limits.polls_per_code, code)],
+            [(self._limits.polls_per_code, code), (self._limits.polls_per_ip, client_ip)],
             message="poll at most once per second",
             code="polling_too_fast",
         )

@@ -41,6 +41,8 @@ PAIRING_CLAIMS_PER_USER = Limit("pairing-claim-user", 10, timedelta(minutes=10))
 PAIRING_CLAIMS_PER_IP = Limit("pairing-claim-ip", 30, timedelta(minutes=10))
 # Polls per pairing code: one per second.
 PAIRING_POLLS_PER_CODE = Limit("pairing-poll-code", 1, timedelta(seconds=1))
+# Polling answers "no such code" vs "wrong secret", so it must not become a free code scanner.
+PAIRING_POLLS_PER_IP = Limit("pairing-poll-ip", 600, timedelta(minutes=10))
 
 # Counters outlive their window by this much in Redis, to absorb clock skew between replicas.
 _EXPIRY_SLACK_SECONDS = 60

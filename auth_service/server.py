@@ -48,7 +48,7 @@ async def create_server(
         ServiceRegistration(DESCRIPTOR, servicer, auth_service_pb2_grpc.add_AuthServiceServicer_to_server, POLICY),
         clock=clock,
         # Revoked extension tokens are refused by auth_service itself, from its own tables.
-        session_checker=None,
+        session_checker=LocalSessionChecker(domain.sessions),
         cleanups=[database.dispose, redis.aclose],
     )
 

@@ -74,7 +74,7 @@ class AuthServicer(auth_service_pb2_grpc.AuthServiceServicer):
     async def PollPairingCode(
         self, request: pb.PollPairingCodeRequest, context: grpc.aio.ServicerContext
     ) -> pb.PollPairingCodeResponse:
-        result = await self._domain.pairing.poll(request.code, request.poll_secret)
+        result = await self._domain.pairing.poll(request.code, request.poll_secret, request.client_ip)
         response = pb.PollPairingCodeResponse(status=_POLL_STATUS[result.status])
         if result.token is not None:
             response.token = result.token.token

@@ -83,9 +83,12 @@ async def poll_code(
     auth: AuthStub,
     rpc: CallRpc,
     settings: Settings,
+    ip: ClientIp,
 ) -> JSONResponse:
     """Collect the extension token once the code was paired (202 while pending)."""
-    response = await rpc(auth.PollPairingCode, auth_pb.PollPairingCodeRequest(code=code, poll_secret=poll_secret))
+    response = await rpc(
+        auth.PollPairingCode, auth_pb.PollPairingCodeRequest(code=code, poll_secret=poll_secret, client_ip=ip)
+    )
     if response.status != auth_pb.PAIRING_STATUS_PAIRED:
         return JSONResponse(PollOut(status="pending").model_dump(exclude_none=True), status_code=202)
     paired = PollOut(

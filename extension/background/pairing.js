@@ -104,6 +104,7 @@ export function createPairing({ chrome, api, now = Date.now }) {
         case 404: // the server does not know it (restarted, or already consumed)
           return renew(ERR.CODE_UNKNOWN);
         case 403: // our poll secret does not match: this code is useless to us
+        case 409: // the token was already collected (its answer never reached us): start over
           return renew(ERR.CODE_REJECTED);
         case 429: {
           const wait = Math.max(err.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS, 1000);

@@ -15,6 +15,7 @@ from pingcrm.auth.v1 import auth_service_pb2 as pb
 from auth_service.pairing import PairingLimits, normalize_code
 from auth_service.rate_limit import Limit
 from pingcrm_common.clock import FrozenClock
+from pingcrm_common.errors import Expired, NotFound
 from pingcrm_common.settings import AuthSettings
 from pingcrm_common.tokens import load_public_key
 
@@ -326,3 +327,32 @@ async def test_claim_needs_a_web_token(auth: AuthClient) -> None:
         "a pingcrm-extension token may not call this method",
         "wrong_audience",
     )
+
+
+async def test_code_gone_from_redis_answers_expired_not_unknown() -> None:
+    """Once Redis has dropped an expired code, its 24-hour marker still tells 410 from 404."""
+    from fakeredis import FakeAsyncRedis
+
+    from auth_service.pairing import PairingCodes
+    from auth_service.rate_limit import RateLimiter
+
+    clock = FrozenClock()
+    redis = FakeAsyncRedis(decode_responses=True)
+    codes = PairingCodes(redis, sessions=None, signer=None, limiter=RateLimiter(redis, clock), clock=clock)  # type: ignore[arg-type]
+    issued = await codes.create("198.51.100.7")
+    assert 590 <= await redis.ttl(f"auth:pairing:code:{issued.code}") <= 600
+    assert await redis.ttl(f"auth:pairing:issued:{issued.code}") > 24 * 3600
+    assert issued.poll_secret not in str(await redis.hgetall(f"auth:pairing:code:{issued.code}"))
+
+    await redis.delete(f"auth:pairing:code:{issued.code}")  # what Redis does after 10 minutes
+    clock.advance(timedelta(minutes=11))
+    with pytest.raises(Expired) as expired:
+        await codes.poll(issued.code, issued.poll_secret)
+    assert (expired.value.code, expired.value.message) == ("pairing_code_expired", EXPIRED)
+
+    await redis.delete(f"auth:pairing:issued:{issued.code}")  # and after 24 hours more
+    clock.advance(timedelta(seconds=1))
+    with pytest.raises(NotFound) as unknown:
+        await codes.poll(issued.code, issued.poll_secret)
+    assert (unknown.value.code, unknown.value.message) == ("pairing_code_not_found", NOT_FOUND)
+    await redis.aclose()

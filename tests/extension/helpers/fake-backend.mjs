@@ -47,8 +47,10 @@ export function createFakeBackend({ apiUrl = API_URL, now = Date.now } = {}) {
     }
     if (method === 'GET' && path === '/api/v1/extension/pair') {
       const c = state.codes.get(url.searchParams.get('code'));
-      if (!c || c.consumed) return problem(404, 'pairing_code_unknown', 'Unknown code');
-      if (headers.get('x-pairing-secret') !== c.secret) return problem(403, 'pairing_secret_mismatch', 'Wrong secret');
+      // Codes and statuses as the real edge answers them (auth_service/README.md).
+      if (!c) return problem(404, 'pairing_code_not_found', 'pairing code not found');
+      if (headers.get('x-pairing-secret') !== c.secret) return problem(403, 'wrong_poll_secret', 'wrong poll secret for this pairing code');
+      if (c.consumed) return problem(409, 'pairing_code_collected', 'the token for this pairing code was already collected');
       if (now() >= c.expiresAt) return problem(410, 'pairing_code_expired', 'Expired');
       if (!c.approved) return { status: 202, body: { status: 'pending' } };
       c.consumed = true;
@@ -59,7 +61,7 @@ export function createFakeBackend({ apiUrl = API_URL, now = Date.now } = {}) {
     }
     if (method === 'POST' && path === '/api/v1/extension/refresh') {
       const t = state.tokens.get(body?.token);
-      if (!t || !t.renewable) return problem(401, 'token_not_renewable', 'Pair again');
+      if (!t || !t.renewable) return problem(401, 'refresh_declined', 'token can no longer be renewed');
       state.tokens.delete(body.token);
       return { status: 200, body: { token: issueToken(), expires_at: '2030-02-01T00:00:00Z' } };
     }

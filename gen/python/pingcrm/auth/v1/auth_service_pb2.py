@@ -25,15 +25,15 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"pingcrm/auth/v1/auth_service.proto\x12\x0fpingcrm.auth.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"Q\n\x04User\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12.\n\ncreated_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"P\n\x0fLinkedInPairing\x12\x0e\n\x06paired\x18\x01 \x01(\x08\x12-\n\tpaired_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"6\n\x13RegisterUserRequest\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\";\n\x14RegisterUserResponse\x12#\n\x04user\x18\x01 \x01(\x0b\x32\x15.pingcrm.auth.v1.User\"B\n\x0cLoginRequest\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\x12\x11\n\tclient_ip\x18\x03 \x01(\t\"9\n\rLoginResponse\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12\x12\n\nexpires_in\x18\x02 \x01(\x03\"\x17\n\x15GetCurrentUserRequest\"q\n\x16GetCurrentUserResponse\x12#\n\x04user\x18\x01 \x01(\x0b\x32\x15.pingcrm.auth.v1.User\x12\x32\n\x08linkedin\x18\x02 \x01(\x0b\x32 .pingcrm.auth.v1.LinkedInPairing\"-\n\x18\x43reatePairingCodeRequest\x12\x11\n\tclient_ip\x18\x01 \x01(\t\"R\n\x19\x43reatePairingCodeResponse\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x13\n\x0bpoll_secret\x18\x02 \x01(\t\x12\x12\n\nexpires_in\x18\x03 \x01(\x03\":\n\x17\x43laimPairingCodeRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x11\n\tclient_ip\x18\x02 \x01(\t\"I\n\x18\x43laimPairingCodeResponse\x12-\n\tpaired_at\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\";\n\x16PollPairingCodeRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x13\n\x0bpoll_secret\x18\x02 \x01(\t\"\x88\x01\n\x17PollPairingCodeResponse\x12.\n\x06status\x18\x01 \x01(\x0e\x32\x1e.pingcrm.auth.v1.PairingStatus\x12\r\n\x05token\x18\x02 \x01(\t\x12.\n\nexpires_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"-\n\x1cRefreshExtensionTokenRequest\x12\r\n\x05token\x18\x01 \x01(\t\"^\n\x1dRefreshExtensionTokenResponse\x12\r\n\x05token\x18\x01 \x01(\t\x12.\n\nexpires_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x1c\n\x1a\x44isconnectExtensionRequest\"7\n\x1b\x44isconnectExtensionResponse\x12\x18\n\x10revoked_sessions\x18\x01 \x01(\x05\")\n\x13\x43heckSessionRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"&\n\x14\x43heckSessionResponse\x12\x0e\n\x06\x61\x63tive\x18\x01 \x01(\x08*f\n\rPairingStatus\x12\x1e\n\x1aPAIRING_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n\x16PAIRING_STATUS_PENDING\x10\x01\x12\x19\n\x15PAIRING_STATUS_PAIRED\x10\x02\x32\x97\x07\n\x0b\x41uthService\x12[\n\x0cRegisterUser\x12$.pingcrm.auth.v1.RegisterUserRequest\x1a%.pingcrm.auth.v1.RegisterUserResponse\x12\x46\n\x05Login\x12\x1d.pingcrm.auth.v1.LoginRequest\x1a\x1e.pingcrm.auth.v1.LoginResponse\x12\x61\n\x0eGetCurrentUser\x12&.pingcrm.auth.v1.GetCurrentUserRequest\x1a\'.pingcrm.auth.v1.GetCurrentUserResponse\x12j\n\x11\x43reatePairingCode\x12).pingcrm.auth.v1.CreatePairingCodeRequest\x1a*.pingcrm.auth.v1.CreatePairingCodeResponse\x12g\n\x10\x43laimPairingCode\x12(.pingcrm.auth.v1.ClaimPairingCodeRequest\x1a).pingcrm.auth.v1.ClaimPairingCodeResponse\x12\x64\n\x0fPollPairingCode\x12\'.pingcrm.auth.v1.PollPairingCodeRequest\x1a(.pingcrm.auth.v1.PollPairingCodeResponse\x12v\n\x15RefreshExtensionToken\x12-.pingcrm.auth.v1.RefreshExtensionTokenRequest\x1a..pingcrm.auth.v1.RefreshExtensionTokenResponse\x12p\n\x13\x44isconnectExtension\x12+.pingcrm.auth.v1.DisconnectExtensionRequest\x1a,.pingcrm.auth.v1.DisconnectExtensionResponse\x12[\n\x0c\x43heckSession\x12$.pingcrm.auth.v1.CheckSessionRequest\x1a%.pingcrm.auth.v1.CheckSessionResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"pingcrm/auth/v1/auth_service.proto\x12\x0fpingcrm.auth.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"Q\n\x04User\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12.\n\ncreated_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"P\n\x0fLinkedInPairing\x12\x0e\n\x06paired\x18\x01 \x01(\x08\x12-\n\tpaired_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"6\n\x13RegisterUserRequest\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\";\n\x14RegisterUserResponse\x12#\n\x04user\x18\x01 \x01(\x0b\x32\x15.pingcrm.auth.v1.User\"B\n\x0cLoginRequest\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\x12\x11\n\tclient_ip\x18\x03 \x01(\t\"9\n\rLoginResponse\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12\x12\n\nexpires_in\x18\x02 \x01(\x03\"\x17\n\x15GetCurrentUserRequest\"q\n\x16GetCurrentUserResponse\x12#\n\x04user\x18\x01 \x01(\x0b\x32\x15.pingcrm.auth.v1.User\x12\x32\n\x08linkedin\x18\x02 \x01(\x0b\x32 .pingcrm.auth.v1.LinkedInPairing\"-\n\x18\x43reatePairingCodeRequest\x12\x11\n\tclient_ip\x18\x01 \x01(\t\"R\n\x19\x43reatePairingCodeResponse\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x13\n\x0bpoll_secret\x18\x02 \x01(\t\x12\x12\n\nexpires_in\x18\x03 \x01(\x03\":\n\x17\x43laimPairingCodeRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x11\n\tclient_ip\x18\x02 \x01(\t\"I\n\x18\x43laimPairingCodeResponse\x12-\n\tpaired_at\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"N\n\x16PollPairingCodeRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x13\n\x0bpoll_secret\x18\x02 \x01(\t\x12\x11\n\tclient_ip\x18\x03 \x01(\t\"\x88\x01\n\x17PollPairingCodeResponse\x12.\n\x06status\x18\x01 \x01(\x0e\x32\x1e.pingcrm.auth.v1.PairingStatus\x12\r\n\x05token\x18\x02 \x01(\t\x12.\n\nexpires_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"-\n\x1cRefreshExtensionTokenRequest\x12\r\n\x05token\x18\x01 \x01(\t\"^\n\x1dRefreshExtensionTokenResponse\x12\r\n\x05token\x18\x01 \x01(\t\x12.\n\nexpires_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x1c\n\x1a\x44isconnectExtensionRequest\"7\n\x1b\x44isconnectExtensionResponse\x12\x18\n\x10revoked_sessions\x18\x01 \x01(\x05\")\n\x13\x43heckSessionRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"&\n\x14\x43heckSessionResponse\x12\x0e\n\x06\x61\x63tive\x18\x01 \x01(\x08*f\n\rPairingStatus\x12\x1e\n\x1aPAIRING_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n\x16PAIRING_STATUS_PENDING\x10\x01\x12\x19\n\x15PAIRING_STATUS_PAIRED\x10\x02\x32\x97\x07\n\x0b\x41uthService\x12[\n\x0cRegisterUser\x12$.pingcrm.auth.v1.RegisterUserRequest\x1a%.pingcrm.auth.v1.RegisterUserResponse\x12\x46\n\x05Login\x12\x1d.pingcrm.auth.v1.LoginRequest\x1a\x1e.pingcrm.auth.v1.LoginResponse\x12\x61\n\x0eGetCurrentUser\x12&.pingcrm.auth.v1.GetCurrentUserRequest\x1a\'.pingcrm.auth.v1.GetCurrentUserResponse\x12j\n\x11\x43reatePairingCode\x12).pingcrm.auth.v1.CreatePairingCodeRequest\x1a*.pingcrm.auth.v1.CreatePairingCodeResponse\x12g\n\x10\x43laimPairingCode\x12(.pingcrm.auth.v1.ClaimPairingCodeRequest\x1a).pingcrm.auth.v1.ClaimPairingCodeResponse\x12\x64\n\x0fPollPairingCode\x12\'.pingcrm.auth.v1.PollPairingCodeRequest\x1a(.pingcrm.auth.v1.PollPairingCodeResponse\x12v\n\x15RefreshExtensionToken\x12-.pingcrm.auth.v1.RefreshExtensionTokenRequest\x1a..pingcrm.auth.v1.RefreshExtensionTokenResponse\x12p\n\x13\x44isconnectExtension\x12+.pingcrm.auth.v1.DisconnectExtensionRequest\x1a,.pingcrm.auth.v1.DisconnectExtensionResponse\x12[\n\x0c\x43heckSession\x12$.pingcrm.auth.v1.CheckSessionRequest\x1a%.pingcrm.auth.v1.CheckSessionResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'pingcrm.auth.v1.auth_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PAIRINGSTATUS']._serialized_start=1416
-  _globals['_PAIRINGSTATUS']._serialized_end=1518
+  _globals['_PAIRINGSTATUS']._serialized_start=1435
+  _globals['_PAIRINGSTATUS']._serialized_end=1537
   _globals['_USER']._serialized_start=88
   _globals['_USER']._serialized_end=169
   _globals['_LINKEDINPAIRING']._serialized_start=171
@@ -59,21 +59,21 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CLAIMPAIRINGCODERESPONSE']._serialized_start=828
   _globals['_CLAIMPAIRINGCODERESPONSE']._serialized_end=901
   _globals['_POLLPAIRINGCODEREQUEST']._serialized_start=903
-  _globals['_POLLPAIRINGCODEREQUEST']._serialized_end=962
-  _globals['_POLLPAIRINGCODERESPONSE']._serialized_start=965
-  _globals['_POLLPAIRINGCODERESPONSE']._serialized_end=1101
-  _globals['_REFRESHEXTENSIONTOKENREQUEST']._serialized_start=1103
-  _globals['_REFRESHEXTENSIONTOKENREQUEST']._serialized_end=1148
-  _globals['_REFRESHEXTENSIONTOKENRESPONSE']._serialized_start=1150
-  _globals['_REFRESHEXTENSIONTOKENRESPONSE']._serialized_end=1244
-  _globals['_DISCONNECTEXTENSIONREQUEST']._serialized_start=1246
-  _globals['_DISCONNECTEXTENSIONREQUEST']._serialized_end=1274
-  _globals['_DISCONNECTEXTENSIONRESPONSE']._serialized_start=1276
-  _globals['_DISCONNECTEXTENSIONRESPONSE']._serialized_end=1331
-  _globals['_CHECKSESSIONREQUEST']._serialized_start=1333
-  _globals['_CHECKSESSIONREQUEST']._serialized_end=1374
-  _globals['_CHECKSESSIONRESPONSE']._serialized_start=1376
-  _globals['_CHECKSESSIONRESPONSE']._serialized_end=1414
-  _globals['_AUTHSERVICE']._serialized_start=1521
-  _globals['_AUTHSERVICE']._serialized_end=2440
+  _globals['_POLLPAIRINGCODEREQUEST']._serialized_end=981
+  _globals['_POLLPAIRINGCODERESPONSE']._serialized_start=984
+  _globals['_POLLPAIRINGCODERESPONSE']._serialized_end=1120
+  _globals['_REFRESHEXTENSIONTOKENREQUEST']._serialized_start=1122
+  _globals['_REFRESHEXTENSIONTOKENREQUEST']._serialized_end=1167
+  _globals['_REFRESHEXTENSIONTOKENRESPONSE']._serialized_start=1169
+  _globals['_REFRESHEXTENSIONTOKENRESPONSE']._serialized_end=1263
+  _globals['_DISCONNECTEXTENSIONREQUEST']._serialized_start=1265
+  _globals['_DISCONNECTEXTENSIONREQUEST']._serialized_end=1293
+  _globals['_DISCONNECTEXTENSIONRESPONSE']._serialized_start=1295
+  _globals['_DISCONNECTEXTENSIONRESPONSE']._serialized_end=1350
+  _globals['_CHECKSESSIONREQUEST']._serialized_start=1352
+  _globals['_CHECKSESSIONREQUEST']._serialized_end=1393
+  _globals['_CHECKSESSIONRESPONSE']._serialized_start=1395
+  _globals['_CHECKSESSIONRESPONSE']._serialized_end=1433
+  _globals['_AUTHSERVICE']._serialized_start=1540
+  _globals['_AUTHSERVICE']._serialized_end=2459
 # @@protoc_insertion_point(module_scope)

@@ -111,12 +111,14 @@ class ClaimPairingCodeResponse(_message.Message):
     def __init__(self, paired_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class PollPairingCodeRequest(_message.Message):
-    __slots__ = ("code", "poll_secret")
+    __slots__ = ("code", "poll_secret", "client_ip")
     CODE_FIELD_NUMBER: _ClassVar[int]
     POLL_SECRET_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_IP_FIELD_NUMBER: _ClassVar[int]
     code: str
     poll_secret: str
-    def __init__(self, code: _Optional[str] = ..., poll_secret: _Optional[str] = ...) -> None: ...
+    client_ip: str
+    def __init__(self, code: _Optional[str] = ..., poll_secret: _Optional[str] = ..., client_ip: _Optional[str] = ...) -> None: ...
 
 class PollPairingCodeResponse(_message.Message):
     __slots__ = ("status", "token", "expires_at")
