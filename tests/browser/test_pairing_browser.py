@@ -60,6 +60,8 @@ async def test_pair_in_web_app_then_disconnect(extension_browser, stack) -> None
     await web.goto(stack.edge_url)
     await expect(web).to_have_url(re.compile(r"#/signin$"))
     await web.get_by_role("link", name="Create an account").click()
+    # The register form replaces the sign-in form on hashchange; fill only the new one.
+    await expect(web.get_by_role("heading", name="Create your PingCRM account")).to_be_visible(timeout=TIMEOUT_MS)
     await web.get_by_label("Email").fill(email)
     await web.get_by_label("Password").fill(password)
     await web.get_by_role("button", name="Create account").click()
