@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from pingcrm_cli.services import PROCESSES, SERVICES, entry_point, migration_target, settings_for
+from pingcrm_common.errors import DomainError
 from pingcrm_common.settings import AuthSettings, CommonSettings
 from pingcrm_common.tokens import ensure_signing_keys
 
@@ -66,9 +67,19 @@ def _keys_generate(args: argparse.Namespace) -> int:
 
 def _user_create(args: argparse.Namespace) -> int:
     from auth_service.admin import create_user
+    from auth_service.models import MIGRATIONS
+    from pingcrm_common.migrations import upgrade
 
-    user_id = asyncio.run(create_user(AuthSettings(), args.email, args.password))
-    print(f"created user {args.email} ({user_id})")
+    settings = AuthSettings()
+    if settings.migrate_on_start:  # embedded mode: the account may be created before the first `pingcrm up`
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        upgrade(MIGRATIONS, settings.resolved_database_url)
+    try:
+        account = asyncio.run(create_user(settings, args.email, args.password))
+    except DomainError as error:
+        print(f"pingcrm: {error.message}", file=sys.stderr)
+        return 1
+    print(f"created user {account.email} ({account.id})")
     return 0
 
 
