@@ -9,8 +9,10 @@ laptop, and FAILS instead when PINGCRM_TEST_REQUIRE_SERVERS=1 (CI sets it).
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
 import socket
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -99,11 +101,25 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def redis_url() -> str:
-    """The test Redis database, emptied first."""
+def redis_url() -> Iterator[str]:
+    """The test Redis database, emptied first and held for the whole test.
+
+    The lock file serialises Redis-backed tests across test processes on one
+    machine (two checkouts, or parallel runs): each test flushes the shared
+    database, which would otherwise wipe another run's pairing codes and rate
+    limits mid-test.
+    """
     require_server(REDIS_URL, "Redis")
-    asyncio.run(_flush_redis())
-    return REDIS_URL
+    lock_path = Path(tempfile.gettempdir()) / f"pingcrm-test-redis-{_redis_lock_name(REDIS_URL)}.lock"
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        asyncio.run(_flush_redis())
+        yield REDIS_URL
+
+
+def _redis_lock_name(url: str) -> str:
+    parsed = urlparse(url)
+    return f"{parsed.hostname}-{parsed.port}-{parsed.path.strip('/') or '0'}"
 
 
 @pytest.fixture(params=["embedded", "postgres"])
