@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pingcrm.contacts.v1 import contacts_service_pb2, contacts_service_pb2_grpc
 
+from contacts_service import listing
 from contacts_service.models import MIGRATIONS
 from contacts_service.servicer import ContactsServicer
 from pingcrm_common.clock import Clock
@@ -32,7 +33,8 @@ POLICY = access_policy(
 async def create_server(settings: ContactsSettings, *, clock: Clock | None = None) -> RunningServer:
     """Start contacts_service on settings.grpc_host:settings.port (0 picks a free port)."""
     database = Database(settings.resolved_database_url, settings.service_name)
-    servicer = ContactsServicer(database)
+    listing.fold_case_like_postgres(database.engine)
+    servicer = ContactsServicer(database, clock)
     session_checker = RemoteSessionChecker(settings.auth_addr)
     return await start_service(
         settings,

@@ -1,22 +1,72 @@
 """ContactsService RPCs: translate proto ⇄ domain and call domain code.
 
-RPCs not written yet inherit the generated base class and answer
-UNIMPLEMENTED; the message sync issue implements them.
+RPCs not written yet (ListBackfillCandidates, ImportConnectionsCsv) inherit
+the generated base class and answer UNIMPLEMENTED; later issues add them.
 """
 
 from __future__ import annotations
 
+from datetime import UTC
+
+from google.protobuf.timestamp_pb2 import Timestamp
 from pingcrm.contacts.v1 import contacts_service_pb2 as pb
 from pingcrm.contacts.v1 import contacts_service_pb2_grpc
 
-from contacts_service import sync_state
+from contacts_service import listing, lookup, push, sync_state
+from contacts_service.linkedin_identity import profile_url
+from contacts_service.models import Contact, Interaction
+from contacts_service.push_input import ConversationInput, MessageInput, PartnerInput, PushInput
+from pingcrm_common.clock import Clock, SystemClock
 from pingcrm_common.db import Database
 from pingcrm_common.tokens import require_caller
 
 
 class ContactsServicer(contacts_service_pb2_grpc.ContactsServiceServicer):
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, clock: Clock | None = None) -> None:
         self._database = database
+        self._clock = clock or SystemClock()
+
+    async def PushLinkedIn(self, request: pb.PushLinkedInRequest, context: object) -> pb.PushLinkedInResponse:
+        caller = require_caller()
+        result = await push.record_push(self._database, caller.user_id, _push_input(request), self._clock)
+        return pb.PushLinkedInResponse(
+            contacts_created=result.contacts_created,
+            contacts_updated=result.contacts_updated,
+            interactions_created=result.interactions_created,
+            interactions_skipped=result.interactions_skipped,
+            rejected=[pb.RejectedItem(path=item.path, reason=item.reason) for item in result.rejected],
+            # Backfill candidates arrive with the profile backfill issue.
+        )
+
+    async def ListContacts(self, request: pb.ListContactsRequest, context: object) -> pb.ListContactsResponse:
+        caller = require_caller()
+        async with self._database.session() as session:
+            page = await listing.list_contacts(
+                session, caller.user_id, request.query, request.page_size, request.page_token
+            )
+        return pb.ListContactsResponse(
+            contacts=[_contact(contact) for contact in page.contacts], next_page_token=page.next_cursor
+        )
+
+    async def GetContact(self, request: pb.GetContactRequest, context: object) -> pb.GetContactResponse:
+        caller = require_caller()
+        async with self._database.session() as session:
+            contact, interactions = await lookup.get_contact(
+                session, caller.user_id, request.contact_id, request.interactions_limit
+            )
+        return pb.GetContactResponse(
+            contact=_contact(contact), recent_interactions=[_interaction(item) for item in interactions]
+        )
+
+    async def FindContactByLinkedIn(
+        self, request: pb.FindContactByLinkedInRequest, context: object
+    ) -> pb.FindContactByLinkedInResponse:
+        caller = require_caller()
+        async with self._database.session() as session:
+            contact = await lookup.find_by_linkedin(
+                session, caller.user_id, request.identity.member_id, request.identity.slug
+            )
+        return pb.FindContactByLinkedInResponse(contact=_contact(contact))
 
     async def GetSyncState(self, request: pb.GetSyncStateRequest, context: object) -> pb.GetSyncStateResponse:
         caller = require_caller()
@@ -26,3 +76,86 @@ class ContactsServicer(contacts_service_pb2_grpc.ContactsServiceServicer):
         if state.last_push_at is not None:
             response.last_push_at.FromDatetime(state.last_push_at)
         return response
+
+
+def _push_input(request: pb.PushLinkedInRequest) -> PushInput:
+    return PushInput(
+        conversations=[
+            ConversationInput(
+                urn=conversation.urn,
+                partner=_partner(conversation.partner) if conversation.HasField("partner") else None,
+                messages=[
+                    MessageInput(
+                        urn=message.urn,
+                        from_self=message.from_self,
+                        text=message.text,
+                        sent_at=message.sent_at.ToDatetime(tzinfo=UTC) if message.HasField("sent_at") else None,
+                    )
+                    for message in conversation.messages
+                ],
+            )
+            for conversation in request.conversations
+        ],
+        profile_count=len(request.profiles),
+    )
+
+
+def _partner(partner: pb.PushedPartner) -> PartnerInput:
+    return PartnerInput(
+        member_id=partner.identity.member_id,
+        slug=partner.identity.slug,
+        first_name=partner.first_name,
+        last_name=partner.last_name,
+        headline=partner.headline,
+        profile_url=partner.identity.profile_url,
+    )
+
+
+def _timestamp(value: object) -> Timestamp | None:
+    if value is None:
+        return None
+    stamp = Timestamp()
+    stamp.FromDatetime(value)  # type: ignore[arg-type]
+    return stamp
+
+
+def _direction(from_self: bool) -> pb.Direction.ValueType:
+    return pb.DIRECTION_OUTBOUND if from_self else pb.DIRECTION_INBOUND
+
+
+def _contact(contact: Contact) -> pb.Contact:
+    message = None
+    if contact.last_message_at is not None:
+        message = pb.LastMessage(
+            text=contact.last_message_text or "",
+            direction=_direction(bool(contact.last_message_from_self)),
+            sent_at=_timestamp(contact.last_message_at),
+        )
+    return pb.Contact(
+        id=contact.id,
+        full_name=contact.full_name,
+        headline=contact.headline,
+        title=contact.title,
+        company=contact.company,
+        location=contact.location,
+        avatar_url=contact.avatar_url,
+        email=contact.email,
+        linkedin=pb.LinkedInIdentity(
+            member_id=contact.linkedin_member_id or "",
+            slug=contact.linkedin_slug or "",
+            profile_url=contact.linkedin_url or profile_url(contact.linkedin_member_id, contact.linkedin_slug),
+        ),
+        last_message=message,
+        last_interaction_at=_timestamp(contact.last_interaction_at),
+        interaction_count=contact.interaction_count,
+    )
+
+
+def _interaction(interaction: Interaction) -> pb.Interaction:
+    return pb.Interaction(
+        id=interaction.id,
+        source_urn=interaction.source_urn,
+        direction=_direction(interaction.from_self),
+        text=interaction.text,
+        occurred_at=_timestamp(interaction.occurred_at),
+    )

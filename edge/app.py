@@ -19,9 +19,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from edge.body_limit import BodyLimit, too_large
 from edge.clients import ServiceClients
 from edge.grpc_status import HTTP_STATUS, problem, problem_from_rpc_error
-from edge.routes import accounts, extension, health
+from edge.routes import accounts, contacts, extension, health, linkedin
 from edge.settings import EdgeSettings
 from pingcrm_common.clock import Clock
 from pingcrm_common.errors import DomainError
@@ -52,10 +53,14 @@ def create_app(settings: EdgeSettings, *, clock: Clock | None = None) -> FastAPI
     app.state.settings = settings
     app.state.verifier = TokenVerifier(load_public_key(settings.public_key_path), clock)
     _install_error_handlers(app)
+    # Added first, so it runs inside the request middleware: a 413 still gets its request id and log line.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     _install_request_middleware(app, settings)
     app.include_router(health.router)
     app.include_router(accounts.router)
     app.include_router(extension.router)
+    app.include_router(linkedin.router)
+    app.include_router(contacts.router)
     if WEB_DIR.is_dir():
         app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
     return app
@@ -73,7 +78,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, error: RequestValidationError) -> Response:
         first = error.errors()[0] if error.errors() else {}
-        where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
+        # conversations[0].messages[2].from_self: the same paths as a push's `rejected` items.
+        where = "".join(
+            f"[{part}]" if isinstance(part, int) else f".{part}" for part in first.get("loc", ()) if part != "body"
+        ).lstrip(".")
         detail = f"{where}: {first.get('msg', 'invalid value')}" if where else str(first.get("msg", "invalid request"))
         return problem(422, "validation_failed", detail)
 
@@ -94,9 +102,8 @@ def _install_request_middleware(app: FastAPI, settings: EdgeSettings) -> None:
         try:
             length = request.headers.get("content-length")
             if length is not None and length.isdigit() and int(length) > settings.max_request_bytes:
-                response: Response = problem(
-                    413, "request_too_large", f"request body exceeds {settings.max_request_bytes} bytes"
-                )
+                # Refused before reading a byte; bodies without a length are counted by BodyLimit.
+                response: Response = problem(413, "request_too_large", too_large(settings.max_request_bytes).detail)
             else:
                 response = await call_next(request)
             response.headers["X-Request-Id"] = request_id_var.get()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
+from pingcrm_common.grpc_options import MAX_MESSAGE_BYTES
 from pingcrm_common.settings import CommonSettings
 
 
@@ -20,3 +21,10 @@ class EdgeSettings(CommonSettings):
     rpc_timeout_seconds: float = 5.0
     readiness_timeout_seconds: float = 1.0
     max_request_bytes: int = 5 * 1024 * 1024
+
+    @model_validator(mode="after")
+    def _bodies_fit_in_one_rpc(self) -> EdgeSettings:
+        # A body becomes one RPC; the services would refuse a larger message.
+        if not 0 < self.max_request_bytes <= MAX_MESSAGE_BYTES:
+            raise ValueError(f"PINGCRM_MAX_REQUEST_BYTES must be between 1 and {MAX_MESSAGE_BYTES}")
+        return self

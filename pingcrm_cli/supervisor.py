@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import IO
 
 from pingcrm_cli.services import PROCESSES
 
@@ -26,11 +27,14 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def start_children(env: Mapping[str, str]) -> dict[str, subprocess.Popen[bytes]]:
+def start_children(env: Mapping[str, str], output: IO[bytes] | None = None) -> dict[str, subprocess.Popen[bytes]]:
+    """Start every process; their output goes to `output` (default: this terminal)."""
     return {
         name: subprocess.Popen(
             [sys.executable, "-m", "pingcrm_cli.main", "serve", name],
             env=dict(env),
+            stdout=output,
+            stderr=output,
             preexec_fn=_die_with_parent,  # noqa: PLW1509 - no threads exist yet in this process
         )
         for name in PROCESSES

@@ -8,12 +8,26 @@ another's tables by accident.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+T = TypeVar("T")
+
+# PostgreSQL aborts one of two transactions that deadlock or break serializability;
+# running it again is the documented remedy.
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01"})  # serialization_failure, deadlock_detected
+
+
+def is_transient(error: BaseException) -> bool:
+    """A failure that a fresh run of the same transaction may not hit again."""
+    return getattr(getattr(error, "orig", None), "sqlstate", None) in TRANSIENT_SQLSTATES
 
 
 def is_postgres(url: str) -> bool:
@@ -61,6 +75,30 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
+
+    @property
+    def dialect(self) -> str:
+        """`postgresql` or `sqlite`: for the few statements the two spell differently (upserts)."""
+        return self.engine.dialect.name
+
+    async def transaction(
+        self,
+        work: Callable[[AsyncSession], Awaitable[T]],
+        *,
+        attempts: int = 4,
+        retry_if: Callable[[BaseException], bool] = is_transient,
+    ) -> T:
+        """Run `work` in one transaction; run all of it again (a few times) when it fails transiently."""
+        for attempt in range(1, attempts + 1):
+            try:
+                async with self.session() as session:
+                    return await work(session)
+            except Exception as error:
+                if attempt == attempts or not retry_if(error):
+                    raise
+            # Jittered backoff, so two retrying transactions do not collide again in lockstep.
+            await asyncio.sleep(random.uniform(0, 0.01 * 2**attempt))
+        raise AssertionError("unreachable")
 
     async def ping(self) -> None:
         from sqlalchemy import text

@@ -8,6 +8,7 @@ import json
 import grpc
 from google.protobuf.descriptor import ServiceDescriptor
 
+from pingcrm_common.grpc_options import MESSAGE_SIZE_OPTIONS
 from pingcrm_common.logs import request_id_var
 
 READ_ONLY_PREFIXES = ("Get", "List", "Find", "Check")
@@ -41,7 +42,11 @@ def open_channel(address: str, descriptor: ServiceDescriptor) -> grpc.aio.Channe
     """A long-lived channel to `address` (host:port or dns:///name:port)."""
     return grpc.aio.insecure_channel(
         address,
-        options=[("grpc.service_config", service_config(descriptor)), ("grpc.enable_retries", 1)],
+        options=[
+            ("grpc.service_config", service_config(descriptor)),
+            ("grpc.enable_retries", 1),
+            *MESSAGE_SIZE_OPTIONS,
+        ],
     )
 
 

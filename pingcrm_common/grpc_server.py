@@ -19,6 +19,7 @@ from google.protobuf.descriptor import ServiceDescriptor
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from pingcrm_common.grpc_options import MESSAGE_SIZE_OPTIONS
 from pingcrm_common.interceptors import AccessPolicy, ServerInterceptor, SessionChecker
 from pingcrm_common.tokens import TokenVerifier
 
@@ -69,7 +70,9 @@ async def start_server(
     policy: dict[str, frozenset[str]] = {}
     for registration in registrations:
         policy.update(registration.policy)
-    server = grpc.aio.server(interceptors=[ServerInterceptor(policy, verifier, session_checker)])
+    server = grpc.aio.server(
+        interceptors=[ServerInterceptor(policy, verifier, session_checker)], options=MESSAGE_SIZE_OPTIONS
+    )
     for registration in registrations:
         registration.add_to_server(registration.servicer, server)
     health_servicer = health.aio.HealthServicer()

@@ -1,4 +1,4 @@
-// The ONE backend client. Every feature (pairing now, sync later) talks to
+// The ONE backend client. Every feature (pairing, message sync) talks to
 // PingCRM through `createApi(deps).request(...)`; nothing else calls fetch.
 //
 // - JSON in, JSON out; errors are problem details {type,title,status,detail,code}.
@@ -18,6 +18,7 @@ export const PATHS = Object.freeze({
   PAIR: '/api/v1/extension/pair',
   REFRESH: '/api/v1/extension/refresh',
   STATUS: '/api/v1/extension/status',
+  LINKEDIN_PUSH: '/api/v1/linkedin/push',
 });
 
 export const DEFAULT_TIMEOUT_MS = 15_000;

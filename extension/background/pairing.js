@@ -69,6 +69,10 @@ export function createPairing({ chrome, api, now = Date.now }) {
     };
     await store.set(KEYS.PAIRING, pairing);
     await store.remove(KEYS.PENDING_CODE);
+    // A new pairing may be another PingCRM account: its first sync starts
+    // from scratch (re-pushing is harmless, skipping is not).
+    await store.remove(KEYS.SYNC_CURSOR);
+    await store.remove(KEYS.SYNC_STATUS);
     try {
       return pairedView(await status.refreshAccount());
     } catch (err) {

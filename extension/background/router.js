@@ -2,14 +2,15 @@
 // `{ok: true, data}` or `{ok: false, error: {code, message}}`.
 
 import { ERR } from '../lib/errors.js';
-import { isKnownType } from '../lib/messages.js';
+import { MSG, isKnownType } from '../lib/messages.js';
 import { ApiError } from './api.js';
 
 /**
- * Message types a content script may send. Empty for now: pairing and
- * settings are for extension pages only. (The sync issue adds its types.)
+ * Message types a content script may send. Only "a LinkedIn page loaded":
+ * at worst a page makes the worker consider a sync it would run anyway.
+ * Pairing, settings and Sync Now are for extension pages only.
  */
-export const CONTENT_SCRIPT_TYPES = new Set();
+export const CONTENT_SCRIPT_TYPES = new Set([MSG.SYNC_PAGE_LOADED]);
 
 function fail(code, message) {
   return { ok: false, error: { code, message } };

@@ -19,6 +19,12 @@ export const ERR = Object.freeze({
   UNKNOWN_MESSAGE: 'unknown_message',
   FORBIDDEN_SENDER: 'forbidden_sender',
   INTERNAL: 'internal',
+  // LinkedIn (Voyager) answers, docs/linkedin-sync.md §1. They end a sync in
+  // a state (lib/sync-state.js) that the popup words itself.
+  LINKEDIN_SESSION_EXPIRED: 'linkedin_session_expired',
+  LINKEDIN_SLOW_DOWN: 'linkedin_slow_down',
+  LINKEDIN_FORMAT_CHANGED: 'linkedin_format_changed',
+  LINKEDIN_UNREACHABLE: 'linkedin_unreachable',
 });
 
 const TEXT = {

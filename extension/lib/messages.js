@@ -15,6 +15,15 @@ export const MSG = Object.freeze({
   PAIRING_DISCONNECT: 'pairing/disconnect',
   /** Change the PingCRM URL (only while unpaired). payload: {apiUrl: string} → PairingView */
   SETTINGS_SET_API_URL: 'settings/set-api-url',
+  /**
+   * A LinkedIn page loaded (sent by content/linkedin-page.js, which spells
+   * the type itself: classic content scripts cannot import this module).
+   * Syncs when paired, not backing off and the last success is over 2 h old.
+   * payload: {} → SyncTriggerAnswer
+   */
+  SYNC_PAGE_LOADED: 'sync/page-loaded',
+  /** Popup "Sync now": sync at once unless running or backing off. payload: {} → SyncTriggerAnswer */
+  SYNC_NOW: 'sync/now',
 });
 
 const KNOWN = new Set(Object.values(MSG));

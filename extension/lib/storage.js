@@ -22,12 +22,44 @@ export const KEYS = Object.freeze({
    * The pairing code currently shown in the popup.
    */
   PENDING_CODE: 'pendingCode',
+  /**
+   * null | {memberId, watermark, gaps: [{before, after, initial?}]}
+   * How far LinkedIn message sync got (docs/linkedin-sync.md §3). `memberId`
+   * is the LinkedIn account it belongs to. Written only after the backend
+   * acknowledged the pushes it covers.
+   */
+  SYNC_CURSOR: 'syncCursor',
+  /**
+   * null | {runId, heartbeatAt (epoch ms)}
+   * The one running sync. A heartbeat older than SYNC_STALE_MS belongs to a
+   * worker Chrome stopped, and is taken over.
+   */
+  SYNC_LOCK: 'syncLock',
+  /**
+   * null | {state, progress: {done, total}, lastSuccessAt, lastRun, backoffUntil,
+   *         message, updatedAt, finishedAt}
+   * What the popup shows about message sync (states in lib/sync-state.js).
+   */
+  SYNC_STATUS: 'syncStatus',
+  /**
+   * null | {until (epoch ms), level}
+   * LinkedIn asked us to slow down: no sync before `until`. `level` counts
+   * the backoffs in a row (the wait doubles with each); a successful sync
+   * removes it.
+   */
+  SYNC_BACKOFF: 'syncBackoff',
 });
 
 const SPEC = Object.freeze({
   [KEYS.API_URL]: { area: 'local', default: DEFAULT_API_URL },
   [KEYS.PAIRING]: { area: 'local', default: null },
   [KEYS.PENDING_CODE]: { area: 'session', default: null },
+  // local: a sync resumes after a browser restart, and a lock left by a
+  // killed worker must outlive it to be recognised as stale.
+  [KEYS.SYNC_CURSOR]: { area: 'local', default: null },
+  [KEYS.SYNC_LOCK]: { area: 'local', default: null },
+  [KEYS.SYNC_STATUS]: { area: 'local', default: null },
+  [KEYS.SYNC_BACKOFF]: { area: 'local', default: null },
 });
 
 function spec(key) {

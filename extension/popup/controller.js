@@ -1,11 +1,14 @@
 // Popup controller. Talks to the service worker only through messages and
 // follows chrome.storage.onChanged to flip between the unpaired and paired
-// views. Dependencies are parameters so it can run against fakes.
+// views and to show a running sync live (it reads the sync status from
+// storage; it never writes storage). Dependencies are parameters so it can
+// run against fakes.
 
 import { ERR, describeError } from '../lib/errors.js';
 import { MSG, message } from '../lib/messages.js';
-import { KEYS, onKeysChanged } from '../lib/storage.js';
+import { KEYS, createStore, onKeysChanged } from '../lib/storage.js';
 import { hostPermissionPattern, normalizeApiUrl } from '../lib/url.js';
+import { syncView } from './sync-view.js';
 
 export const POLL_INTERVAL_MS = 2_000;
 
@@ -15,10 +18,12 @@ export const POLL_INTERVAL_MS = 2_000;
  */
 export function startPopup({ document, chrome, timers = globalThis, now = Date.now, pollIntervalMs = POLL_INTERVAL_MS }) {
   const $ = (id) => document.getElementById(id);
+  const store = createStore(chrome);
   // Page-lifetime UI state only (the popup page lives while it is open).
   let current = null;
   let pollTimer = null;
   let pollInFlight = false;
+  let syncSeq = 0; // orders sync-status reads and live changes
 
   async function send(type, payload = {}) {
     try {
@@ -83,7 +88,7 @@ export function startPopup({ document, chrome, timers = globalThis, now = Date.n
       showNotice(null);
       $('account-email').textContent = view.email ?? 'unknown';
       $('paired-api-url').textContent = view.apiUrl;
-      $('last-sync').textContent = view.lastSyncAt ? new Date(view.lastSyncAt).toLocaleString() : 'Never';
+      loadSync();
       return;
     }
     const input = $('api-url');
@@ -92,6 +97,49 @@ export function startPopup({ document, chrome, timers = globalThis, now = Date.n
     renderExpiry(view);
     if (view.renewed) showNotice(describeError({ code: view.renewed }));
     schedulePoll(view.pending ? pollIntervalMs : 0);
+  }
+
+  function link({ text, href }) {
+    const a = document.createElement('a');
+    a.href = href;
+    a.target = '_blank';
+    a.rel = 'noopener';
+    a.textContent = text;
+    return a;
+  }
+
+  /** Show the sync status (KEYS.SYNC_STATUS) in the paired view. */
+  function renderSync(status) {
+    const view = syncView(status, { now: now(), lastSyncAt: current?.lastSyncAt ?? null });
+    $('last-sync').textContent = view.lastSync;
+    $('sync-counts').textContent = view.counts;
+    const line = $('sync-state');
+    line.replaceChildren(...view.parts.map((part) => (typeof part === 'string' ? part : link(part))));
+    line.className = view.problem ? 'sync-state problem' : 'sync-state';
+    const progress = $('sync-progress');
+    progress.textContent = view.progress ?? '';
+    progress.hidden = view.progress === null;
+    $('sync-now').disabled = view.running;
+  }
+
+  async function loadSync() {
+    const asked = ++syncSeq;
+    const status = await store.get(KEYS.SYNC_STATUS);
+    // A change that arrived while reading is newer than what was read.
+    if (asked === syncSeq) renderSync(status);
+  }
+
+  async function onSyncNow() {
+    $('sync-now').disabled = true;
+    const answer = await send(MSG.SYNC_NOW);
+    if (answer.ok) {
+      showError(null);
+      // A backoff shows in the status line; "running" would otherwise look like nothing happened.
+      showNotice(answer.data?.reason === 'running' ? 'A sync is already running.' : null);
+    } else {
+      showError(answer.error);
+    }
+    await loadSync();
   }
 
   function handle(answer) {
@@ -154,8 +202,14 @@ export function startPopup({ document, chrome, timers = globalThis, now = Date.n
 
   $('api-url-form').addEventListener('submit', onSaveUrl);
   $('disconnect').addEventListener('click', onDisconnect);
-  const unsubscribe = onKeysChanged(chrome, [KEYS.PAIRING, KEYS.PENDING_CODE], () => {
+  $('sync-now').addEventListener('click', onSyncNow);
+  const unsubscribePairing = onKeysChanged(chrome, [KEYS.PAIRING, KEYS.PENDING_CODE], () => {
     refreshFromStorage();
+  });
+  // The worker reports a running sync through storage: follow it live.
+  const unsubscribeSync = onKeysChanged(chrome, [KEYS.SYNC_STATUS], (_key, status) => {
+    syncSeq += 1;
+    if (current?.paired) renderSync(status);
   });
 
   const ready = (async () => {
@@ -173,7 +227,8 @@ export function startPopup({ document, chrome, timers = globalThis, now = Date.n
     ready,
     stop() {
       stopPolling();
-      unsubscribe();
+      unsubscribePairing();
+      unsubscribeSync();
     },
   };
 }

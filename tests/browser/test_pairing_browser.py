@@ -66,8 +66,8 @@ async def test_pair_in_web_app_then_disconnect(extension_browser, stack) -> None
     await web.get_by_label("Password").fill(password)
     await web.get_by_role("button", name="Create account").click()
     await expect(web).to_have_url(re.compile(r"#/contacts$"), timeout=TIMEOUT_MS)
-    # No contacts API yet: the page says where contacts come from instead of inventing any.
-    await expect(web.get_by_role("heading", name="Contacts arrive with the LinkedIn sync")).to_be_visible()
+    # A new account has no contacts yet: the page says where they come from instead of inventing any.
+    await expect(web.get_by_role("heading", name="No contacts yet")).to_be_visible()
 
     await web.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
     await expect(web).to_have_url(re.compile(r"#/settings/integrations/linkedin$"))

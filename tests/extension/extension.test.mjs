@@ -8,6 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 
+import { CONTENT_SCRIPT_TYPES } from '../../extension/background/router.js';
 import { MSG } from '../../extension/lib/messages.js';
 import { KEYS } from '../../extension/lib/storage.js';
 
@@ -42,10 +43,18 @@ describe('manifest.json', () => {
   });
 
   it('asks for the minimum permissions', () => {
-    assert.deepEqual(manifest.permissions, ['storage']);
-    assert.deepEqual(manifest.host_permissions, ['http://127.0.0.1/*', 'http://localhost/*']);
+    assert.deepEqual(manifest.permissions, ['storage', 'cookies']);
+    // *.linkedin.com, not www only: chrome.cookies sees domain cookies only with it (BROWSER-TESTS.md).
+    assert.deepEqual(manifest.host_permissions, ['http://127.0.0.1/*', 'http://localhost/*', 'https://*.linkedin.com/*']);
     assert.deepEqual(manifest.optional_host_permissions, ['https://*/*', 'http://*/*']);
-    assert.equal(manifest.content_scripts, undefined);
+    assert.equal(manifest.permissions.includes('alarms'), false, 'sync is event-driven');
+  });
+
+  it('runs the one small content script on LinkedIn pages after load', () => {
+    assert.deepEqual(manifest.content_scripts, [
+      { matches: ['https://www.linkedin.com/*'], js: ['content/linkedin-page.js'], run_at: 'document_idle' },
+    ]);
+    assert.ok(existsSync(join(EXT, 'content/linkedin-page.js')));
   });
 
   it('pins a public key whose extension id is the one in the README', () => {
@@ -90,16 +99,19 @@ describe('extension sources', () => {
     }
   });
 
-  it('only the service worker talks to the network, through api.js', () => {
+  it('only the service worker talks to the network: PingCRM through api.js, LinkedIn through voyager.js', () => {
+    const clients = new Set(['background/api.js', 'background/voyager.js', 'background/worker.js']);
     for (const p of jsFiles) {
       const name = rel(p);
-      if (name === 'background/api.js' || name === 'background/worker.js') continue;
+      if (clients.has(name)) continue;
       assert.doesNotMatch(code(p), /\bfetch\s*\(|XMLHttpRequest|WebSocket/, name);
     }
+    assert.match(code(join(EXT, 'background/api.js')), /credentials: 'omit'/, 'no browser cookies to the backend');
   });
 
   it('declares message types and storage keys once', () => {
-    for (const p of jsFiles) {
+    // Classic content scripts cannot import lib/messages.js; the next test checks their copies.
+    for (const p of jsFiles.filter((f) => !rel(f).startsWith('content/'))) {
       const name = rel(p);
       const text = code(p);
       if (name !== 'lib/messages.js') {
@@ -110,6 +122,17 @@ describe('extension sources', () => {
           assert.ok(!new RegExp(`['"\`]${key}['"\`]`).test(text), `${name} spells the storage key ${key}`);
         }
       }
+    }
+  });
+
+  it('content scripts send only declared, content-script-allowed types, and name no storage key', () => {
+    for (const p of jsFiles.filter((f) => rel(f).startsWith('content/'))) {
+      const types = [...code(p).matchAll(/\btype:\s*'([^']+)'/g)].map((m) => m[1]);
+      assert.ok(types.length > 0, `${rel(p)} sends no message`);
+      for (const type of types) {
+        assert.ok(CONTENT_SCRIPT_TYPES.has(type), `${rel(p)} sends ${type}, which the router refuses from content scripts`);
+      }
+      assert.doesNotMatch(code(p), /\bimport\b|\bexport\b|chrome\.storage|chrome\.cookies/, rel(p));
     }
   });
 

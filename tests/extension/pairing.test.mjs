@@ -36,6 +36,20 @@ describe('pairing', () => {
     assert.deepEqual(await t.chrome.storage.local.get(KEYS.PENDING_CODE), {}, 'not in local storage');
   });
 
+  it('a new pairing starts sync over: the old cursor and status are dropped, a LinkedIn backoff stays', async () => {
+    await t.chrome.storage.local.set({
+      [KEYS.SYNC_CURSOR]: { memberId: 'ACoAAX', watermark: 5, gaps: [] },
+      [KEYS.SYNC_STATUS]: { state: 'idle', lastSuccessAt: 5 },
+      [KEYS.SYNC_BACKOFF]: { until: t.now() + 60_000, level: 0 },
+    });
+    await t.pairing.start();
+    t.backend.approve('PING-AAAAA1');
+    assert.equal((await t.pairing.poll()).paired, true);
+    assert.equal(await t.local(KEYS.SYNC_CURSOR), undefined);
+    assert.equal(await t.local(KEYS.SYNC_STATUS), undefined);
+    assert.deepEqual(await t.local(KEYS.SYNC_BACKOFF), { until: t.now() + 60_000, level: 0 });
+  });
+
   it('start reuses a valid code instead of asking for another', async () => {
     await t.pairing.start();
     t.now.advance(60_000);

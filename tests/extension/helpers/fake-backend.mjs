@@ -4,6 +4,9 @@
 
 export const API_URL = 'http://127.0.0.1:8000';
 
+/** The push limits of docs/linkedin-sync.md §2, as the real backend enforces them. */
+export const PUSH_LIMITS = Object.freeze({ bytes: 5_242_880, conversations: 100, messages: 2_000, textChars: 8_000 });
+
 function problem(status, code, detail) {
   return { status, body: { type: 'about:blank', title: code, status, detail, code } };
 }
@@ -22,6 +25,10 @@ export function createFakeBackend({ apiUrl = API_URL, now = Date.now } = {}) {
     pairedApiUrl: apiUrl,
     down: false, // every request fails like a closed port
     overrides: [], // queue of {match: (method, path) => bool, status, body, headers}
+    // LinkedIn pushes (docs/linkedin-sync.md §2)
+    pushes: [], // accepted push bodies, in order
+    contacts: new Map(), // member_id -> partner
+    interactions: new Map(), // message urn -> {member_id, from_self, text, sent_at}
   };
   const calls = [];
 
@@ -31,7 +38,42 @@ export function createFakeBackend({ apiUrl = API_URL, now = Date.now } = {}) {
     return token;
   }
 
-  function route(method, url, headers, body) {
+  /** POST /api/v1/linkedin/push with the backend's limits, dedupe by message URN, and per-item rejects. */
+  function push(body, bytes) {
+    if (bytes > PUSH_LIMITS.bytes) return problem(413, 'request_too_large', 'request body too large');
+    const conversations = Array.isArray(body?.conversations) ? body.conversations : [];
+    const messages = conversations.flatMap((c) => (Array.isArray(c?.messages) ? c.messages : []));
+    if (conversations.length > PUSH_LIMITS.conversations) return problem(422, 'too_many_conversations', 'too many conversations');
+    if (messages.length > PUSH_LIMITS.messages) return problem(422, 'too_many_messages', 'too many messages');
+    if (messages.some((m) => typeof m?.text === 'string' && [...m.text].length > PUSH_LIMITS.textChars)) {
+      return problem(422, 'message_text_too_long', 'message text too long');
+    }
+    state.pushes.push(body);
+    const answer = { contacts_created: 0, contacts_updated: 0, interactions_created: 0, interactions_skipped: 0, rejected: [], backfill: [] };
+    conversations.forEach((conversation, i) => {
+      const memberId = conversation?.partner?.member_id;
+      if (typeof conversation?.urn !== 'string' || typeof memberId !== 'string' || memberId === '') {
+        answer.rejected.push({ path: `conversations[${i}]`, reason: 'partner.member_id and urn are required' });
+        return;
+      }
+      if (state.contacts.has(memberId)) answer.contacts_updated += 1;
+      else answer.contacts_created += 1;
+      state.contacts.set(memberId, conversation.partner);
+      conversation.messages.forEach((m, j) => {
+        if (typeof m?.urn !== 'string' || !(Number.isFinite(m.sent_at) || typeof m.sent_at === 'string')) {
+          answer.rejected.push({ path: `conversations[${i}].messages[${j}]`, reason: 'urn and sent_at are required' });
+        } else if (state.interactions.has(m.urn)) {
+          answer.interactions_skipped += 1;
+        } else {
+          state.interactions.set(m.urn, { member_id: memberId, from_self: m.from_self, text: m.text, sent_at: m.sent_at });
+          answer.interactions_created += 1;
+        }
+      });
+    });
+    return { status: 200, body: answer };
+  }
+
+  function route(method, url, headers, body, bytes = 0) {
     const path = url.pathname;
     const override = state.overrides.findIndex((o) => o.match(method, path));
     if (override >= 0) {
@@ -69,6 +111,10 @@ export function createFakeBackend({ apiUrl = API_URL, now = Date.now } = {}) {
       if (!state.tokens.get(bearer)?.valid) return problem(401, 'token_invalid', 'Bad token');
       return { status: 200, body: { paired: true, email: state.email, paired_at: '2026-01-02T03:04:05Z', last_sync_at: null } };
     }
+    if (path === '/api/v1/linkedin/push' && method === 'POST') {
+      if (!state.tokens.get(bearer)?.valid) return problem(401, 'token_invalid', 'Bad token');
+      return push(body, bytes);
+    }
     if (path === '/api/v1/extension/pair' && method === 'DELETE') {
       if (!state.tokens.get(bearer)?.valid) return problem(401, 'token_invalid', 'Bad token');
       state.tokens.delete(bearer);
@@ -84,7 +130,7 @@ export function createFakeBackend({ apiUrl = API_URL, now = Date.now } = {}) {
     const method = (init.method ?? 'GET').toUpperCase();
     calls.push({ url: url.toString(), origin: url.origin, method, path: url.pathname, headers, body, init });
     if (state.down || url.origin !== origin) throw new TypeError('fetch failed');
-    const r = route(method, url, headers, body);
+    const r = route(method, url, headers, body, init.body ? Buffer.byteLength(init.body) : 0);
     const resHeaders = new Headers(r.headers ?? {});
     if (r.body !== null && r.body !== undefined && typeof r.body !== 'string') {
       resHeaders.set('Content-Type', r.status >= 400 ? 'application/problem+json' : 'application/json');
@@ -105,7 +151,7 @@ export function createFakeBackend({ apiUrl = API_URL, now = Date.now } = {}) {
         const text = Buffer.concat(chunks).toString('utf8');
         const body = text ? JSON.parse(text) : undefined;
         calls.push({ url: url.toString(), origin: null, method: req.method, path: url.pathname, headers, body, init: null });
-        const r = route(req.method, url, headers, body);
+        const r = route(req.method, url, headers, body, Buffer.byteLength(text));
         const out = r.body === null || r.body === undefined ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
         res.writeHead(r.status, { ...(out ? { 'Content-Type': 'application/json' } : {}), ...(r.headers ?? {}) });
         res.end(out);

@@ -1,5 +1,5 @@
 // A small fake of the chrome.* APIs the extension uses: storage (local and
-// session, with onChanged), permissions and runtime messaging.
+// session, with onChanged), permissions, runtime messaging and cookies.
 
 function createEvent() {
   const listeners = [];
@@ -83,6 +83,18 @@ export function createFakeChrome({ id = 'iphbonbehjlngbblihlgpdkcodehigec', gran
         if (!grantOnRequest) return origins.every((o) => grantedOrigins.has(o));
         for (const o of origins) grantedOrigins.add(o);
         return true;
+      },
+    },
+    cookies: {
+      /** name → value of the browser's www.linkedin.com cookies. */
+      jar: new Map(),
+      /** Every chrome.cookies.get call, to show when cookies were read. */
+      reads: [],
+      async get({ url, name }) {
+        this.reads.push({ url, name });
+        const host = new URL(url).hostname;
+        if (host !== 'linkedin.com' && !host.endsWith('.linkedin.com')) return null;
+        return this.jar.has(name) ? { name, value: this.jar.get(name), domain: '.linkedin.com', path: '/' } : null;
       },
     },
     runtime: {

@@ -3,13 +3,20 @@
 import { readFileSync } from 'node:fs';
 
 class FakeElement {
-  constructor(id, hidden) {
+  constructor(id, hidden, tagName = 'div') {
     this.id = id;
+    this.tagName = tagName.toUpperCase();
     this.hidden = hidden;
     this.textContent = '';
     this.value = '';
     this.disabled = false;
     this.listeners = {};
+    this.children = [];
+  }
+  /** Like the DOM's: strings become text; textContent is the text of all of them. */
+  replaceChildren(...nodes) {
+    this.children = nodes;
+    this.textContent = nodes.map((n) => (typeof n === 'string' ? n : n.textContent)).join('');
   }
   addEventListener(type, fn) {
     (this.listeners[type] ??= []).push(fn);
@@ -26,7 +33,7 @@ export function createFakeDocument(htmlPath) {
   const elements = new Map();
   for (const m of html.matchAll(/<(\w+)\b([^>]*)\bid="([^"]+)"([^>]*)>/g)) {
     const attrs = m[2] + m[4];
-    const element = new FakeElement(m[3], /\bhidden\b/.test(attrs));
+    const element = new FakeElement(m[3], /\bhidden\b/.test(attrs), m[1]);
     // Static text of leaf elements (no child tags), whitespace collapsed.
     const rest = html.slice(m.index + m[0].length);
     const leaf = rest.match(new RegExp(`^([^<]*)</${m[1]}>`));
@@ -37,6 +44,7 @@ export function createFakeDocument(htmlPath) {
     elements,
     activeElement: null,
     getElementById: (id) => elements.get(id) ?? null,
+    createElement: (tagName) => new FakeElement(null, false, tagName),
   };
 }
 

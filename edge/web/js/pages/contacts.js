@@ -1,8 +1,32 @@
-// Contacts: lists what GET /api/v1/contacts returns. Until the contacts API
-// exists (404/501) it says so plainly instead of showing invented data.
+// Contacts: GET /api/v1/contacts, newest activity first, with search and
+// "Load more" (keyset pages through next_cursor). While this server has no
+// contacts API (404/501) the page says where contacts come from instead of
+// showing invented data.
 
 import { ApiError, describeError } from '../api.js';
 import { el, replace } from '../dom.js';
+
+const PAGE_SIZE = 50;
+const SEARCH_DELAY_MS = 250;
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** "just now", "5 min ago", "3 h ago", "yesterday", "4 days ago", else a date. */
+export function relativeTime(iso, now = Date.now()) {
+  const when = Date.parse(iso);
+  if (Number.isNaN(when)) return '';
+  const ago = now - when;
+  if (ago < MINUTE) return 'just now';
+  if (ago < HOUR) return `${Math.floor(ago / MINUTE)} min ago`;
+  if (ago < DAY) return `${Math.floor(ago / HOUR)} h ago`;
+  if (ago < 2 * DAY) return 'yesterday';
+  if (ago < 7 * DAY) return `${Math.floor(ago / DAY)} days ago`;
+  const date = new Date(when);
+  const sameYear = date.getFullYear() === new Date(now).getFullYear();
+  return date.toLocaleDateString(undefined, sameYear ? { month: 'short', day: 'numeric' } : { dateStyle: 'medium' });
+}
 
 function waitingForSync() {
   return el(
@@ -18,49 +42,175 @@ function waitingForSync() {
   );
 }
 
-function contactName(contact) {
-  return contact.full_name || contact.name || [contact.first_name, contact.last_name].filter(Boolean).join(' ') || 'Unnamed contact';
-}
-
-function contactList(items) {
-  if (items.length === 0) {
-    return el(
-      'div',
-      { className: 'card empty' },
-      el('h2', {}, 'No contacts yet'),
-      el('p', { className: 'muted' }, 'They appear after the first LinkedIn sync.'),
-    );
-  }
+function noContactsYet() {
   return el(
-    'ul',
-    { className: 'card contacts', id: 'contacts-list' },
-    items.map((contact) =>
-      el(
-        'li',
-        {},
-        el('strong', {}, contactName(contact)),
-        contact.title || contact.company
-          ? el('div', { className: 'muted' }, [contact.title, contact.company].filter(Boolean).join(' · '))
-          : null,
-      ),
-    ),
+    'div',
+    { className: 'card empty', id: 'contacts-empty' },
+    el('h2', {}, 'No contacts yet'),
+    el('p', { className: 'muted' }, 'The people you message on LinkedIn appear here after the extension’s first sync.'),
+    el('a', { className: 'button', href: '#/settings/integrations/linkedin' }, 'LinkedIn settings'),
   );
 }
 
-export async function render(container, { api, signal }) {
-  const body = el('div', { 'aria-live': 'polite' }, el('p', { className: 'muted' }, 'Loading contacts…'));
-  container.append(el('div', { className: 'page-header' }, el('h1', {}, 'Contacts')), body);
-  try {
-    const data = await api('/api/v1/contacts', { signal });
-    if (signal.aborted) return;
-    const items = Array.isArray(data) ? data : (data?.items ?? data?.contacts ?? []);
-    replace(body, contactList(items));
-  } catch (err) {
-    if (signal.aborted || err?.name === 'AbortError') return;
-    if (err instanceof ApiError && (err.status === 404 || err.status === 501)) {
-      replace(body, waitingForSync());
-    } else if (!(err instanceof ApiError && err.status === 401)) {
-      replace(body, el('p', { className: 'error', role: 'alert' }, describeError(err)));
+function noMatches(query) {
+  return el(
+    'div',
+    { className: 'card empty', id: 'contacts-no-match' },
+    el('h2', {}, 'No matching contacts'),
+    el('p', { className: 'muted' }, `Nobody’s name or company contains “${query}”.`),
+  );
+}
+
+function lastMessageLine(message) {
+  if (!message) return el('p', { className: 'contact-last muted' }, 'No messages yet');
+  const text = message.text || '(no text)';
+  return el(
+    'p',
+    { className: 'contact-last' },
+    message.from_self ? el('span', { className: 'muted' }, 'You: ') : null,
+    text,
+  );
+}
+
+function contactRow(contact) {
+  const role = [contact.title || contact.headline, contact.company].filter(Boolean).join(' · ');
+  const at = contact.last_interaction_at;
+  return el(
+    'li',
+    { className: 'contact', dataset: { id: contact.id } },
+    el(
+      'div',
+      { className: 'contact-head' },
+      el('strong', { className: 'contact-name' }, contact.full_name || 'Unnamed contact'),
+      at
+        ? el(
+            'time',
+            { className: 'contact-time muted', datetime: at, title: new Date(at).toLocaleString() },
+            relativeTime(at),
+          )
+        : null,
+    ),
+    role ? el('p', { className: 'contact-role muted' }, role) : null,
+    lastMessageLine(contact.last_message),
+  );
+}
+
+export function render(container, { api, signal }) {
+  const search = el('input', {
+    id: 'contacts-search',
+    type: 'search',
+    name: 'q',
+    placeholder: 'Search by name or company',
+    autocomplete: 'off',
+    maxlength: '200',
+  });
+  const body = el('div', { id: 'contacts-body', 'aria-live': 'polite' }, el('p', { className: 'muted' }, 'Loading contacts…'));
+  const list = el('ul', { className: 'card contacts', id: 'contacts-list' });
+  const more = el('button', { id: 'contacts-more', type: 'button', className: 'secondary' }, 'Load more');
+  const moreError = el('p', { className: 'error', role: 'alert', hidden: true });
+  let query = '';
+  let cursor = null;
+  let loading = null; // AbortController of the request in flight
+  let timer = null;
+
+  async function fetchPage(q, after) {
+    loading?.abort();
+    const controller = new AbortController();
+    loading = controller;
+    const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+    if (q) params.set('q', q);
+    if (after) params.set('cursor', after);
+    try {
+      return await api(`/api/v1/contacts?${params}`, { signal: controller.signal });
+    } finally {
+      if (loading === controller) loading = null;
     }
   }
+
+  function showMore(nextCursor) {
+    cursor = nextCursor ?? null;
+    more.hidden = !cursor;
+    more.disabled = false;
+    more.textContent = 'Load more';
+  }
+
+  async function load(q) {
+    query = q;
+    try {
+      const page = await fetchPage(q, null);
+      if (signal.aborted || q !== query) return;
+      if (page.items.length === 0) {
+        replace(body, q ? noMatches(q) : noContactsYet());
+        return;
+      }
+      replace(list, page.items.map(contactRow));
+      moreError.hidden = true;
+      showMore(page.next_cursor);
+      replace(body, list, el('div', { className: 'load-more' }, moreError, more));
+    } catch (err) {
+      if (signal.aborted || err?.name === 'AbortError') return;
+      if (err instanceof ApiError && (err.status === 404 || err.status === 501)) {
+        search.disabled = true;
+        replace(body, waitingForSync());
+      } else if (!(err instanceof ApiError && err.status === 401)) {
+        replace(body, el('p', { className: 'error', role: 'alert' }, describeError(err)));
+      }
+    }
+  }
+
+  async function loadMore() {
+    if (!cursor) return;
+    more.disabled = true;
+    more.textContent = 'Loading…';
+    const q = query;
+    try {
+      const page = await fetchPage(q, cursor);
+      if (signal.aborted || q !== query) return;
+      list.append(...page.items.map(contactRow));
+      moreError.hidden = true;
+      showMore(page.next_cursor);
+    } catch (err) {
+      if (signal.aborted || err?.name === 'AbortError') return;
+      moreError.textContent = describeError(err);
+      moreError.hidden = false;
+      more.disabled = false;
+      more.textContent = 'Load more';
+    }
+  }
+
+  function onSearchInput() {
+    clearTimeout(timer);
+    timer = setTimeout(() => load(search.value.trim()), SEARCH_DELAY_MS);
+  }
+
+  more.addEventListener('click', loadMore);
+  search.addEventListener('input', onSearchInput);
+  signal.addEventListener('abort', () => {
+    clearTimeout(timer);
+    loading?.abort();
+  });
+
+  container.append(
+    el(
+      'div',
+      { className: 'page-header contacts-header' },
+      el('h1', {}, 'Contacts'),
+      el(
+        'form',
+        {
+          role: 'search',
+          className: 'contacts-search',
+          onSubmit: (event) => {
+            event.preventDefault();
+            clearTimeout(timer);
+            load(search.value.trim());
+          },
+        },
+        el('label', { for: 'contacts-search', className: 'visually-hidden' }, 'Search contacts'),
+        search,
+      ),
+    ),
+    body,
+  );
+  load('');
 }

@@ -1,0 +1,32 @@
+"""`python -m bench [name …]`: run the named benchmarks (all of them by default)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+BENCHMARKS = {
+    "push_latency": "LinkedIn push latency through the edge with 1,000 vs 100,000 existing contacts (PostgreSQL)",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description="Run PingCRM's benchmarks.")
+    parser.add_argument("names", nargs="*", metavar="name", help=f"one of: {', '.join(BENCHMARKS)} (default: all)")
+    parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    args = parser.parse_args(argv)
+    if unknown := sorted(set(args.names) - set(BENCHMARKS)):
+        parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
+    if args.list:
+        for name, what in BENCHMARKS.items():
+            print(f"{name:15} {what}")
+        return 0
+    status = 0
+    for name in args.names or list(BENCHMARKS):
+        status |= importlib.import_module(f"bench.{name}").main()
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

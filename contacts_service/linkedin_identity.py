@@ -1,0 +1,52 @@
+"""What identifies a LinkedIn person: the member id and the public slug.
+
+The member id (`ACo…`, from `urn:li:fsd_profile:<id>`) never changes; the
+slug (`/in/<slug>`) can be changed by its owner and later taken by someone
+else. LinkedIn also serves `/in/<member id>` addresses, so a "slug" that is
+really a member id is treated as one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote, unquote
+
+MEMBER_ID = re.compile(r"ACo[A-Za-z0-9_-]{1,97}")
+# A slug is one path segment; LinkedIn allows non-Latin letters (percent-encoded in URLs).
+SLUG = re.compile(r"[^\s\x00-\x1f/?#]{1,200}")
+
+
+class InvalidIdentity(ValueError):
+    """The identity cannot name anyone; the message says why."""
+
+
+@dataclass(frozen=True)
+class LinkedInId:
+    member_id: str | None
+    slug: str | None
+
+
+def normalize(member_id: str, slug: str) -> LinkedInId:
+    """Validated, canonical ids (slugs lower-case and decoded); raises InvalidIdentity."""
+    member = member_id.strip() or None
+    if member is not None and not MEMBER_ID.fullmatch(member):
+        raise InvalidIdentity(f"member_id {member[:120]!r} is not a LinkedIn member id (ACo…)")
+    raw_slug = unquote(slug.strip().strip("/"))
+    if MEMBER_ID.fullmatch(raw_slug):
+        # /in/ACo… is a member id in slug position: use it when the member id is missing, else drop it.
+        if member is not None and member != raw_slug:
+            raise InvalidIdentity(f"slug {raw_slug!r} is a member id different from member_id {member!r}")
+        return LinkedInId(member_id=raw_slug, slug=None)
+    canonical = raw_slug.lower() or None
+    if canonical is not None and not SLUG.fullmatch(canonical):
+        raise InvalidIdentity(f"slug {canonical[:120]!r} is not a LinkedIn profile slug")
+    if member is None and canonical is None:
+        raise InvalidIdentity("partner has neither member_id nor slug")
+    return LinkedInId(member_id=member, slug=canonical)
+
+
+def profile_url(member_id: str | None, slug: str | None) -> str:
+    """The public profile address LinkedIn serves for these ids (empty when neither is known)."""
+    handle = slug or member_id
+    return f"https://www.linkedin.com/in/{quote(handle, safe='')}/" if handle else ""

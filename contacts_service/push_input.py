@@ -1,0 +1,155 @@
+"""A LinkedIn push as the servicer hands it over, and its per-item validation.
+
+Whole-push limits refuse the push (limits.py). Within them, each malformed
+item is skipped and reported with its path (`conversations[3].messages[0]`,
+`conversations[2].partner`) while the rest is stored: one odd message from
+LinkedIn must not cost the user a whole sync. All per-item rules live here,
+so the reasons and paths are the same whether the push came through the
+edge or straight over gRPC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from contacts_service import limits
+from contacts_service.linkedin_identity import InvalidIdentity, normalize
+from contacts_service.matching import Partner
+
+MAX_URN = 300
+MAX_FULL_NAME = 300
+MAX_HEADLINE = 500
+MAX_PROFILE_URL = 500
+# LinkedIn opened in May 2003: anything earlier is a unit mistake (seconds sent as milliseconds).
+EARLIEST_MESSAGE = datetime(2003, 1, 1, tzinfo=UTC)
+# Message times come from LinkedIn's clock; a day of slack, but a time far ahead would pin "last message" forever.
+FUTURE_SLACK = timedelta(days=1)
+TIME_FORMATS = "epoch milliseconds or an RFC 3339 time with an offset"
+
+
+def _clean(text: str) -> str:
+    """Without NUL characters, which PostgreSQL cannot store in text (and nobody can see)."""
+    return text.replace("\x00", "") if "\x00" in text else text
+
+
+@dataclass(frozen=True)
+class PartnerInput:
+    member_id: str
+    slug: str
+    first_name: str
+    last_name: str
+    headline: str
+    profile_url: str
+
+
+@dataclass(frozen=True)
+class MessageInput:
+    urn: str
+    from_self: bool
+    text: str
+    sent_at: datetime | None  # None: missing or not a time
+
+
+@dataclass(frozen=True)
+class ConversationInput:
+    urn: str
+    partner: PartnerInput | None
+    messages: list[MessageInput]
+
+
+@dataclass(frozen=True)
+class PushInput:
+    conversations: list[ConversationInput]
+    profile_count: int  # profiles are accepted and counted; the backfill issue stores them
+
+
+@dataclass(frozen=True)
+class Rejected:
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ValidMessage:
+    urn: str
+    from_self: bool
+    text: str
+    sent_at: datetime
+
+
+@dataclass(frozen=True)
+class ValidConversation:
+    partner: Partner
+    messages: list[ValidMessage]
+
+
+def validate(push: PushInput, now: datetime) -> tuple[list[ValidConversation], list[Rejected]]:
+    """Refuse a push beyond the limits; otherwise split it into what to store and what to report."""
+    limits.check_push_size([[m.text for m in c.messages] for c in push.conversations], push.profile_count)
+    valid: list[ValidConversation] = []
+    rejected: list[Rejected] = []
+    for c, conversation in enumerate(push.conversations):
+        path = f"conversations[{c}]"
+        try:
+            partner = _partner(conversation.partner)
+        except InvalidIdentity as error:
+            skipped = len(conversation.messages)
+            rejected.append(
+                Rejected(f"{path}.partner", f"{error}; the conversation's {skipped} message(s) were skipped")
+            )
+            continue
+        messages = []
+        for m, message in enumerate(conversation.messages):
+            checked = _message(message, now)
+            if isinstance(checked, str):
+                rejected.append(Rejected(f"{path}.messages[{m}]", checked))
+            else:
+                messages.append(checked)
+        valid.append(ValidConversation(partner, messages))
+    return valid, rejected
+
+
+def _partner(partner: PartnerInput | None) -> Partner:
+    if partner is None:
+        raise InvalidIdentity("conversation has no partner")
+    identity = normalize(partner.member_id, partner.slug)
+    names = (_clean(partner.first_name).strip(), _clean(partner.last_name).strip())
+    return Partner(
+        identity=identity,
+        full_name=" ".join(part for part in names if part)[:MAX_FULL_NAME],
+        headline=_clean(partner.headline).strip()[:MAX_HEADLINE],
+        profile_url=_linkedin_url(_clean(partner.profile_url)),
+    )
+
+
+def _linkedin_url(url: str) -> str:
+    """The profile address when it is an https address on linkedin.com; the web app links to it."""
+    url = url.strip()
+    if not url or len(url) > MAX_PROFILE_URL:
+        return ""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https" or not (host == "linkedin.com" or host.endswith(".linkedin.com")):
+        return ""
+    return url
+
+
+def _message(message: MessageInput, now: datetime) -> ValidMessage | str:
+    """The message ready to store, or why it cannot be."""
+    urn = _clean(message.urn).strip()
+    if not urn:
+        return "message has no urn"
+    if len(urn) > MAX_URN:
+        return f"urn is longer than {MAX_URN} characters"
+    if message.sent_at is None:
+        return f"sent_at is missing or not a time; send {TIME_FORMATS}"
+    if message.sent_at < EARLIEST_MESSAGE:
+        return (
+            f"sent_at {message.sent_at.isoformat()} is before LinkedIn existed; "
+            "was it sent in seconds instead of milliseconds?"
+        )
+    if message.sent_at > now + FUTURE_SLACK:
+        return f"sent_at {message.sent_at.isoformat()} is more than a day in the future"
+    return ValidMessage(urn, message.from_self, _clean(message.text), message.sent_at)

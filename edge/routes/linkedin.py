@@ -1,0 +1,186 @@
+"""The extension's LinkedIn push (docs/linkedin-sync.md §2).
+
+The edge checks the shape (containers and field types; 422 when wrong) and
+the whole-push limits, then hands the push over as one RPC. Per-item rules
+(missing URN, unusable time, partner without ids, …) live in
+contacts_service, which skips such items and names them in `rejected`; so a
+`sent_at` the edge cannot read travels as an unset time instead of failing
+the request.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter
+from pingcrm.contacts.v1 import contacts_service_pb2 as pb
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, StrictBool, StrictStr
+
+from contacts_service import limits
+from edge.deps import AnyUser, CallRpc, ContactsStub
+from edge.timestamps import parse_api_time, to_timestamp
+
+router = APIRouter(prefix="/api/v1/linkedin", tags=["linkedin"])
+
+# JSON can carry half of a UTF-16 surrogate pair (text cut in the middle of an emoji, escaped as
+# "\ud83d"); it has no UTF-8 form, so it becomes U+FFFD instead of failing the whole push.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _well_formed(text: str) -> str:
+    return LONE_SURROGATE.sub("\ufffd", text)
+
+
+WellFormed = Annotated[StrictStr, AfterValidator(_well_formed)]
+Text = Annotated[WellFormed | None, Field(default=None)]
+
+
+class Shape(BaseModel):
+    """Strict field types (no "1" for true); unknown fields are ignored so newer extensions still push."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+
+class PartnerIn(Shape):
+    member_id: Text = None
+    slug: Text = None
+    first_name: Text = None
+    last_name: Text = None
+    headline: Text = None
+    profile_url: Text = None
+
+
+class MessageIn(Shape):
+    urn: Text = None
+    from_self: StrictBool = False
+    text: Text = None
+    sent_at: JsonValue = Field(
+        default=None,
+        description="epoch milliseconds or an RFC 3339 time with an offset; anything else rejects only this message",
+    )
+
+
+class ConversationIn(Shape):
+    urn: Text = None
+    partner: PartnerIn | None = None
+    messages: list[MessageIn] = []
+
+
+class PositionIn(Shape):
+    title: Text = None
+    company: Text = None
+    current: StrictBool = False
+
+
+class ProfileIn(Shape):
+    """Accepted and counted against the limit; stored by the profile backfill (a later issue)."""
+
+    member_id: Text = None
+    slug: Text = None
+    profile_url: Text = None
+    first_name: Text = None
+    last_name: Text = None
+    headline: Text = None
+    location: Text = None
+    positions: list[PositionIn] = []
+    photo_urls: list[WellFormed] = []
+
+
+class PushIn(Shape):
+    conversations: list[ConversationIn] = []
+    profiles: list[ProfileIn] = []
+
+
+class RejectedOut(BaseModel):
+    path: str
+    reason: str
+
+
+class BackfillOut(BaseModel):
+    contact_id: str
+    member_id: str | None
+    slug: str | None
+
+
+class PushOut(BaseModel):
+    contacts_created: int
+    contacts_updated: int
+    interactions_created: int
+    interactions_skipped: int
+    rejected: list[RejectedOut]
+    backfill: list[BackfillOut]
+
+
+def _message(message: MessageIn) -> pb.PushedMessage:
+    sent_at = parse_api_time(message.sent_at)
+    return pb.PushedMessage(
+        urn=message.urn or "",
+        from_self=message.from_self,
+        text=message.text or "",
+        sent_at=to_timestamp(sent_at) if sent_at is not None else None,
+    )
+
+
+def _conversation(conversation: ConversationIn) -> pb.PushedConversation:
+    partner = conversation.partner
+    return pb.PushedConversation(
+        urn=conversation.urn or "",
+        partner=pb.PushedPartner(
+            identity=pb.LinkedInIdentity(
+                member_id=partner.member_id or "", slug=partner.slug or "", profile_url=partner.profile_url or ""
+            ),
+            first_name=partner.first_name or "",
+            last_name=partner.last_name or "",
+            headline=partner.headline or "",
+        )
+        if partner is not None
+        else None,
+        messages=[_message(message) for message in conversation.messages],
+    )
+
+
+def _profile(profile: ProfileIn) -> pb.PushedProfile:
+    return pb.PushedProfile(
+        identity=pb.LinkedInIdentity(
+            member_id=profile.member_id or "", slug=profile.slug or "", profile_url=profile.profile_url or ""
+        ),
+        first_name=profile.first_name or "",
+        last_name=profile.last_name or "",
+        headline=profile.headline or "",
+        location=profile.location or "",
+        positions=[
+            pb.PushedPosition(title=p.title or "", company=p.company or "", current=p.current)
+            for p in profile.positions
+        ],
+        photo_urls=profile.photo_urls,
+    )
+
+
+@router.post(
+    "/push",
+    response_model=PushOut,
+    operation_id="pushLinkedIn",
+    responses={413: {"description": "body over 5 MiB"}, 422: {"description": "wrong shape or over a push limit"}},
+)
+async def push(body: PushIn, _: AnyUser, contacts: ContactsStub, rpc: CallRpc) -> PushOut:
+    """Store conversations parsed by the extension; malformed items come back in `rejected`."""
+    limits.check_push_size(
+        [[message.text or "" for message in c.messages] for c in body.conversations], len(body.profiles)
+    )
+    request = pb.PushLinkedInRequest(
+        conversations=[_conversation(c) for c in body.conversations],
+        profiles=[_profile(p) for p in body.profiles],
+    )
+    response = await rpc(contacts.PushLinkedIn, request)
+    return PushOut(
+        contacts_created=response.contacts_created,
+        contacts_updated=response.contacts_updated,
+        interactions_created=response.interactions_created,
+        interactions_skipped=response.interactions_skipped,
+        rejected=[RejectedOut(path=item.path, reason=item.reason) for item in response.rejected],
+        backfill=[
+            BackfillOut(contact_id=item.contact_id, member_id=item.member_id or None, slug=item.slug or None)
+            for item in response.backfill
+        ],
+    )

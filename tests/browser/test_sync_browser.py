@@ -1,0 +1,261 @@
+"""LinkedIn message sync end to end, in a real headless Chromium.
+
+The unpacked extension runs against the real edge and services (`stack`, both
+backends) and against the fake www.linkedin.com (tests/support/fake_linkedin,
+reached through --host-resolver-rules, HTTPS with a throwaway certificate).
+A user pairs the extension (the popup's code, claimed over the API: the web
+app's side of pairing is test_pairing_browser's), is signed in to LinkedIn,
+and:
+
+1. visits linkedin.com: their 1:1 conversation partners become contacts with
+   their latest message, in PingCRM's API and web app; group chats are
+   skipped without reading them; partners LinkedIn shows only by member id
+   (`/in/ACoAA…`, no slug) are contacts too;
+2. visits again: nothing is fetched from LinkedIn (the last sync is recent);
+3. gets a new message and clicks Sync now: the walk stops at the watermark,
+   and only that message is fetched, pushed and stored;
+4. signs out of LinkedIn and clicks Sync now: the popup asks them to visit
+   linkedin.com, and LinkedIn is not called;
+5. throughout, no request to PingCRM carries the LinkedIn cookies.
+
+Which fetch path works (the issue asked to prove it): the service worker's
+own `fetch` with `credentials: 'include'` (extension/background/voyager.js),
+with no LinkedIn tab involved in the request. The fake saw every Voyager
+call with the browser's `li_at` and `JSESSIONID` cookies and the matching
+`csrf-token` header; Chromium sent them with `Sec-Fetch-Site: none` and no
+`Origin`, and Playwright attributes the requests to the extension's service
+worker. All of that is asserted below. (Real LinkedIn may judge such
+requests differently from the fake; BROWSER-TESTS.md notes the in-tab
+`chrome.scripting.executeScript({world: 'MAIN'})` alternative.)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.support.fake_linkedin import FakeLinkedIn
+
+pytestmark = pytest.mark.browser
+
+DEFAULT_API_URL = "http://127.0.0.1:8000"
+PASSWORD = "correct horse battery"
+EMAIL = "grace@example.com"
+CODE = re.compile(r"^PING-[A-Z0-9]{6}$")
+UI_TIMEOUT_MS = 10_000
+# A sync spaces its Voyager calls by a random 0.4–1.2 s (no test setting for
+# it); the fake account keeps a sync to about eight calls.
+SYNC_TIMEOUT_MS = 60_000
+# How long "nothing happens" is watched after a page load: the worker answers
+# a page load at once, and the first visit's sync called LinkedIn right after
+# the load. Absence has no event to wait for.
+QUIET_S = 2.0
+FEED = "https://www.linkedin.com/feed/"
+NEW_MESSAGE = "Are we still on for Friday?"
+
+
+@dataclass(frozen=True)
+class EdgeRequest:
+    """A request the browser sent to PingCRM, as it left the browser."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: str
+
+
+async def sign_up(api: httpx.AsyncClient) -> dict[str, str]:
+    assert (await api.post("/api/v1/auth/register", json={"email": EMAIL, "password": PASSWORD})).status_code == 201
+    login = await api.post("/api/v1/auth/login", json={"email": EMAIL, "password": PASSWORD})
+    assert login.status_code == 200
+    return {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+
+async def contacts_by_member(api: httpx.AsyncClient, web: dict[str, str]) -> dict[str, dict[str, Any]]:
+    response = await api.get("/api/v1/contacts", params={"limit": 100}, headers=web)
+    assert response.status_code == 200, response.text
+    page = response.json()
+    assert page["next_cursor"] is None  # the fake account fits in one page
+    return {contact["linkedin"]["member_id"]: contact for contact in page["items"]}
+
+
+def epoch_ms(value: int | str) -> int:
+    """A time of the push (epoch ms or RFC 3339, docs/linkedin-sync.md §2) or of the API (RFC 3339)."""
+    return value if isinstance(value, int) else round(datetime.fromisoformat(value).timestamp() * 1000)
+
+
+async def test_sync_linkedin_conversations_into_contacts(  # type: ignore[no-untyped-def]
+    linkedin_browser, fake_linkedin: FakeLinkedIn, stack
+) -> None:
+    from playwright.async_api import expect
+
+    browser = linkedin_browser
+    context = browser.context
+    data = fake_linkedin.data
+    one_to_one = data.one_to_one()
+    crashes: list[str] = []
+
+    # --- watch everything the browser sends to PingCRM, and keep other PingCRMs out
+    edge_requests: list[EdgeRequest] = []
+
+    async def capture(route, request) -> None:  # type: ignore[no-untyped-def]
+        headers = await request.all_headers()
+        edge_requests.append(EdgeRequest(request.method, request.url, headers, request.post_data or ""))
+        await route.continue_()
+
+    await context.route(f"{DEFAULT_API_URL}/**", lambda route: route.abort())
+    await context.route(f"{stack.edge_url}/**", capture)
+    voyager_requests: list[Any] = []  # Playwright's view, to see who made them
+    context.on("request", lambda r: voyager_requests.append(r) if "/voyager/api/" in r.url else None)
+
+    def pushed_messages(since: int) -> list[tuple[str, str, str, bool, int]]:
+        return [
+            (conversation["urn"], m["urn"], m["text"], m["from_self"], epoch_ms(m["sent_at"]))
+            for r in edge_requests[since:]
+            if r.method == "POST" and r.url.endswith("/api/v1/linkedin/push")
+            for conversation in json.loads(r.body)["conversations"]
+            for m in conversation["messages"]
+        ]
+
+    async def explained(expectation: Awaitable[None]) -> None:
+        """A popup expectation whose failure also says what the extension and the fake saw."""
+        try:
+            await expectation
+        except AssertionError as error:
+            storage = await browser.service_worker.evaluate(
+                "chrome.storage.local.get(['syncStatus', 'syncCursor', 'syncBackoff', 'syncLock'])"
+            )
+            calls = [(c.endpoint, c.status, c.variables, c.error) for c in fake_linkedin.calls]
+            edge = [(r.method, r.url) for r in edge_requests]
+            raise AssertionError(
+                f"{error}\nextension storage: {json.dumps(storage)}\nvoyager calls: {calls}\nedge requests: {edge}"
+            ) from error
+
+    async with httpx.AsyncClient(base_url=stack.edge_url) as api:
+        web = await sign_up(api)
+
+        # --- pair the popup
+        popup = await context.new_page()
+        popup.on("pageerror", lambda error: crashes.append(f"popup: {error}"))
+        await popup.goto(browser.popup_url)
+        await popup.get_by_label("PingCRM URL").fill(stack.edge_url)
+        await popup.locator("#api-url-save").click()
+        await expect(popup.locator("#pairing-code")).to_have_text(CODE, timeout=UI_TIMEOUT_MS)
+        code = (await popup.locator("#pairing-code").text_content() or "").strip()
+        assert (await api.post("/api/v1/extension/pair", json={"code": code}, headers=web)).status_code == 200
+        # The paired view is in the page all along, hidden: wait for it to show the account.
+        await expect(popup.locator("#account-email")).to_have_text(EMAIL, timeout=UI_TIMEOUT_MS)
+        await expect(popup.locator("#status")).to_be_visible()
+        assert fake_linkedin.calls == []  # pairing alone does not touch LinkedIn
+
+        # --- 1. signed in to LinkedIn, the user opens it: the first sync
+        session = await fake_linkedin.sign_in(context)
+        linkedin = await context.new_page()
+        linkedin.on("pageerror", lambda error: crashes.append(f"linkedin: {error}"))
+        await linkedin.goto(FEED)
+
+        sync_state, sync_counts = popup.locator("#sync-state"), popup.locator("#sync-counts")
+        await explained(expect(sync_state).to_have_text("Up to date.", timeout=SYNC_TIMEOUT_MS))
+        messages = sum(len(c.messages) for c in one_to_one)
+        await expect(sync_counts).to_have_text(
+            f"{len(one_to_one)} conversations, {messages} messages; {len(one_to_one)} new contacts; "
+            f"{len(data.group_chats())} group chats skipped"
+        )
+        await expect(popup.locator("#last-sync")).not_to_have_text("Never")
+
+        contacts = await contacts_by_member(api, web)
+        assert set(contacts) == {c.partner.member_id for c in one_to_one}  # no group chat member among them
+        for conversation in one_to_one:
+            partner, newest = conversation.partner, conversation.messages[-1]
+            contact = contacts[partner.member_id]
+            assert (contact["full_name"], contact["linkedin"]["slug"]) == (partner.name, partner.slug)
+            assert contact["last_message"] == {
+                "text": newest.text,
+                "from_self": newest.sender == data.me,
+                "at": contact["last_message"]["at"],
+            }
+            assert epoch_ms(contact["last_message"]["at"]) == newest.delivered_at
+            # A first sync reads the newest page of messages: these threads are shorter than a page.
+            assert contact["interaction_count"] == len(conversation.messages)
+        aco_only = [c.partner for c in one_to_one if c.partner.slug is None]
+        assert len(aco_only) == 2  # ACo-only partners are contacts, with no slug (checked above)
+
+        first_sync = list(fake_linkedin.calls)
+        assert all(c.session_ok and c.csrf_ok and c.status == 200 for c in first_sync)
+        assert all(c.headers.get("sec-fetch-site") == "none" and "origin" not in c.headers for c in first_sync)
+        assert voyager_requests and all(r.service_worker is not None for r in voyager_requests)
+        read = {c.variables["conversationUrn"] for c in first_sync if c.endpoint == "messages"}
+        assert read == {c.urn for c in one_to_one}  # group chats skipped without reading them
+
+        # --- the same people in the web app. Signed in with the API login's token, put where the
+        # web app keeps its session: the sign-in form is test_pairing_browser's, and another
+        # password hash here only slows the test down.
+        web_page = await context.new_page()
+        web_page.on("pageerror", lambda error: crashes.append(f"web: {error}"))
+        web_session = {"token": web["Authorization"].removeprefix("Bearer "), "expiresAt": 0, "email": EMAIL}
+        stored = json.dumps(json.dumps(web_session))  # a JS string literal holding the JSON
+        await web_page.add_init_script(f"sessionStorage.setItem('pingcrm.session', {stored})")
+        await web_page.goto(f"{stack.edge_url}/#/contacts")
+        contact_list = web_page.locator("#contacts-list")
+        for conversation in one_to_one:
+            await expect(contact_list).to_contain_text(conversation.partner.name, timeout=UI_TIMEOUT_MS)
+        await expect(contact_list.locator("li")).to_have_count(len(one_to_one))
+
+        # --- 2. another LinkedIn page within 2 h: nothing is fetched from LinkedIn
+        mark = fake_linkedin.mark()
+        await linkedin.goto(FEED)
+        with pytest.raises(TimeoutError):
+            await fake_linkedin.wait_for_calls(bool, since=mark, timeout=QUIET_S)
+        await expect(sync_state).to_have_text("Up to date.")
+
+        # --- 3. a new message arrives; Sync now fetches, pushes and stores only it
+        target = next(c for c in one_to_one[2:] if c.partner.slug)  # an older thread: it must move to the top
+        message = fake_linkedin.add_message(target.urn, NEW_MESSAGE)
+        mark, pushes_before = fake_linkedin.mark(), len(edge_requests)
+        await popup.locator("#sync-now").click()
+        await explained(expect(sync_counts).to_have_text("1 conversation, 1 message", timeout=SYNC_TIMEOUT_MS))
+        await expect(sync_state).to_have_text("Up to date.")
+        await expect(popup.locator("#sync-progress")).to_be_hidden()
+
+        second_sync = fake_linkedin.calls_since(mark)
+        listed = [c for c in second_sync if c.endpoint == "conversations"]
+        # One page and no older one: below the new activity everything is pushed already.
+        assert [c.variables.get("lastUpdatedBefore") for c in listed] == [None]
+        assert {c.variables["conversationUrn"] for c in second_sync if c.endpoint == "messages"} == {target.urn}
+        assert pushed_messages(pushes_before) == [(target.urn, message.urn, NEW_MESSAGE, False, message.delivered_at)]
+
+        after = await contacts_by_member(api, web)
+        updated = after[target.partner.member_id]
+        assert updated["last_message"]["text"] == NEW_MESSAGE
+        assert updated["interaction_count"] == contacts[target.partner.member_id]["interaction_count"] + 1
+        assert sum(c["interaction_count"] for c in after.values()) == messages + 1
+
+        # --- 4. signed out of LinkedIn: Sync now asks the user to visit it, without calling it
+        await fake_linkedin.sign_out(context)
+        mark = fake_linkedin.mark()
+        await popup.locator("#sync-now").click()
+        await expect(sync_state).to_have_text(
+            "Not signed in to LinkedIn. Visit linkedin.com to sync.", timeout=UI_TIMEOUT_MS
+        )
+        await expect(sync_state.get_by_role("link", name="linkedin.com")).to_have_attribute(
+            "href", "https://www.linkedin.com/"
+        )
+        assert fake_linkedin.calls_since(mark) == []
+
+    # --- 5. privacy: the LinkedIn session never reached PingCRM
+    assert pushed_messages(0), "pushes must have been captured for this check to mean anything"
+    secrets = (session.li_at, session.jsessionid)
+    for request in edge_requests:
+        sent = json.dumps(request.headers) + request.body
+        assert not any(secret in sent for secret in secrets), f"LinkedIn session sent to {request.url}"
+        assert "cookie" not in request.headers
+    assert crashes == []
+    # The fake answers every path the extension asked for; a failing call would be a contract mismatch.
+    assert not any(c.error for c in fake_linkedin.calls)

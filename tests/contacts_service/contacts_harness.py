@@ -1,0 +1,131 @@
+"""Helpers for contacts_service tests: a real server on a random port and a client per user."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import grpc
+from pingcrm.contacts.v1 import contacts_service_pb2 as pb
+from pingcrm.contacts.v1 import contacts_service_pb2_grpc
+
+import contacts_service.server
+from contacts_service.models import MIGRATIONS
+from pingcrm_common import migrations
+from pingcrm_common.clock import FrozenClock
+from pingcrm_common.errors import ERROR_CODE_METADATA
+from pingcrm_common.settings import ContactsSettings
+from tests.support.tokens import web_token
+
+TIMEOUT = 10.0
+# Message times of the tests: June 2025, before the frozen clock's 2026-01-01.
+T0 = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+
+
+def at(minutes: int) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+def message(urn: str, minutes: int, text: str = "", *, from_self: bool = False) -> pb.PushedMessage:
+    pushed = pb.PushedMessage(urn=urn, from_self=from_self, text=text or f"text of {urn}")
+    pushed.sent_at.FromDatetime(at(minutes))
+    return pushed
+
+
+def conversation(
+    member_id: str = "",
+    slug: str = "",
+    messages: list[pb.PushedMessage] | None = None,
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    headline: str = "",
+) -> pb.PushedConversation:
+    return pb.PushedConversation(
+        urn=f"urn:li:msg_conversation:{member_id or slug}",
+        partner=pb.PushedPartner(
+            identity=pb.LinkedInIdentity(member_id=member_id, slug=slug),
+            first_name=first_name,
+            last_name=last_name,
+            headline=headline,
+        ),
+        messages=messages or [],
+    )
+
+
+def error_code(error: grpc.aio.AioRpcError) -> str | None:
+    return dict(error.trailing_metadata() or ()).get(ERROR_CODE_METADATA)
+
+
+@dataclass
+class UserClient:
+    """One user's view of contacts_service (a web token for `user_id`)."""
+
+    stub: contacts_service_pb2_grpc.ContactsServiceStub
+    user_id: str
+    token: str
+
+    @property
+    def _metadata(self) -> tuple[tuple[str, str], ...]:
+        return (("authorization", f"Bearer {self.token}"),)
+
+    async def push(self, *conversations: pb.PushedConversation, profiles: int = 0) -> pb.PushLinkedInResponse:
+        request = pb.PushLinkedInRequest(
+            conversations=list(conversations), profiles=[pb.PushedProfile() for _ in range(profiles)]
+        )
+        return await self.stub.PushLinkedIn(request, metadata=self._metadata, timeout=TIMEOUT)
+
+    async def list(self, query: str = "", page_size: int = 0, page_token: str = "") -> pb.ListContactsResponse:
+        request = pb.ListContactsRequest(query=query, page_size=page_size, page_token=page_token)
+        return await self.stub.ListContacts(request, metadata=self._metadata, timeout=TIMEOUT)
+
+    async def contacts(self) -> list[pb.Contact]:
+        """Every contact, following the pages."""
+        found: list[pb.Contact] = []
+        token = ""
+        while True:
+            page = await self.list(page_token=token, page_size=100)
+            found.extend(page.contacts)
+            if not (token := page.next_page_token):
+                return found
+
+    async def get(self, contact_id: str) -> pb.GetContactResponse:
+        return await self.stub.GetContact(
+            pb.GetContactRequest(contact_id=contact_id), metadata=self._metadata, timeout=TIMEOUT
+        )
+
+    async def find(self, member_id: str = "", slug: str = "") -> pb.Contact:
+        request = pb.FindContactByLinkedInRequest(identity=pb.LinkedInIdentity(member_id=member_id, slug=slug))
+        return (await self.stub.FindContactByLinkedIn(request, metadata=self._metadata, timeout=TIMEOUT)).contact
+
+    async def sync_state(self) -> pb.GetSyncStateResponse:
+        return await self.stub.GetSyncState(pb.GetSyncStateRequest(), metadata=self._metadata, timeout=TIMEOUT)
+
+
+@dataclass
+class ContactsHarness:
+    stub: contacts_service_pb2_grpc.ContactsServiceStub
+    data_dir: Path
+    clock: FrozenClock
+    settings: ContactsSettings
+
+    def user(self, user_id: str = "user-a") -> UserClient:
+        return UserClient(self.stub, user_id, web_token(self.data_dir, user_id, self.clock))
+
+
+@asynccontextmanager
+async def running_contacts(settings: ContactsSettings, clock: FrozenClock) -> AsyncIterator[ContactsHarness]:
+    """contacts_service migrated and serving on a random port, as its process runs it."""
+    await asyncio.to_thread(migrations.upgrade, MIGRATIONS, settings.resolved_database_url)
+    running = await contacts_service.server.create_server(settings, clock=clock)
+    channel = grpc.aio.insecure_channel(f"127.0.0.1:{running.port}")
+    try:
+        stub = contacts_service_pb2_grpc.ContactsServiceStub(channel)
+        yield ContactsHarness(stub, settings.data_dir, clock, settings)
+    finally:
+        await channel.close()
+        await running.shutdown(1.0)

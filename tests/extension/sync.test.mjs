@@ -1,0 +1,518 @@
+// The sync engine end to end against the fake Voyager and the fake edge:
+// what reaches the backend, the cursor, triggers, lock, backoff and states.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { createHandlers } from '../../extension/background/handlers.js';
+import { dispatch } from '../../extension/background/router.js';
+import { MSG, message } from '../../extension/lib/messages.js';
+import { KEYS } from '../../extension/lib/storage.js';
+import { COOKIES, signIn } from './helpers/fake-voyager.mjs';
+import { PUSH_PATH, createWorld, settle } from './helpers/sync-world.mjs';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const urns = (messages) => messages.map((m) => m.urn).sort();
+const contentSender = (chrome) => ({ id: chrome.runtime.id, url: 'https://www.linkedin.com/feed/', tab: { id: 7 } });
+const popupSender = (chrome) => ({ id: chrome.runtime.id, url: `chrome-extension://${chrome.runtime.id}/popup/popup.html` });
+
+describe('sync: what a first sync pushes', () => {
+  it('pushes every 1:1 conversation with its newest page of messages, skips group chats, knows the direction', async () => {
+    const w = await createWorld({ account: { oneToOne: 10, acoOnly: 2, groupChats: 3, unflaggedGroups: 1, longThreads: 1 } });
+    assert.deepEqual(await w.syncNow(), { started: true });
+
+    const status = await w.local(KEYS.SYNC_STATUS);
+    assert.equal(status.state, 'idle');
+    assert.equal(status.lastSuccessAt, w.now());
+    assert.deepEqual(status.progress, { done: 13, total: 13 });
+
+    const oneToOne = w.account.oneToOne();
+    const pushed = w.pushedMessages();
+    const expected = oneToOne.flatMap((c) => c.messages.slice(-20)); // first sync: one page per conversation
+    assert.deepEqual(urns(pushed), urns(expected));
+    assert.deepEqual(status.lastRun, {
+      conversations: 10,
+      messages: expected.length,
+      contactsCreated: 10,
+      contactsUpdated: 0,
+      interactionsCreated: expected.length,
+      skippedGroupChats: 3,
+      skippedNoPartner: 0,
+      rejected: 0,
+    });
+
+    const groupMembers = new Set(w.account.groupChats().flatMap((c) => c.others.map((m) => m.memberId)));
+    assert.deepEqual([...w.backend.state.contacts.keys()].sort(), oneToOne.map((c) => c.others[0].memberId).sort());
+    assert.ok(![...w.backend.state.contacts.keys()].some((id) => groupMembers.has(id)), 'no group chat member became a contact');
+
+    const byUrn = new Map(oneToOne.flatMap((c) => c.messages.map((m) => [m.urn, m])));
+    for (const m of pushed) {
+      const original = byUrn.get(m.urn);
+      assert.equal(m.from_self, original.sender === w.account.me, `direction of ${m.urn}`);
+      assert.equal(m.text, original.text);
+      assert.equal(m.sent_at, original.deliveredAt);
+    }
+    assert.ok(pushed.some((m) => m.from_self) && pushed.some((m) => !m.from_self), 'both directions occur');
+
+    for (const c of oneToOne) {
+      const partner = w.backend.state.contacts.get(c.others[0].memberId);
+      assert.equal(partner.first_name, c.others[0].firstName);
+      assert.equal(partner.last_name, c.others[0].lastName);
+      assert.equal(partner.slug, c.others[0].slug ?? undefined, 'ACo-only profile URLs give no slug');
+    }
+    assert.equal(oneToOne.filter((c) => !c.others[0].slug).length, 2);
+
+    const cursor = await w.local(KEYS.SYNC_CURSOR);
+    assert.deepEqual(cursor, {
+      memberId: w.account.me.memberId,
+      watermark: w.account.newestFirst()[0].messages.at(-1).deliveredAt,
+      gaps: [],
+    });
+  });
+
+  it('a second sync makes only the first-page call and pushes nothing; a new message is then pushed alone', async () => {
+    const w = await createWorld();
+    await w.syncNow();
+    const cursor = await w.local(KEYS.SYNC_CURSOR);
+    const callsBefore = w.voyager.calls.length;
+
+    w.now.advance(3 * HOUR);
+    await w.syncNow();
+    const calls = w.voyager.calls.slice(callsBefore).map((c) => c.kind);
+    assert.deepEqual(calls, ['me', 'conversations']);
+    // One empty push: it tells PingCRM the browser synced (its last sync time).
+    assert.deepEqual(w.backend.state.pushes.at(-1), { conversations: [], profiles: [] });
+    assert.deepEqual(await w.local(KEYS.SYNC_CURSOR), cursor);
+    assert.equal((await w.local(KEYS.SYNC_STATUS)).state, 'idle');
+    const pushesBefore = w.backend.state.pushes.length;
+
+    const target = w.account.oneToOne()[6];
+    const incoming = w.account.addMessage(target, 'Did you see my last note?');
+    const outgoing = w.account.addMessage(w.account.oneToOne()[4], 'Following up', { fromSelf: true });
+    await w.syncNow();
+    const pushes = w.backend.state.pushes.slice(pushesBefore);
+    assert.equal(pushes.length, 1);
+    assert.deepEqual(
+      w.pushedMessages(pushes).map(({ urn, from_self, text }) => ({ urn, from_self, text })),
+      [
+        { urn: outgoing.urn, from_self: true, text: 'Following up' },
+        { urn: incoming.urn, from_self: false, text: 'Did you see my last note?' },
+      ],
+    );
+    assert.equal((await w.local(KEYS.SYNC_CURSOR)).watermark, outgoing.deliveredAt);
+  });
+
+  it('pages older messages back to the watermark, at most 5 pages per conversation', async () => {
+    const w = await createWorld();
+    await w.syncNow();
+    const [busy, busier] = w.account.oneToOne().slice(2, 4);
+    const added = Array.from({ length: 30 }, (_, i) => w.account.addMessage(busy, `note ${i}`));
+    const flood = Array.from({ length: 130 }, (_, i) => w.account.addMessage(busier, `flood ${i}`));
+    const pushesBefore = w.backend.state.pushes.length;
+    const messageCallsBefore = w.voyager.callsOf('messages').length;
+
+    await w.syncNow();
+    const pushed = w.pushedMessages(w.backend.state.pushes.slice(pushesBefore));
+    assert.deepEqual(urns(pushed.filter((m) => m.conversation === busy.urn)), urns(added));
+    // 130 new messages: the newest 5 pages of 20; the 30 older ones are not pushed.
+    assert.deepEqual(urns(pushed.filter((m) => m.conversation === busier.urn)), urns(flood.slice(-100)));
+    const calls = w.voyager.callsOf('messages').slice(messageCallsBefore);
+    assert.equal(calls.filter((c) => c.variables.conversationUrn === busy.urn).length, 2);
+    assert.equal(calls.filter((c) => c.variables.conversationUrn === busier.urn).length, 5);
+    const older = calls.find((c) => c.variables.deliveredAt);
+    assert.deepEqual(Object.keys(older.variables), ['conversationUrn', 'deliveredAt', 'countBefore', 'countAfter']);
+    assert.equal(older.variables.countAfter, '0');
+  });
+
+  it('uses embedded messages when they reach back to the watermark, else asks for the conversation', async () => {
+    const w = await createWorld();
+    await w.syncNow();
+    const [rich, plain] = w.account.oneToOne().slice(1, 3);
+    rich.embedCount = 3;
+    plain.embedCount = 1;
+    const a = w.account.addMessage(rich, 'embedded is enough');
+    const b = w.account.addMessage(plain, 'one embedded message does not reach back');
+    const before = w.voyager.callsOf('messages').length;
+    const pushesBefore = w.backend.state.pushes.length;
+    await w.syncNow();
+    const asked = w.voyager.callsOf('messages').slice(before).map((c) => c.variables.conversationUrn);
+    assert.deepEqual(asked, [plain.urn]);
+    assert.deepEqual(urns(w.pushedMessages(w.backend.state.pushes.slice(pushesBefore))), urns([a, b]));
+  });
+
+  it('a cursor of another LinkedIn account is ignored: the sync starts over', async () => {
+    const w = await createWorld();
+    await w.chrome.storage.local.set({ [KEYS.SYNC_CURSOR]: { memberId: 'ACoSOMEONEELSE', watermark: Date.now() * 2, gaps: [] } });
+    await w.syncNow();
+    assert.equal(w.backend.state.contacts.size, w.account.oneToOne().length);
+    assert.equal((await w.local(KEYS.SYNC_CURSOR)).memberId, w.account.me.memberId);
+  });
+});
+
+describe('sync: limits', () => {
+  it('splits a large sync into pushes within the backend limits', async () => {
+    const w = await createWorld({ account: { oneToOne: 230, acoOnly: 0, groupChats: 0, longThreads: 0 } });
+    await w.syncNow();
+    const pushes = w.backend.state.pushes;
+    assert.equal(pushes.length, 3);
+    assert.deepEqual(pushes.map((p) => p.conversations.length), [100, 100, 30]);
+    assert.equal(w.pushCalls().length, 3, 'no push was refused');
+    assert.equal(new Set(pushes.flatMap((p) => p.conversations.map((c) => c.urn))).size, 230);
+  });
+
+  it('walks at most 500 conversations; a capped later sync leaves a gap the next one walks', async () => {
+    const w = await createWorld({ account: { oneToOne: 560, acoOnly: 0, groupChats: 0, longThreads: 0 } });
+    const original = w.account.newestFirst();
+    await w.syncNow();
+    let status = await w.local(KEYS.SYNC_STATUS);
+    assert.equal(status.progress.total, 500);
+    assert.equal(w.backend.state.contacts.size, 500, 'a first sync takes the newest 500');
+    assert.ok(!original.slice(500).some((c) => w.backend.state.contacts.has(c.others[0].memberId)));
+    assert.deepEqual((await w.local(KEYS.SYNC_CURSOR)).gaps, [], 'a first sync leaves no gap for older conversations');
+
+    const fresh = w.account.addConversations({ oneToOne: 530 });
+    w.now.advance(3 * HOUR);
+    const pushesBefore = w.backend.state.pushes.length;
+    await w.syncNow();
+    status = await w.local(KEYS.SYNC_STATUS);
+    assert.equal(status.progress.total, 500);
+    const cursor = await w.local(KEYS.SYNC_CURSOR);
+    assert.equal(cursor.watermark, fresh[0].messages.at(-1).deliveredAt);
+    assert.equal(cursor.gaps.length, 1);
+    assert.equal(cursor.gaps[0].after, original[0].messages.at(-1).deliveredAt, 'the gap reaches down to the old watermark');
+
+    w.now.advance(3 * HOUR);
+    await w.syncNow();
+    assert.deepEqual((await w.local(KEYS.SYNC_CURSOR)).gaps, []);
+    const pushedUrns = new Set(w.backend.state.pushes.slice(pushesBefore).flatMap((p) => p.conversations.map((c) => c.urn)));
+    for (const c of fresh) assert.ok(pushedUrns.has(c.urn), `${c.urn} was skipped`);
+    assert.equal(pushedUrns.size, 530, 'nothing older than the watermark was pushed again');
+  });
+});
+
+describe('sync: triggers', () => {
+  it('a page load syncs when paired, not recently synced; Sync Now ignores the 2 h rule', async () => {
+    const w = await createWorld();
+    const sync = w.newSync();
+    const handlers = createHandlers({ chrome: w.chrome, fetch: w.fetch, now: w.now, sync });
+    const fromPage = () => dispatch(handlers, message(MSG.SYNC_PAGE_LOADED), contentSender(w.chrome), w.chrome.runtime.id);
+
+    assert.deepEqual(await fromPage(), { ok: true, data: { started: true } });
+    await sync.settled();
+    assert.equal(w.pushCalls().length, 1);
+
+    w.now.advance(2 * HOUR - MIN);
+    assert.deepEqual(await fromPage(), { ok: true, data: { started: false, reason: 'recent' } });
+    const now = await dispatch(handlers, message(MSG.SYNC_NOW), popupSender(w.chrome), w.chrome.runtime.id);
+    assert.deepEqual(now, { ok: true, data: { started: true } });
+    await sync.settled();
+
+    w.now.advance(2 * HOUR + MIN);
+    assert.deepEqual((await fromPage()).data, { started: true });
+    await sync.settled();
+
+    const fromContent = await dispatch(handlers, message(MSG.SYNC_NOW), contentSender(w.chrome), w.chrome.runtime.id);
+    assert.equal(fromContent.error.code, 'forbidden_sender', 'Sync Now only from extension pages');
+  });
+
+  it('nothing happens while unpaired', async () => {
+    const w = await createWorld({ paired: false });
+    const sync = w.newSync();
+    assert.deepEqual(await sync.pageLoaded(), { started: false, reason: 'not_paired' });
+    await assert.rejects(sync.syncNow(), { code: 'not_paired' });
+    await sync.settled();
+    assert.equal(w.voyager.calls.length, 0);
+  });
+
+  it('two triggers at once start one sync', async () => {
+    const w = await createWorld();
+    const sync = w.newSync();
+    const answers = await Promise.all([sync.syncNow(), sync.pageLoaded(), sync.syncNow()]);
+    assert.deepEqual(answers, [{ started: true }, { started: false, reason: 'running' }, { started: false, reason: 'running' }]);
+    await sync.settled();
+    assert.equal(w.voyager.callsOf('me').length, 1);
+    assert.equal(w.pushCalls().length, 1);
+    assert.equal(await w.local(KEYS.SYNC_LOCK), null, 'the lock is released');
+  });
+
+  it('another worker instance does not start a second sync while one runs; a stale lock is taken over', async () => {
+    const w = await createWorld();
+    await w.chrome.storage.local.set({ [KEYS.SYNC_LOCK]: { runId: 'dead-worker', heartbeatAt: w.now() - 30_000 } });
+    assert.deepEqual(await w.syncNow(), { started: false, reason: 'running' });
+    assert.equal(w.voyager.calls.length, 0);
+    w.now.advance(31_000); // heartbeat now 61 s old
+    assert.deepEqual(await w.syncNow(), { started: true });
+    assert.equal((await w.local(KEYS.SYNC_STATUS)).state, 'idle');
+  });
+
+  it('a worker stopped mid-sync: the next one resumes from storage after 60 s, the old run stops quietly', async () => {
+    const w = await createWorld({ account: { oneToOne: 150, acoOnly: 0, groupChats: 4, longThreads: 0 } });
+    // Hold the 102nd messages request: by then the first 100 conversations are pushed.
+    const held = w.voyager.hold('messages', { skip: 101 });
+    const first = w.newSync();
+    assert.deepEqual(await first.syncNow(), { started: true });
+    await held.arrived;
+    assert.equal(w.backend.state.pushes.length, 1);
+    const firstPush = new Set(w.backend.state.pushes[0].conversations.map((c) => c.urn));
+    assert.equal(firstPush.size, 100);
+    const cursor = await w.local(KEYS.SYNC_CURSOR);
+    assert.equal(cursor.gaps.length, 1, 'the unpushed rest is a gap');
+    assert.equal((await w.local(KEYS.SYNC_STATUS)).state, 'running');
+
+    // "Restart": a new engine over the same storage; the old one is stuck.
+    const second = w.newSync();
+    assert.deepEqual(await second.syncNow(), { started: false, reason: 'running' });
+    w.now.advance(61_000);
+    const messageCallsBefore = w.voyager.callsOf('messages').length;
+    assert.deepEqual(await w.syncNow(second), { started: true });
+
+    const resumed = w.backend.state.pushes.slice(1).flatMap((p) => p.conversations.map((c) => c.urn));
+    const all = w.account.oneToOne().map((c) => c.urn);
+    assert.deepEqual([...new Set([...firstPush, ...resumed])].sort(), [...all].sort(), 'nothing skipped');
+    // Only the boundary conversation is walked again (a tie at its activity
+    // time could hide an unpushed one); the rest of the pushed part is not.
+    const boundary = w.backend.state.pushes[0].conversations.at(-1).urn;
+    assert.deepEqual(resumed.filter((urn) => firstPush.has(urn)), [boundary]);
+    assert.equal(w.voyager.callsOf('messages').length - messageCallsBefore, 51);
+    assert.deepEqual((await w.local(KEYS.SYNC_CURSOR)).gaps, []);
+    const done = await w.local(KEYS.SYNC_STATUS);
+    assert.equal(done.state, 'idle');
+
+    // The old run wakes up, finds its lock gone, and stops without a word.
+    const pushes = w.pushCalls().length;
+    held.release();
+    await first.settled();
+    assert.equal(w.pushCalls().length, pushes);
+    assert.deepEqual(await w.local(KEYS.SYNC_STATUS), done);
+  });
+
+  it('reports progress as conversations done out of found', async () => {
+    const w = await createWorld({ account: { oneToOne: 30, groupChats: 2 } });
+    const seen = [];
+    w.chrome.storage.onChanged.addListener((changes) => {
+      const status = changes[KEYS.SYNC_STATUS]?.newValue;
+      if (status?.state === 'running') seen.push(status.progress);
+    });
+    await w.syncNow();
+    await settle();
+    const totals = seen.map((p) => p.total);
+    assert.equal(Math.max(...totals), 32);
+    const withTotal = seen.filter((p) => p.total === 32).map((p) => p.done);
+    assert.deepEqual(withTotal, [...withTotal].sort((a, b) => a - b), 'done only grows');
+    assert.ok(withTotal.includes(16), 'intermediate progress is reported');
+  });
+});
+
+describe('sync: LinkedIn trouble', () => {
+  it('429 backs off 15 min, doubling on repeats up to a longer Retry-After; page loads wait; success resets', async () => {
+    const w = await createWorld();
+    const sync = w.newSync();
+    const run = async (trigger = 'syncNow') => {
+      const answer = await sync[trigger]();
+      await sync.settled();
+      return answer;
+    };
+
+    w.voyager.fail('conversations', { status: 429 });
+    await run();
+    let status = await w.local(KEYS.SYNC_STATUS);
+    assert.equal(status.state, 'backoff');
+    assert.equal(status.backoffUntil, w.now() + 15 * MIN);
+    assert.equal(w.pushCalls().length, 0);
+
+    const calls = w.voyager.calls.length;
+    w.now.advance(14 * MIN);
+    assert.deepEqual(await run('pageLoaded'), { started: false, reason: 'backoff', backoffUntil: status.backoffUntil });
+    assert.deepEqual(await run(), { started: false, reason: 'backoff', backoffUntil: status.backoffUntil });
+    assert.equal(w.voyager.calls.length, calls, 'no LinkedIn call while backing off');
+
+    w.now.advance(MIN);
+    w.voyager.fail('me', { status: 999, body: '', contentType: 'text/plain' });
+    assert.deepEqual(await run('pageLoaded'), { started: true });
+    status = await w.local(KEYS.SYNC_STATUS);
+    assert.equal(status.backoffUntil, w.now() + 30 * MIN, 'doubled');
+
+    w.now.advance(30 * MIN);
+    w.voyager.fail('messages', { status: 200, body: '<!DOCTYPE html><html>Let us do a quick security check</html>', contentType: 'text/html' });
+    await run();
+    assert.equal((await w.local(KEYS.SYNC_STATUS)).backoffUntil, w.now() + 60 * MIN, 'a challenge page backs off too');
+
+    w.now.advance(60 * MIN);
+    w.voyager.fail('conversations', { status: 429, headers: { 'Retry-After': String(5 * 3600) } });
+    await run();
+    assert.equal((await w.local(KEYS.SYNC_STATUS)).backoffUntil, w.now() + 5 * HOUR, 'the longer Retry-After wins');
+
+    w.now.advance(5 * HOUR);
+    await run();
+    status = await w.local(KEYS.SYNC_STATUS);
+    assert.equal(status.state, 'idle');
+    assert.equal(status.backoffUntil, null);
+    assert.equal(await w.local(KEYS.SYNC_BACKOFF), null);
+
+    w.voyager.fail('me', { status: 429 });
+    await run();
+    assert.equal((await w.local(KEYS.SYNC_STATUS)).backoffUntil, w.now() + 15 * MIN, 'reset after a success');
+  });
+
+  it('caps the backoff at 24 h', async () => {
+    const w = await createWorld();
+    for (let i = 0; i < 9; i += 1) {
+      w.voyager.fail('me', { status: 429 });
+      await w.syncNow();
+      const { backoffUntil } = await w.local(KEYS.SYNC_STATUS);
+      assert.ok(backoffUntil - w.now() <= 24 * HOUR);
+      w.now.advance(backoffUntil - w.now());
+    }
+    w.voyager.fail('me', { status: 429 });
+    await w.syncNow();
+    assert.equal((await w.local(KEYS.SYNC_STATUS)).backoffUntil, w.now() + 24 * HOUR);
+  });
+
+  it('a redirect to /checkpoint/ backs off', async () => {
+    const w = await createWorld();
+    w.voyager.fail('me', {
+      status: 200,
+      redirected: true,
+      url: 'https://www.linkedin.com/checkpoint/challenge/AgG1',
+      body: '<html>challenge</html>',
+      contentType: 'text/html',
+    });
+    await w.syncNow();
+    assert.equal((await w.local(KEYS.SYNC_STATUS)).state, 'backoff');
+  });
+
+  it('stopped by LinkedIn midway: what was fetched is pushed, and the next sync resumes after it', async () => {
+    const w = await createWorld({ account: { oneToOne: 150, acoOnly: 0, groupChats: 0, longThreads: 0 } });
+    const conversations = w.account.oneToOne();
+    w.voyager.fail('messages', { status: 429 }, { skip: 120 });
+    await w.syncNow();
+    assert.equal((await w.local(KEYS.SYNC_STATUS)).state, 'backoff');
+    const pushed = w.backend.state.pushes.flatMap((p) => p.conversations.map((c) => c.urn));
+    assert.deepEqual(pushed, conversations.slice(0, 120).map((c) => c.urn), '100 in a full push, 20 flushed when LinkedIn stopped us');
+    const cursor = await w.local(KEYS.SYNC_CURSOR);
+    assert.equal(cursor.gaps[0].before, conversations[119].messages.at(-1).deliveredAt + 1);
+
+    w.now.advance(15 * MIN);
+    const callsBefore = w.voyager.callsOf('messages').length;
+    await w.syncNow();
+    assert.equal(w.voyager.callsOf('messages').length - callsBefore, 31, 'the 30 left and the boundary one');
+    assert.equal(w.backend.state.contacts.size, 150);
+    assert.deepEqual((await w.local(KEYS.SYNC_CURSOR)).gaps, []);
+  });
+
+  it('no cookies → session expired without calling LinkedIn; 401 too; signing in again fixes it', async () => {
+    const w = await createWorld({ signedIn: false });
+    await w.syncNow();
+    assert.equal((await w.local(KEYS.SYNC_STATUS)).state, 'session_expired');
+    assert.equal(w.voyager.calls.length, 0);
+    assert.deepEqual(
+      w.chrome.cookies.reads.map((r) => r.url),
+      ['https://www.linkedin.com/', 'https://www.linkedin.com/'],
+    );
+
+    signIn(w.chrome);
+    w.chrome.cookies.jar.set('li_at', 'AQEDAR-expired');
+    await w.syncNow();
+    assert.equal((await w.local(KEYS.SYNC_STATUS)).state, 'session_expired', 'LinkedIn answered 401');
+    assert.equal(w.voyager.calls.length, 1);
+
+    signIn(w.chrome);
+    await w.syncNow();
+    assert.equal((await w.local(KEYS.SYNC_STATUS)).state, 'idle', 'cookies are read afresh at every sync');
+  });
+
+  it('400 or unreadable JSON → format changed; page loads then wait 15 min', async () => {
+    const w = await createWorld();
+    const sync = w.newSync();
+    w.voyager.fail('conversations', { status: 400, body: { status: 400 } });
+    await w.syncNow(sync);
+    let status = await w.local(KEYS.SYNC_STATUS);
+    assert.equal(status.state, 'format_changed');
+
+    w.now.advance(5 * MIN);
+    assert.deepEqual(await sync.pageLoaded(), { started: false, reason: 'recent_failure' });
+    w.voyager.fail('messages', { status: 200, body: '{"data": {"messengerMessages' });
+    await w.syncNow(sync);
+    status = await w.local(KEYS.SYNC_STATUS);
+    assert.equal(status.state, 'format_changed', 'unreadable JSON');
+
+    w.voyager.fail('conversations', { status: 200, body: { data: { messengerConversationsBySyncToken: { paging: {} } } } });
+    await w.syncNow(sync);
+    assert.equal((await w.local(KEYS.SYNC_STATUS)).state, 'format_changed', 'no elements list is not "nothing new"');
+    assert.equal(await w.local(KEYS.SYNC_CURSOR), null);
+
+    w.now.advance(15 * MIN);
+    assert.deepEqual(await sync.pageLoaded(), { started: true });
+    await sync.settled();
+    assert.equal((await w.local(KEYS.SYNC_STATUS)).state, 'idle');
+  });
+});
+
+describe('sync: PingCRM trouble', () => {
+  it('a failed push leaves the cursor and the next sync pushes the same data', async () => {
+    const w = await createWorld();
+    await w.syncNow();
+    const cursor = await w.local(KEYS.SYNC_CURSOR);
+    const a = w.account.addMessage(w.account.oneToOne()[3], 'one');
+    const b = w.account.addMessage(w.account.oneToOne()[8], 'two', { fromSelf: true });
+
+    w.backend.override('POST', PUSH_PATH, 503, { status: 503, code: 'unavailable', detail: 'contacts service unavailable' });
+    await w.syncNow();
+    const status = await w.local(KEYS.SYNC_STATUS);
+    assert.equal(status.state, 'error');
+    assert.equal(status.message, 'contacts service unavailable');
+    assert.deepEqual(await w.local(KEYS.SYNC_CURSOR), cursor, 'cursor not advanced');
+
+    await w.syncNow();
+    const [failed, retried] = w.pushCalls().slice(-2);
+    const sent = (call) => call.body.conversations.flatMap((c) => c.messages.map((m) => m.urn)).sort();
+    assert.deepEqual(sent(failed), [a.urn, b.urn].sort());
+    assert.deepEqual(sent(retried), sent(failed));
+    assert.equal((await w.local(KEYS.SYNC_STATUS)).state, 'idle');
+    assert.equal((await w.local(KEYS.SYNC_CURSOR)).watermark, b.deliveredAt);
+  });
+
+  it('PingCRM unreachable → error with its message; rejected items are counted', async () => {
+    const w = await createWorld();
+    w.backend.state.down = true;
+    await w.syncNow();
+    let status = await w.local(KEYS.SYNC_STATUS);
+    assert.equal(status.state, 'error');
+    assert.match(status.message, /Cannot reach http:\/\/127\.0\.0\.1:8000/);
+
+    w.backend.state.down = false;
+    w.backend.override('POST', PUSH_PATH, 200, {
+      contacts_created: 9,
+      contacts_updated: 0,
+      interactions_created: 20,
+      interactions_skipped: 0,
+      rejected: [{ path: 'conversations[3].messages[0]', reason: 'bad' }, { path: 'conversations[4]', reason: 'bad' }],
+      backfill: [],
+    });
+    await w.syncNow();
+    status = await w.local(KEYS.SYNC_STATUS);
+    assert.equal(status.state, 'idle');
+    assert.equal(status.lastRun.rejected, 2);
+    assert.equal(status.lastRun.contactsCreated, 9);
+  });
+
+  it('never sends LinkedIn cookies or their values to the backend', async () => {
+    const w = await createWorld({ account: { oneToOne: 120 } });
+    w.account.addMessage(w.account.oneToOne()[0], `cookie-looking text without the values: li_at JSESSIONID`);
+    await w.syncNow();
+    const secrets = [COOKIES.li_at, COOKIES.JSESSIONID, COOKIES.JSESSIONID.replace(/"/g, '')];
+    const backendCalls = w.backend.calls;
+    assert.ok(backendCalls.length >= 2, 'the sync did push');
+    for (const call of backendCalls) {
+      assert.equal(call.init.credentials, 'omit');
+      const sent = JSON.stringify([[...call.headers.entries()], call.body ?? null, call.url]);
+      for (const secret of secrets) assert.ok(!sent.includes(secret), `${call.path} carries a LinkedIn cookie value`);
+      assert.equal(call.headers.get('cookie'), null);
+      assert.equal(call.headers.get('csrf-token'), null);
+    }
+    // The Voyager side did use them, so the check above is not vacuous.
+    assert.ok(w.voyager.calls.every((c) => c.cookies.li_at === COOKIES.li_at && c.headers.get('csrf-token') === 'ajax:8675309123456789'));
+    const stored = JSON.stringify([...w.chrome.storage.local.data.entries(), ...w.chrome.storage.session.data.entries()]);
+    for (const secret of secrets) assert.ok(!stored.includes(secret), 'no cookie value is stored');
+  });
+});
