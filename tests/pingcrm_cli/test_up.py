@@ -14,7 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-READY_WITHIN_SECONDS = 30
+# Generous: five Python processes start at once on a 2-core machine that may be
+# busy; the limit exists to catch a hang, not to benchmark start-up.
+READY_WITHIN_SECONDS = 60
 STOPPED_WITHIN_SECONDS = 10
 
 
