@@ -1,7 +1,7 @@
 """Push latency through the real stack on PostgreSQL, with few and with many existing contacts.
 
-For each size (1,000 then 100,000 existing contacts; BENCH_SHORT=1: 1,000
-then 10,000 and fewer pushes) the benchmark
+For each size (1,000 and 100,000 existing contacts; BENCH_SHORT=1: 1,000
+and 10,000, and fewer pushes) the benchmark
 1. creates a fresh PostgreSQL database (PINGCRM_BENCH_POSTGRES_URL, default
    postgresql://postgres@127.0.0.1:5432/postgres names the server) and
    starts every PingCRM process on it, as `pingcrm up` would (auto-migrate,
@@ -11,7 +11,9 @@ then 10,000 and fewer pushes) the benchmark
    many for a second user, then VACUUM ANALYZE and CHECKPOINT;
 3. times pushes of 100 conversations / 500 messages each, sequentially, over
    HTTP through the edge: half the partners are existing contacts (some
-   gaining their missing id), half are new; every message URN is new;
+   gaining their missing id), half are new; every message URN is new. Both
+   sizes run side by side and their pushes alternate, so whatever else the
+   machine is doing slows both alike and the ratio stays meaningful;
 4. prints median and p95 per size and the ratio of the medians.
 The database is dropped afterwards. Goal (docs/linkedin-sync.md,
 "Benchmark"): median ≤ 150 ms and ratio ≤ 1.3.
@@ -25,6 +27,7 @@ import platform
 import random
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -104,7 +107,7 @@ def _stack_env(data_dir: Path, database: str) -> tuple[dict[str, str], str]:
     return env, edge_url
 
 
-async def _wait_ready(client: httpx.AsyncClient, deadline_seconds: float = 90) -> None:
+async def _wait_ready(client: httpx.AsyncClient, deadline_seconds: float = 180) -> None:
     deadline = time.monotonic() + deadline_seconds
     while time.monotonic() < deadline:
         try:
@@ -206,44 +209,72 @@ def _push_body(rng: random.Random, size: int, push: int) -> dict[str, object]:
     return {"conversations": conversations, "profiles": []}
 
 
-async def _measure(edge_url: str, database: str, size: int) -> Figures:
-    async with httpx.AsyncClient(base_url=edge_url, timeout=30) as client:
-        await _wait_ready(client)
-        user_id, headers = await _register(client, "bench@example.com")
-        other_id, _ = await _register(client, "other@example.com")
-        await _seed(database, user_id, "User", size)
-        await _seed(database, other_id, "Other", size)
-        rng = random.Random(SEED)
-        bodies = [_push_body(rng, size, push) for push in range(WARMUP + PUSHES)]
-        timings = []
-        for number, body in enumerate(bodies):
-            started = time.perf_counter()
-            response = await client.post("/api/v1/linkedin/push", json=body, headers=headers)
-            elapsed = (time.perf_counter() - started) * 1000
-            response.raise_for_status()
-            if response.json()["interactions_created"] != CONVERSATIONS * MESSAGES_PER_CONVERSATION:
-                raise RuntimeError(f"push {number} stored {response.json()['interactions_created']} messages")
-            if number >= WARMUP:
-                timings.append(elapsed)
-        return Figures(size, timings)
+@dataclass
+class _Stack:
+    """One size's database and running processes."""
+
+    size: int
+    database: str
+    edge_url: str
+    children: dict[str, subprocess.Popen[bytes]]
 
 
-def _run_size(size: int) -> Figures:
-    database = f"pingcrm_bench_{uuid.uuid4().hex[:10]}"
-    asyncio.run(_admin(f'CREATE DATABASE "{database}"'))
+async def _prepare(client: httpx.AsyncClient, stack: _Stack) -> dict[str, str]:
+    await _wait_ready(client)
+    user_id, headers = await _register(client, "bench@example.com")
+    other_id, _ = await _register(client, "other@example.com")
+    await _seed(stack.database, user_id, "User", stack.size)
+    await _seed(stack.database, other_id, "Other", stack.size)
+    return headers
+
+
+async def _push(client: httpx.AsyncClient, headers: dict[str, str], body: dict[str, object]) -> float:
+    started = time.perf_counter()
+    response = await client.post("/api/v1/linkedin/push", json=body, headers=headers)
+    elapsed = (time.perf_counter() - started) * 1000
+    response.raise_for_status()
+    if response.json()["interactions_created"] != CONVERSATIONS * MESSAGES_PER_CONVERSATION:
+        raise RuntimeError(f"a push stored {response.json()['interactions_created']} messages")
+    return elapsed
+
+
+async def _measure(stacks: list[_Stack]) -> list[Figures]:
+    """Prepare every size, then push to each in turn, so machine noise hits all sizes alike."""
+    clients = [httpx.AsyncClient(base_url=stack.edge_url, timeout=60) for stack in stacks]
     try:
-        with tempfile.TemporaryDirectory(prefix="pingcrm-bench-") as folder:
-            data_dir = Path(folder)
-            ensure_signing_keys(data_dir / "keys" / "jwt-private.pem", data_dir / "keys" / "jwt-public.pem")
-            env, edge_url = _stack_env(data_dir, database)
-            with (data_dir / "stack.log").open("wb") as log:
-                children = start_children(env, output=log)
-                try:
-                    return asyncio.run(_measure(edge_url, database, size))
-                finally:
-                    stop_children(children)
+        headers = [await _prepare(client, stack) for client, stack in zip(clients, stacks, strict=True)]
+        bodies = [
+            [_push_body(random.Random(SEED), stack.size, push) for push in range(WARMUP + PUSHES)] for stack in stacks
+        ]
+        timings: list[list[float]] = [[] for _ in stacks]
+        for number in range(WARMUP + PUSHES):
+            for index, client in enumerate(clients):
+                elapsed = await _push(client, headers[index], bodies[index][number])
+                if number >= WARMUP:
+                    timings[index].append(elapsed)
+        return [Figures(stack.size, times) for stack, times in zip(stacks, timings, strict=True)]
     finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        for client in clients:
+            await client.aclose()
+
+
+def _run(folder: Path) -> list[Figures]:
+    stacks: list[_Stack] = []
+    try:
+        for size in SIZES:
+            database = f"pingcrm_bench_{uuid.uuid4().hex[:10]}"
+            asyncio.run(_admin(f'CREATE DATABASE "{database}"'))
+            stacks.append(_Stack(size, database, "", {}))
+            data_dir = folder / str(size)
+            ensure_signing_keys(data_dir / "keys" / "jwt-private.pem", data_dir / "keys" / "jwt-public.pem")
+            env, stacks[-1].edge_url = _stack_env(data_dir, database)
+            with (data_dir / "stack.log").open("wb") as log:
+                stacks[-1].children = start_children(env, output=log)
+        return asyncio.run(_measure(stacks))
+    finally:
+        for stack in stacks:
+            stop_children(stack.children)
+            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{stack.database}" WITH (FORCE)'))
 
 
 def _machine() -> str:
@@ -263,14 +294,12 @@ def main() -> int:
     print(f"push_latency: {CONVERSATIONS} conversations / {messages} messages per push")
     print(f"  {PUSHES} timed pushes per size after {WARMUP} warm-up ones{' (BENCH_SHORT)' if SHORT else ''}")
     print(f"  machine: {_machine()}")
-    results = []
-    for size in SIZES:
-        figures = _run_size(size)
-        results.append(figures)
+    with tempfile.TemporaryDirectory(prefix="pingcrm-bench-") as folder:
+        results = _run(Path(folder))
+    for figures in results:
         print(
-            f"  {size:>7,} existing contacts: median {figures.median:6.1f} ms, p95 {figures.p95:6.1f} ms"
-            f" (fastest {min(figures.timings_ms):.1f} ms)",
-            flush=True,
+            f"  {figures.size:>7,} existing contacts: median {figures.median:6.1f} ms, p95 {figures.p95:6.1f} ms"
+            f" (fastest {min(figures.timings_ms):.1f} ms)"
         )
     ratio = results[-1].median / results[0].median
     print(f"  ratio of medians {results[-1].size:,} / {results[0].size:,}: {ratio:.2f}")
