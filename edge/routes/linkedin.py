@@ -73,15 +73,10 @@ class PositionIn(Shape):
     current: StrictBool = False
 
 
-class ProfileIn(Shape):
-    """Accepted and counted against the limit; stored by the profile backfill (a later issue)."""
+class ProfileIn(PartnerIn):
+    """A partner's identity and names plus profile details. Accepted and counted against the limit;
+    stored by the profile backfill (a later issue)."""
 
-    member_id: Text = None
-    slug: Text = None
-    profile_url: Text = None
-    first_name: Text = None
-    last_name: Text = None
-    headline: Text = None
     location: Text = None
     positions: list[PositionIn] = []
     photo_urls: list[WellFormed] = []
