@@ -12,6 +12,7 @@ and:
    skipped without reading them; partners LinkedIn shows only by member id
    (`/in/ACoAA…`, no slug) are contacts too;
 2. visits again: nothing is fetched from LinkedIn (the last sync is recent);
+   over 2 h later, moving within the open LinkedIn tab (no page load) syncs;
 3. gets a new message and clicks Sync now: the walk stops at the watermark,
    and only that message is fetched, pushed and stored;
 4. signs out of LinkedIn and clicks Sync now: the popup asks them to visit
@@ -213,6 +214,19 @@ async def test_sync_linkedin_conversations_into_contacts(  # type: ignore[no-unt
         await linkedin.goto(FEED)
         with pytest.raises(TimeoutError):
             await fake_linkedin.wait_for_calls(bool, since=mark, timeout=QUIET_S)
+        await expect(sync_state).to_have_text("Up to date.")
+
+        # --- 2b. over 2 h later, in the same tab: moving around LinkedIn loads no page (it is a
+        # single-page app), and still syncs. The extension has no clock to turn, so its last
+        # success is moved back instead.
+        await browser.service_worker.evaluate(
+            "chrome.storage.local.get('syncStatus').then(({syncStatus}) => chrome.storage.local.set("
+            "{syncStatus: {...syncStatus, lastSuccessAt: Date.now() - 2 * 60 * 60_000 - 60_000}}))"
+        )
+        mark = fake_linkedin.mark()
+        await linkedin.evaluate("history.pushState({}, '', '/mynetwork/')")
+        await explained(fake_linkedin.wait_for_calls(bool, since=mark, timeout=UI_TIMEOUT_MS / 1000))
+        await explained(expect(sync_counts).to_have_text("0 conversations, 0 messages", timeout=SYNC_TIMEOUT_MS))
         await expect(sync_state).to_have_text("Up to date.")
 
         # --- 3. a new message arrives; Sync now fetches, pushes and stores only it

@@ -23,6 +23,27 @@ describe('content/linkedin-page.js', () => {
     assert.ok(CONTENT_SCRIPT_TYPES.has(MSG.SYNC_PAGE_LOADED));
   });
 
+  it("asks again on LinkedIn's in-app navigation and when the tab is shown again, not on an address rewrite", async () => {
+    const sent = [];
+    const navigation = new EventTarget();
+    const document = Object.assign(new EventTarget(), { visibilityState: 'visible' });
+    vm.runInNewContext(SOURCE, { chrome: { runtime: { sendMessage: async (m) => sent.push(m.type) } }, navigation, document });
+    const moved = (navigationType) => navigation.dispatchEvent(Object.assign(new Event('currententrychange'), { navigationType }));
+    const shown = (visibilityState) => {
+      document.visibilityState = visibilityState;
+      document.dispatchEvent(new Event('visibilitychange'));
+    };
+    assert.equal(sent.length, 1); // the page load
+    moved('push');
+    moved('traverse');
+    assert.equal(sent.length, 3);
+    moved('replace');
+    shown('hidden');
+    assert.equal(sent.length, 3);
+    shown('visible');
+    assert.deepEqual(sent, Array(4).fill(MSG.SYNC_PAGE_LOADED));
+  });
+
   it('the router accepts it from a LinkedIn tab', async () => {
     const id = 'iphbonbehjlngbblihlgpdkcodehigec';
     const answer = await dispatch({ [MSG.SYNC_PAGE_LOADED]: async () => ({ started: false, reason: 'recent' }) }, { type: MSG.SYNC_PAGE_LOADED }, { id, url: 'https://www.linkedin.com/in/x/', tab: { id: 3 } }, id);
