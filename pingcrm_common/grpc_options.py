@@ -16,3 +16,22 @@ MESSAGE_SIZE_OPTIONS: tuple[tuple[str, int], ...] = (
     ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
     ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
 )
+
+# How long an in-flight call may finish once a connection reached its age.
+CONNECTION_AGE_GRACE_MS = 30_000
+
+
+def server_options(max_connection_age_seconds: float) -> tuple[tuple[str, int], ...]:
+    """A server's options: the message sizes, and connections that age out.
+
+    Callers resolve a Kubernetes headless Service to every pod's address, but
+    only when they (re)connect: a pod added by a scale-up would get no
+    traffic from long-lived channels. Ending each connection after
+    `max_connection_age_seconds` (with a GOAWAY, so no call fails) makes
+    clients reconnect and resolve again.
+    """
+    return (
+        *MESSAGE_SIZE_OPTIONS,
+        ("grpc.max_connection_age_ms", round(max_connection_age_seconds * 1000)),
+        ("grpc.max_connection_age_grace_ms", CONNECTION_AGE_GRACE_MS),
+    )

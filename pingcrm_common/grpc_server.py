@@ -19,7 +19,7 @@ from google.protobuf.descriptor import ServiceDescriptor
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from pingcrm_common.grpc_options import MESSAGE_SIZE_OPTIONS
+from pingcrm_common.grpc_options import server_options
 from pingcrm_common.interceptors import AccessPolicy, ServerInterceptor, SessionChecker
 from pingcrm_common.tokens import TokenVerifier
 
@@ -65,13 +65,15 @@ async def start_server(
     port: int,
     verifier: TokenVerifier | None,
     session_checker: SessionChecker | None = None,
+    max_connection_age_seconds: float = 300.0,
 ) -> RunningServer:
     """Build, bind and start a server with health, reflection and the interceptor."""
     policy: dict[str, frozenset[str]] = {}
     for registration in registrations:
         policy.update(registration.policy)
     server = grpc.aio.server(
-        interceptors=[ServerInterceptor(policy, verifier, session_checker)], options=MESSAGE_SIZE_OPTIONS
+        interceptors=[ServerInterceptor(policy, verifier, session_checker)],
+        options=server_options(max_connection_age_seconds),
     )
     for registration in registrations:
         registration.add_to_server(registration.servicer, server)

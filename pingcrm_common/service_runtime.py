@@ -52,6 +52,7 @@ async def start_service(
         port=settings.port,
         verifier=TokenVerifier(load_public_key(settings.public_key_path), clock),
         session_checker=session_checker,
+        max_connection_age_seconds=settings.grpc_max_connection_age_seconds,
     )
     running.cleanups.extend(cleanups)
     return running

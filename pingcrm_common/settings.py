@@ -48,6 +48,7 @@ class ServiceSettings(CommonSettings):
     grpc_host: str = "127.0.0.1"
     database_url: str | None = None
     shutdown_grace_seconds: float = 5.0
+    grpc_max_connection_age_seconds: float = Field(default=300.0, gt=0)
     auto_migrate: bool | None = None
     # Overridden in subclasses through PINGCRM_<SERVICE>_* aliases.
     port: int = 0
