@@ -1,8 +1,10 @@
 """Request bodies are cut off at the edge's limit while they stream in.
 
-A Content-Length over the limit is refused before any byte is read. A body
-without one (chunked transfer encoding) or one that lies about its length
-is counted as it arrives, and reading stops at the first chunk past the
+A Content-Length over the limit is refused before any byte is read, by the
+request middleware in edge/app.py (an exception raised here outside a
+`receive` call would bypass FastAPI's handlers). A body without one
+(chunked transfer encoding) or one that lies about its length is counted
+here as it arrives, and reading stops at the first chunk past the
 limit, so no request can make the edge hold more than the limit in memory.
 The refusal surfaces as an HTTPException(413), which FastAPI passes through
 its body reading untouched and the app's error handlers turn into problem
