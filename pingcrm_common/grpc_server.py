@@ -65,7 +65,7 @@ async def start_server(
     port: int,
     verifier: TokenVerifier | None,
     session_checker: SessionChecker | None = None,
-    max_connection_age_seconds: float = 300.0,
+    max_connection_age_seconds: float,
 ) -> RunningServer:
     """Build, bind and start a server with health, reflection and the interceptor."""
     policy: dict[str, frozenset[str]] = {}

@@ -43,8 +43,9 @@ async def test_a_connection_ends_at_its_age_and_the_next_call_reconnects() -> No
 
 
 async def test_by_default_a_connection_lives_for_minutes() -> None:
-    assert ContactsSettings().grpc_max_connection_age_seconds == 300
-    running = await start_server([], host="127.0.0.1", port=0, verifier=None)
+    default = ContactsSettings().grpc_max_connection_age_seconds
+    assert default == 300
+    running = await start_server([], host="127.0.0.1", port=0, verifier=None, max_connection_age_seconds=default)
     try:
         channel, _ = await _connected_channel(running.port)
         async with channel:
