@@ -15,9 +15,11 @@ import asyncio
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from pingcrm_cli.services import PROCESSES, SERVICES, entry_point, migration_target, settings_for
 from pingcrm_common.errors import DomainError
-from pingcrm_common.settings import AuthSettings, CommonSettings
+from pingcrm_common.settings import AuthSettings, CommonSettings, describe_settings_error
 from pingcrm_common.tokens import ensure_signing_keys
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -128,7 +130,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except ValidationError as error:
+        if not error.title.endswith("Settings"):  # not the environment's fault: a bug, with its traceback
+            raise
+        print(describe_settings_error(error), file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Environment = Literal["development", "production"]
@@ -137,3 +137,19 @@ class MediaSettings(ServiceSettings):
     @property
     def blob_dir(self) -> Path:
         return self.media_dir or self.data_dir / "media"
+
+
+def describe_settings_error(error: ValidationError) -> str:
+    """One line per problem, each naming its environment variable.
+
+    Pydantic's own message quotes the input values, and settings hold
+    secrets (a database URL with its password); this names the variables
+    only, so a misconfigured process never logs a secret.
+    """
+    lines = [f"pingcrm: invalid configuration ({error.title}):"]
+    for problem in error.errors():
+        field = ".".join(str(part) for part in problem["loc"]).upper()
+        variable = field if field.startswith("PINGCRM_") or not field else f"PINGCRM_{field}"
+        message = problem["msg"].removeprefix("Value error, ")
+        lines.append(f"  {variable}: {message}" if variable else f"  {message}")
+    return "\n".join(lines)
