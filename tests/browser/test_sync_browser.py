@@ -139,7 +139,7 @@ async def test_sync_linkedin_conversations_into_contacts(  # type: ignore[no-unt
                 f"{error}\nextension storage: {json.dumps(storage)}\nvoyager calls: {calls}\nedge requests: {edge}"
             ) from error
 
-    async with httpx.AsyncClient(base_url=stack.edge_url) as api:
+    async with stack.http() as api:
         web = await sign_up(api)
 
         # --- pair the popup

@@ -4,8 +4,6 @@ tenant isolation."""
 
 from __future__ import annotations
 
-import httpx
-
 from tests.support.tokens import web_token
 
 SENT = 1_749_990_000_000  # 2025-06-15T12:20:00Z
@@ -39,7 +37,7 @@ def _push_body() -> dict[str, object]:
 async def test_contacts_list_newest_first_with_pages_search_and_details(stack, data_dir, clock) -> None:
     ada = {"Authorization": f"Bearer {web_token(data_dir, 'user-ada', clock)}"}
     bob = {"Authorization": f"Bearer {web_token(data_dir, 'user-bob', clock)}"}
-    async with httpx.AsyncClient(base_url=stack.edge_url) as client:
+    async with stack.http() as client:
         assert (await client.get("/api/v1/contacts", headers=ada)).json() == {"items": [], "next_cursor": None}
         assert (await client.post("/api/v1/linkedin/push", json=_push_body(), headers=ada)).status_code == 200
 
@@ -95,7 +93,7 @@ async def test_contacts_list_newest_first_with_pages_search_and_details(stack, d
 
 async def test_bad_listing_parameters_are_422_naming_what_is_wrong(stack, data_dir, clock) -> None:
     ada = {"Authorization": f"Bearer {web_token(data_dir, 'user-ada', clock)}"}
-    async with httpx.AsyncClient(base_url=stack.edge_url) as client:
+    async with stack.http() as client:
         too_many = await client.get("/api/v1/contacts", params={"limit": 101}, headers=ada)
         assert (too_many.status_code, too_many.json()["code"]) == (422, "limit_too_large")
         assert too_many.json()["detail"] == "at most 100 contacts per page, asked for 101"

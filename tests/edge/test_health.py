@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import httpx
-
 
 async def test_ready_lists_four_serving_services(stack) -> None:
-    async with httpx.AsyncClient(base_url=stack.edge_url) as client:
+    async with stack.http() as client:
         response = await client.get("/readyz")
     assert response.status_code == 200
     assert response.json() == {
@@ -17,7 +15,7 @@ async def test_ready_lists_four_serving_services(stack) -> None:
 
 async def test_a_stopped_service_makes_ready_503_naming_it_while_healthz_stays_200(stack) -> None:
     await stack.stop_service("contacts")
-    async with httpx.AsyncClient(base_url=stack.edge_url) as client:
+    async with stack.http() as client:
         ready = await client.get("/readyz")
         alive = await client.get("/healthz")
     assert ready.status_code == 503
@@ -28,6 +26,6 @@ async def test_a_stopped_service_makes_ready_503_naming_it_while_healthz_stays_2
 
 
 async def test_responses_carry_a_request_id(stack) -> None:
-    async with httpx.AsyncClient(base_url=stack.edge_url) as client:
+    async with stack.http() as client:
         response = await client.get("/healthz", headers={"x-request-id": "from-client-1"})
     assert response.headers["x-request-id"] == "from-client-1"

@@ -43,7 +43,7 @@ async def contacts_of(client: httpx.AsyncClient, headers: dict[str, str]) -> lis
 
 
 async def test_the_paired_extension_pushes_and_the_user_sees_the_sync(stack, clock) -> None:
-    async with httpx.AsyncClient(base_url=stack.edge_url) as client:
+    async with stack.http() as client:
         web = await sign_in(client)
         extension = {"Authorization": f"Bearer {await pair(client, web, clock)}"}
         body = {
@@ -106,7 +106,7 @@ async def test_one_bad_item_is_skipped_and_named_while_the_rest_is_stored(stack,
             conv(slug="john-roe", messages=[msg("m7", "2025-06-15T10:00:00Z")]),
         ]
     }
-    async with httpx.AsyncClient(base_url=stack.edge_url) as client:
+    async with stack.http() as client:
         pushed = await client.post(PUSH, json=body, headers=web)
         assert pushed.status_code == 200
         reasons = {item["path"]: item["reason"] for item in pushed.json()["rejected"]}
@@ -203,7 +203,7 @@ async def test_a_push_exactly_at_the_limits_is_stored(stack, data_dir, clock) ->
         "profiles": [{}] * 50,
     }
     body["conversations"][0]["messages"][0]["text"] = "€" * 8000
-    async with httpx.AsyncClient(base_url=stack.edge_url) as client:
+    async with stack.http() as client:
         accepted = await client.post(PUSH, json=body, headers=web)
         assert accepted.status_code == 200
         assert (accepted.json()["contacts_created"], accepted.json()["interactions_created"]) == (100, 2000)
@@ -226,7 +226,7 @@ async def _chunks(total: int, size: int = 64 * 1024) -> AsyncIterator[bytes]:
 
 async def test_bodies_over_5_mb_are_refused_also_when_streamed(stack, data_dir, clock) -> None:
     web = {"Authorization": f"Bearer {web_token(data_dir, 'user-1', clock)}", "content-type": "application/json"}
-    async with httpx.AsyncClient(base_url=stack.edge_url) as client:
+    async with stack.http() as client:
         declared = await client.post(PUSH, content=b" " * (MB5 + 1), headers=web)
         assert (declared.status_code, declared.json()["code"]) == (413, "request_too_large")
         assert declared.json()["detail"] == "request body exceeds the limit of 5242880 bytes"
@@ -296,7 +296,7 @@ async def test_text_postgresql_or_utf_8_cannot_hold_is_cleaned_not_refused(stack
     messages = [msg("m1", text="cut \ud83d"), msg("m2", text="nul\u0000 here")]
     body = {"conversations": [conv("ACoOdd", messages=messages)]}
     body["conversations"][0]["partner"]["first_name"] = "Zo\u0000e"
-    async with httpx.AsyncClient(base_url=stack.edge_url) as client:
+    async with stack.http() as client:
         pushed = await client.post(PUSH, content=json.dumps(body).encode(), headers=web)
         assert pushed.status_code == 200
         assert (pushed.json()["interactions_created"], pushed.json()["rejected"]) == (2, [])

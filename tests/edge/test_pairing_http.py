@@ -47,7 +47,7 @@ async def pair(client: httpx.AsyncClient, web: dict[str, str], clock) -> str:  #
 
 
 async def test_pair_collect_once_refresh_and_disconnect(stack, clock) -> None:
-    async with httpx.AsyncClient(base_url=stack.edge_url) as client:
+    async with stack.http() as client:
         web = await sign_in(client)
         me = (await client.get("/api/v1/me", headers=web)).json()
         assert me["email"] == "ada@example.com"
@@ -104,7 +104,7 @@ async def test_pair_collect_once_refresh_and_disconnect(stack, clock) -> None:
 
 
 async def test_revoked_extension_tokens_are_rejected_by_other_services(stack, clock) -> None:
-    async with httpx.AsyncClient(base_url=stack.edge_url) as client:
+    async with stack.http() as client:
         web = await sign_in(client)
         token = await pair(client, web, clock)
         assert (
@@ -121,7 +121,7 @@ async def test_revoked_extension_tokens_are_rejected_by_other_services(stack, cl
 
 
 async def test_tokens_more_than_90_days_past_expiry_are_not_renewed(stack, clock) -> None:
-    async with httpx.AsyncClient(base_url=stack.edge_url) as client:
+    async with stack.http() as client:
         token = await pair(client, await sign_in(client), clock)
         clock.advance(timedelta(days=30 + 91))
         refused = await client.post("/api/v1/extension/refresh", json={"token": token})
@@ -129,7 +129,7 @@ async def test_tokens_more_than_90_days_past_expiry_are_not_renewed(stack, clock
 
 
 async def test_expired_unknown_and_used_codes(stack, clock) -> None:
-    async with httpx.AsyncClient(base_url=stack.edge_url) as client:
+    async with stack.http() as client:
         web = await sign_in(client)
         unknown = await client.post("/api/v1/extension/pair", json={"code": "PING-ZZZZZZ"}, headers=web)
         assert (unknown.status_code, unknown.json()["code"]) == (404, "pairing_code_not_found")
@@ -149,7 +149,7 @@ async def test_expired_unknown_and_used_codes(stack, clock) -> None:
 
 
 async def test_wrong_poll_secret_is_403(stack) -> None:
-    async with httpx.AsyncClient(base_url=stack.edge_url) as client:
+    async with stack.http() as client:
         code = await new_code(client)
         response = await client.get(
             "/api/v1/extension/pair", params={"code": code["code"]}, headers={"X-Pairing-Secret": "guess"}
@@ -158,7 +158,7 @@ async def test_wrong_poll_secret_is_403(stack) -> None:
 
 
 async def test_guessing_codes_is_rate_limited(stack) -> None:
-    async with httpx.AsyncClient(base_url=stack.edge_url) as client:
+    async with stack.http() as client:
         web = await sign_in(client)
         statuses = []
         for attempt in range(30):
@@ -193,7 +193,7 @@ def _bad_tokens(data_dir, clock) -> dict[str, str]:  # type: ignore[no-untyped-d
 
 
 async def test_forged_and_foreign_tokens_are_401(stack, data_dir, clock) -> None:
-    async with httpx.AsyncClient(base_url=stack.edge_url) as client:
+    async with stack.http() as client:
         for name, token in _bad_tokens(data_dir, clock).items():
             refresh = await client.post("/api/v1/extension/refresh", json={"token": token})
             assert refresh.status_code == 401, name
@@ -203,7 +203,7 @@ async def test_forged_and_foreign_tokens_are_401(stack, data_dir, clock) -> None
 
 
 async def test_audiences_are_kept_apart(stack, clock) -> None:
-    async with httpx.AsyncClient(base_url=stack.edge_url) as client:
+    async with stack.http() as client:
         web = await sign_in(client)
         token = await pair(client, web, clock)
         extension = {"Authorization": f"Bearer {token}"}

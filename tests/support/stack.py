@@ -7,6 +7,7 @@ import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import uvicorn
 
 from auth_service import server as auth_server
@@ -26,6 +27,8 @@ from pingcrm_common.settings import (
 )
 from suggestions_service import server as suggestions_server
 
+CLIENT_TIMEOUT_SECONDS = 30
+
 
 @dataclass
 class Stack:
@@ -36,6 +39,15 @@ class Stack:
     _edge: uvicorn.Server
     _edge_task: asyncio.Task[None]
     stopped: set[str] = field(default_factory=set)
+
+    def http(self) -> httpx.AsyncClient:
+        """A client of the edge that outwaits the edge's own deadlines.
+
+        httpx gives up after 5 s, as long as the edge's deadline on each RPC:
+        on a busy machine the client would time out first and hide the
+        edge's answer (a 504 naming the service, or the slow success).
+        """
+        return httpx.AsyncClient(base_url=self.edge_url, timeout=CLIENT_TIMEOUT_SECONDS)
 
     async def stop_service(self, name: str) -> None:
         await self.services[name].shutdown(0.5)
@@ -86,6 +98,9 @@ async def start_stack(
         contacts_addr=f"127.0.0.1:{services['contacts'].port}",
         suggestions_addr=f"127.0.0.1:{services['suggestions'].port}",
         media_addr=f"127.0.0.1:{services['media'].port}",
+        # 1 s by default, for probes; the tests check what /readyz reports,
+        # and on a busy 2-core machine a healthy service can take longer.
+        readiness_timeout_seconds=5,
     )
     edge, task, port = await start_edge(edge_settings, clock)
     edge_settings.public_url = f"http://127.0.0.1:{port}"
