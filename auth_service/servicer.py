@@ -6,16 +6,14 @@ exceptions and the interceptor maps them to status codes.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import grpc
-from google.protobuf.timestamp_pb2 import Timestamp
 from pingcrm.auth.v1 import auth_service_pb2 as pb
 from pingcrm.auth.v1 import auth_service_pb2_grpc
 
 from auth_service.accounts import Account
 from auth_service.domain import AuthDomain
 from auth_service.pairing import PairingStatus
+from pingcrm_common.timestamps import to_timestamp
 from pingcrm_common.tokens import require_caller
 
 _POLL_STATUS = {
@@ -24,14 +22,8 @@ _POLL_STATUS = {
 }
 
 
-def _timestamp(moment: datetime) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
-
-
 def _user(account: Account) -> pb.User:
-    return pb.User(id=account.id, email=account.email, created_at=_timestamp(account.created_at))
+    return pb.User(id=account.id, email=account.email, created_at=to_timestamp(account.created_at))
 
 
 class AuthServicer(auth_service_pb2_grpc.AuthServiceServicer):
@@ -54,7 +46,7 @@ class AuthServicer(auth_service_pb2_grpc.AuthServiceServicer):
         current = await self._domain.accounts.current_user(require_caller().user_id)
         linkedin = pb.LinkedInPairing(paired=current.linkedin.paired)
         if current.linkedin.paired_at is not None:
-            linkedin.paired_at.CopyFrom(_timestamp(current.linkedin.paired_at))
+            linkedin.paired_at.CopyFrom(to_timestamp(current.linkedin.paired_at))
         return pb.GetCurrentUserResponse(user=_user(current.account), linkedin=linkedin)
 
     async def CreatePairingCode(
@@ -69,7 +61,7 @@ class AuthServicer(auth_service_pb2_grpc.AuthServiceServicer):
         self, request: pb.ClaimPairingCodeRequest, context: grpc.aio.ServicerContext
     ) -> pb.ClaimPairingCodeResponse:
         paired_at = await self._domain.pairing.claim(require_caller().user_id, request.code, request.client_ip)
-        return pb.ClaimPairingCodeResponse(paired_at=_timestamp(paired_at))
+        return pb.ClaimPairingCodeResponse(paired_at=to_timestamp(paired_at))
 
     async def PollPairingCode(
         self, request: pb.PollPairingCodeRequest, context: grpc.aio.ServicerContext
@@ -78,14 +70,14 @@ class AuthServicer(auth_service_pb2_grpc.AuthServiceServicer):
         response = pb.PollPairingCodeResponse(status=_POLL_STATUS[result.status])
         if result.token is not None:
             response.token = result.token.token
-            response.expires_at.CopyFrom(_timestamp(result.token.expires_at))
+            response.expires_at.CopyFrom(to_timestamp(result.token.expires_at))
         return response
 
     async def RefreshExtensionToken(
         self, request: pb.RefreshExtensionTokenRequest, context: grpc.aio.ServicerContext
     ) -> pb.RefreshExtensionTokenResponse:
         issued = await self._domain.extension_tokens.refresh(request.token)
-        return pb.RefreshExtensionTokenResponse(token=issued.token, expires_at=_timestamp(issued.expires_at))
+        return pb.RefreshExtensionTokenResponse(token=issued.token, expires_at=to_timestamp(issued.expires_at))
 
     async def DisconnectExtension(
         self, request: pb.DisconnectExtensionRequest, context: grpc.aio.ServicerContext

@@ -6,9 +6,6 @@ the generated base class and answer UNIMPLEMENTED; later issues add them.
 
 from __future__ import annotations
 
-from datetime import UTC
-
-from google.protobuf.timestamp_pb2 import Timestamp
 from pingcrm.contacts.v1 import contacts_service_pb2 as pb
 from pingcrm.contacts.v1 import contacts_service_pb2_grpc
 
@@ -18,6 +15,7 @@ from contacts_service.models import Contact, Interaction
 from contacts_service.push_input import ConversationInput, MessageInput, PartnerInput, PushInput
 from pingcrm_common.clock import Clock, SystemClock
 from pingcrm_common.db import Database
+from pingcrm_common.timestamps import to_datetime, to_timestamp
 from pingcrm_common.tokens import require_caller
 
 
@@ -72,10 +70,9 @@ class ContactsServicer(contacts_service_pb2_grpc.ContactsServiceServicer):
         caller = require_caller()
         async with self._database.session() as session:
             state = await sync_state.for_user(session, caller.user_id)
-        response = pb.GetSyncStateResponse(contacts_count=state.contacts_count)
-        if state.last_push_at is not None:
-            response.last_push_at.FromDatetime(state.last_push_at)
-        return response
+        return pb.GetSyncStateResponse(
+            contacts_count=state.contacts_count, last_push_at=to_timestamp(state.last_push_at)
+        )
 
 
 def _push_input(request: pb.PushLinkedInRequest) -> PushInput:
@@ -89,7 +86,7 @@ def _push_input(request: pb.PushLinkedInRequest) -> PushInput:
                         urn=message.urn,
                         from_self=message.from_self,
                         text=message.text,
-                        sent_at=message.sent_at.ToDatetime(tzinfo=UTC) if message.HasField("sent_at") else None,
+                        sent_at=to_datetime(message, "sent_at"),
                     )
                     for message in conversation.messages
                 ],
@@ -111,14 +108,6 @@ def _partner(partner: pb.PushedPartner) -> PartnerInput:
     )
 
 
-def _timestamp(value: object) -> Timestamp | None:
-    if value is None:
-        return None
-    stamp = Timestamp()
-    stamp.FromDatetime(value)  # type: ignore[arg-type]
-    return stamp
-
-
 def _direction(from_self: bool) -> pb.Direction.ValueType:
     return pb.DIRECTION_OUTBOUND if from_self else pb.DIRECTION_INBOUND
 
@@ -129,7 +118,7 @@ def _contact(contact: Contact) -> pb.Contact:
         message = pb.LastMessage(
             text=contact.last_message_text or "",
             direction=_direction(bool(contact.last_message_from_self)),
-            sent_at=_timestamp(contact.last_message_at),
+            sent_at=to_timestamp(contact.last_message_at),
         )
     return pb.Contact(
         id=contact.id,
@@ -146,7 +135,7 @@ def _contact(contact: Contact) -> pb.Contact:
             profile_url=contact.linkedin_url or profile_url(contact.linkedin_member_id, contact.linkedin_slug),
         ),
         last_message=message,
-        last_interaction_at=_timestamp(contact.last_interaction_at),
+        last_interaction_at=to_timestamp(contact.last_interaction_at),
         interaction_count=contact.interaction_count,
     )
 
@@ -157,5 +146,5 @@ def _interaction(interaction: Interaction) -> pb.Interaction:
         source_urn=interaction.source_urn,
         direction=_direction(interaction.from_self),
         text=interaction.text,
-        occurred_at=_timestamp(interaction.occurred_at),
+        occurred_at=to_timestamp(interaction.occurred_at),
     )

@@ -1,24 +1,15 @@
-"""Times at the API edge: protobuf timestamps ⇄ UTC datetimes, and the two
-formats clients may send (epoch milliseconds, RFC 3339 with an offset)."""
+"""Times clients send to the API: epoch milliseconds or RFC 3339 with an offset.
+
+Protobuf timestamps ⇄ datetimes: pingcrm_common.timestamps."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
 
-from google.protobuf.message import Message
-from google.protobuf.timestamp_pb2 import Timestamp
-
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # RFC 3339 date-time: seconds required, fraction optional, offset required (Z or ±hh:mm).
 RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})")
-
-
-def to_datetime(message: Message, field: str) -> datetime | None:
-    """The UTC datetime in `message.field`, or None when the field is unset."""
-    if not message.HasField(field):
-        return None
-    return getattr(message, field).ToDatetime(tzinfo=UTC)  # type: ignore[no-any-return]
 
 
 def parse_api_time(value: object) -> datetime | None:
@@ -35,8 +26,3 @@ def parse_api_time(value: object) -> datetime | None:
         return None
     return None
 
-
-def to_timestamp(moment: datetime) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp

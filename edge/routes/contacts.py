@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from contacts_service import limits
 from edge.deps import AnyUser, CallRpc, ContactsStub
-from edge.timestamps import to_datetime
+from pingcrm_common.timestamps import to_datetime
 
 router = APIRouter(prefix="/api/v1/contacts", tags=["contacts"])
 

@@ -12,7 +12,7 @@ from pingcrm.contacts.v1 import contacts_service_pb2 as contacts_pb
 from pydantic import BaseModel, Field
 
 from edge.deps import AnyUser, AuthStub, CallRpc, ClientIp, ContactsStub, Settings, WebUser
-from edge.timestamps import to_datetime
+from pingcrm_common.timestamps import to_datetime
 
 router = APIRouter(prefix="/api/v1/extension", tags=["extension"])
 

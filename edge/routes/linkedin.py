@@ -19,7 +19,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, St
 
 from contacts_service import limits
 from edge.deps import AnyUser, CallRpc, ContactsStub
-from edge.timestamps import parse_api_time, to_timestamp
+from edge.timestamps import parse_api_time
+from pingcrm_common.timestamps import to_timestamp
 
 router = APIRouter(prefix="/api/v1/linkedin", tags=["linkedin"])
 
@@ -113,7 +114,7 @@ def _message(message: MessageIn) -> pb.PushedMessage:
         urn=message.urn or "",
         from_self=message.from_self,
         text=message.text or "",
-        sent_at=to_timestamp(sent_at) if sent_at is not None else None,
+        sent_at=to_timestamp(sent_at),
     )
 
 
