@@ -118,32 +118,30 @@ def _message(message: MessageIn) -> pb.PushedMessage:
     )
 
 
+def _person(partner: PartnerIn) -> dict[str, object]:
+    """The fields a partner and a profile share, as PushedPartner/PushedProfile keyword arguments."""
+    return {
+        "identity": pb.LinkedInIdentity(
+            member_id=partner.member_id or "", slug=partner.slug or "", profile_url=partner.profile_url or ""
+        ),
+        "first_name": partner.first_name or "",
+        "last_name": partner.last_name or "",
+        "headline": partner.headline or "",
+    }
+
+
 def _conversation(conversation: ConversationIn) -> pb.PushedConversation:
     partner = conversation.partner
     return pb.PushedConversation(
         urn=conversation.urn or "",
-        partner=pb.PushedPartner(
-            identity=pb.LinkedInIdentity(
-                member_id=partner.member_id or "", slug=partner.slug or "", profile_url=partner.profile_url or ""
-            ),
-            first_name=partner.first_name or "",
-            last_name=partner.last_name or "",
-            headline=partner.headline or "",
-        )
-        if partner is not None
-        else None,
+        partner=pb.PushedPartner(**_person(partner)) if partner is not None else None,
         messages=[_message(message) for message in conversation.messages],
     )
 
 
 def _profile(profile: ProfileIn) -> pb.PushedProfile:
     return pb.PushedProfile(
-        identity=pb.LinkedInIdentity(
-            member_id=profile.member_id or "", slug=profile.slug or "", profile_url=profile.profile_url or ""
-        ),
-        first_name=profile.first_name or "",
-        last_name=profile.last_name or "",
-        headline=profile.headline or "",
+        **_person(profile),
         location=profile.location or "",
         positions=[
             pb.PushedPosition(title=p.title or "", company=p.company or "", current=p.current)
