@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from auth_service.accounts import Account, create_account
 from auth_service.passwords import Passwords
+from auth_service.settings import AuthSettings
 from pingcrm_common.clock import SystemClock
 from pingcrm_common.db import Database
-from pingcrm_common.settings import AuthSettings
 
 
 async def create_user(settings: AuthSettings, email: str, password: str) -> Account:

@@ -12,10 +12,10 @@ from auth_service.pairing import PairingCodes, PairingLimits
 from auth_service.passwords import Passwords
 from auth_service.rate_limit import RateLimiter
 from auth_service.sessions import ExtensionSessions
+from auth_service.settings import AuthSettings
 from auth_service.signing import TokenSigner
 from pingcrm_common.clock import Clock
 from pingcrm_common.db import Database
-from pingcrm_common.settings import AuthSettings
 from pingcrm_common.tokens import TokenVerifier, load_private_key, load_public_key
 
 

@@ -9,13 +9,13 @@ from auth_service.models import MIGRATIONS
 from auth_service.pairing import PairingLimits
 from auth_service.servicer import AuthServicer
 from auth_service.sessions import LocalSessionChecker
+from auth_service.settings import AuthSettings
 from pingcrm_common.clock import Clock, SystemClock
 from pingcrm_common.db import Database
 from pingcrm_common.grpc_server import RunningServer, ServiceRegistration
 from pingcrm_common.interceptors import ANY_USER, PUBLIC, WEB_ONLY, access_policy
 from pingcrm_common.redis_client import create_redis
 from pingcrm_common.service_runtime import run_service, start_service
-from pingcrm_common.settings import AuthSettings
 
 DESCRIPTOR = auth_service_pb2.DESCRIPTOR.services_by_name["AuthService"]
 POLICY = access_policy(

@@ -7,13 +7,13 @@ from pingcrm.contacts.v1 import contacts_service_pb2, contacts_service_pb2_grpc
 from contacts_service import listing
 from contacts_service.models import MIGRATIONS
 from contacts_service.servicer import ContactsServicer
+from contacts_service.settings import ContactsSettings
 from pingcrm_common.clock import Clock
 from pingcrm_common.db import Database
 from pingcrm_common.grpc_server import RunningServer, ServiceRegistration
 from pingcrm_common.interceptors import ANY_USER, WEB_ONLY, access_policy
 from pingcrm_common.service_runtime import run_service, start_service
 from pingcrm_common.session_check import RemoteSessionChecker
-from pingcrm_common.settings import ContactsSettings
 
 DESCRIPTOR = contacts_service_pb2.DESCRIPTOR.services_by_name["ContactsService"]
 POLICY = access_policy(

@@ -6,13 +6,13 @@ from pingcrm.media.v1 import media_service_pb2, media_service_pb2_grpc
 
 from media_service.models import MIGRATIONS
 from media_service.servicer import MediaServicer
+from media_service.settings import MediaSettings
 from pingcrm_common.clock import Clock
 from pingcrm_common.db import Database
 from pingcrm_common.grpc_server import RunningServer, ServiceRegistration
 from pingcrm_common.interceptors import ANY_USER, access_policy
 from pingcrm_common.service_runtime import run_service, start_service
 from pingcrm_common.session_check import RemoteSessionChecker
-from pingcrm_common.settings import MediaSettings
 
 DESCRIPTOR = media_service_pb2.DESCRIPTOR.services_by_name["MediaService"]
 POLICY = access_policy(

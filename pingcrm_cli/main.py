@@ -17,9 +17,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from auth_service.settings import AuthSettings
 from pingcrm_cli.services import PROCESSES, SERVICES, entry_point, migration_target, settings_for
 from pingcrm_common.errors import DomainError
-from pingcrm_common.settings import AuthSettings, CommonSettings, describe_settings_error
+from pingcrm_common.settings import CommonSettings, describe_settings_error
 from pingcrm_common.tokens import ensure_signing_keys
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

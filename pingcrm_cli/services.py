@@ -21,6 +21,5 @@ def migration_target(name: str):  # type: ignore[no-untyped-def]
 
 
 def settings_for(name: str):  # type: ignore[no-untyped-def]
-    from pingcrm_common import settings
-
-    return getattr(settings, f"{name.capitalize()}Settings")()
+    module = importlib.import_module(f"{name}_service.settings")
+    return getattr(module, f"{name.capitalize()}Settings")()

@@ -1,8 +1,9 @@
 """Settings shared by every process, read from `PINGCRM_*` environment variables.
 
-Each process has exactly one settings class: the services subclass
-`ServiceSettings` (adding their own port and database override), the edge has
-`edge.settings.EdgeSettings`. Every variable is listed in the README.
+Each process has exactly one settings class: every service subclasses
+`ServiceSettings` in its own `<service>/settings.py` (adding its port,
+database override and peers), the edge has `edge.settings.EdgeSettings`.
+Nothing service-specific lives here. Every variable is listed in the README.
 """
 
 from __future__ import annotations
@@ -76,67 +77,6 @@ class ServiceSettings(CommonSettings):
                 "must name a PostgreSQL database when PINGCRM_ENV=production"
             )
         return self
-
-
-class AuthSettings(ServiceSettings):
-    """auth_service: accounts, pairing and token signing."""
-
-    service_name: str = "auth"
-    port: int = Field(50051, validation_alias="PINGCRM_AUTH_PORT")
-    metrics_port: int | None = Field(9151, validation_alias="PINGCRM_AUTH_METRICS_PORT")
-    service_database_url: str | None = Field(None, validation_alias="PINGCRM_AUTH_DATABASE_URL")
-    redis_url: str | None = None
-    jwt_private_key_file: Path | None = None
-    allow_registration: bool = True
-
-    @property
-    def private_key_path(self) -> Path:
-        return self.jwt_private_key_file or self.keys_dir / "jwt-private.pem"
-
-    @model_validator(mode="after")
-    def _production_needs_redis_and_key(self) -> AuthSettings:
-        if self.env == "production" and (self.redis_url is None or self.jwt_private_key_file is None):
-            raise ValueError(
-                "PINGCRM_REDIS_URL and PINGCRM_JWT_PRIVATE_KEY_FILE must be set when PINGCRM_ENV=production"
-            )
-        return self
-
-
-class ContactsSettings(ServiceSettings):
-    """contacts_service: contacts, interactions, matching, backfill, CSV import."""
-
-    service_name: str = "contacts"
-    port: int = Field(50052, validation_alias="PINGCRM_CONTACTS_PORT")
-    metrics_port: int | None = Field(9152, validation_alias="PINGCRM_CONTACTS_METRICS_PORT")
-    service_database_url: str | None = Field(None, validation_alias="PINGCRM_CONTACTS_DATABASE_URL")
-    auth_addr: str = "127.0.0.1:50051"
-    media_addr: str = "127.0.0.1:50054"
-
-
-class SuggestionsSettings(ServiceSettings):
-    """suggestions_service: follow-ups and AI drafts."""
-
-    service_name: str = "suggestions"
-    port: int = Field(50053, validation_alias="PINGCRM_SUGGESTIONS_PORT")
-    metrics_port: int | None = Field(9153, validation_alias="PINGCRM_SUGGESTIONS_METRICS_PORT")
-    service_database_url: str | None = Field(None, validation_alias="PINGCRM_SUGGESTIONS_DATABASE_URL")
-    auth_addr: str = "127.0.0.1:50051"
-    contacts_addr: str = "127.0.0.1:50052"
-
-
-class MediaSettings(ServiceSettings):
-    """media_service: avatar download and storage."""
-
-    service_name: str = "media"
-    port: int = Field(50054, validation_alias="PINGCRM_MEDIA_PORT")
-    metrics_port: int | None = Field(9154, validation_alias="PINGCRM_MEDIA_METRICS_PORT")
-    service_database_url: str | None = Field(None, validation_alias="PINGCRM_MEDIA_DATABASE_URL")
-    auth_addr: str = "127.0.0.1:50051"
-    media_dir: Path | None = None
-
-    @property
-    def blob_dir(self) -> Path:
-        return self.media_dir or self.data_dir / "media"
 
 
 def describe_settings_error(error: ValidationError) -> str:

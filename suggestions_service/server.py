@@ -10,9 +10,9 @@ from pingcrm_common.grpc_server import RunningServer, ServiceRegistration
 from pingcrm_common.interceptors import ANY_USER, access_policy
 from pingcrm_common.service_runtime import run_service, start_service
 from pingcrm_common.session_check import RemoteSessionChecker
-from pingcrm_common.settings import SuggestionsSettings
 from suggestions_service.models import MIGRATIONS
 from suggestions_service.servicer import SuggestionsServicer
+from suggestions_service.settings import SuggestionsSettings
 
 DESCRIPTOR = suggestions_service_pb2.DESCRIPTOR.services_by_name["SuggestionsService"]
 POLICY = access_policy(

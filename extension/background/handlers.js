@@ -6,7 +6,7 @@ import { MSG } from '../lib/messages.js';
 import { createApi } from './api.js';
 import { createPairing } from './pairing.js';
 import { createStatus } from './status.js';
-import { createSync } from './sync.js';
+import { createSync } from './sync/sync.js';
 
 /**
  * @param {{chrome: object, fetch: Function, now?: () => number, timeoutMs?: number,

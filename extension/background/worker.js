@@ -5,7 +5,7 @@
 
 import { createHandlers } from './handlers.js';
 import { dispatch } from './router.js';
-import { createSync } from './sync.js';
+import { createSync } from './sync/sync.js';
 
 function deps() {
   return {

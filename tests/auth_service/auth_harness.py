@@ -16,10 +16,10 @@ from pingcrm.auth.v1 import auth_service_pb2_grpc
 import auth_service.server
 from auth_service.models import MIGRATIONS
 from auth_service.pairing import PairingLimits
+from auth_service.settings import AuthSettings
 from pingcrm_common import migrations
 from pingcrm_common.clock import FrozenClock
 from pingcrm_common.errors import ERROR_CODE_METADATA, RETRY_AFTER_METADATA
-from pingcrm_common.settings import AuthSettings
 
 TIMEOUT = 10.0
 PASSWORD = "correct horse battery"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from auth_harness import AuthClient, running_auth
 
+from auth_service.settings import AuthSettings
 from pingcrm_common.clock import FrozenClock
-from pingcrm_common.settings import AuthSettings
 
 
 @pytest.fixture

@@ -14,11 +14,11 @@ from sqlmodel import select
 
 from auth_service import admin
 from auth_service.models import MIGRATIONS, User
+from auth_service.settings import AuthSettings
 from pingcrm_common import migrations
 from pingcrm_common.clock import FrozenClock
 from pingcrm_common.db import Database
 from pingcrm_common.errors import AlreadyExists
-from pingcrm_common.settings import AuthSettings
 from pingcrm_common.tokens import load_public_key
 
 INVALID = "invalid email or password"

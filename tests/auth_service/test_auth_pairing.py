@@ -14,9 +14,9 @@ from pingcrm.auth.v1 import auth_service_pb2 as pb
 
 from auth_service.pairing import PairingLimits, normalize_code
 from auth_service.rate_limit import Limit
+from auth_service.settings import AuthSettings
 from pingcrm_common.clock import FrozenClock
 from pingcrm_common.errors import Expired, NotFound
-from pingcrm_common.settings import AuthSettings
 from pingcrm_common.tokens import load_public_key
 
 NOT_FOUND = "pairing code not found"

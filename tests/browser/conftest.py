@@ -1,6 +1,6 @@
 """Real headless Chromium with the unpacked extension loaded.
 
-Recipe and pitfalls: ../shared/BROWSER-TESTS.md (Debian's `chromium`,
+Recipe and pitfalls: docs/browser-tests.md (Debian's `chromium`,
 driven by the PyPI `playwright` package through `executable_path`; no browser
 download). Browser tests SKIP on a laptop without Chromium and FAIL instead
 when PINGCRM_TEST_REQUIRE_BROWSER=1 (CI sets it), the same way the

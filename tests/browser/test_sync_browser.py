@@ -20,7 +20,7 @@ and:
 5. throughout, no request to PingCRM carries the LinkedIn cookies.
 
 Which fetch path works (the issue asked to prove it): the service worker's
-own `fetch` with `credentials: 'include'` (extension/background/voyager.js),
+own `fetch` with `credentials: 'include'` (extension/background/linkedin/voyager.js),
 with no LinkedIn tab involved in the request. The fake saw every Voyager
 call with the browser's `li_at` and `JSESSIONID` cookies and the matching
 `csrf-token` header; Chromium sent them with `Sec-Fetch-Site: none` and no

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from contacts_harness import ContactsHarness, running_contacts
 
+from contacts_service.settings import ContactsSettings
 from pingcrm_common.clock import FrozenClock
-from pingcrm_common.settings import ContactsSettings
 
 
 @pytest.fixture

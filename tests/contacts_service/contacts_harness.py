@@ -15,10 +15,10 @@ from pingcrm.contacts.v1 import contacts_service_pb2_grpc
 
 import contacts_service.server
 from contacts_service.models import MIGRATIONS
+from contacts_service.settings import ContactsSettings
 from pingcrm_common import migrations
 from pingcrm_common.clock import FrozenClock
 from pingcrm_common.errors import ERROR_CODE_METADATA
-from pingcrm_common.settings import ContactsSettings
 from tests.support.tokens import web_token
 
 TIMEOUT = 10.0

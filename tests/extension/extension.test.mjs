@@ -100,7 +100,7 @@ describe('extension sources', () => {
   });
 
   it('only the service worker talks to the network: PingCRM through api.js, LinkedIn through voyager.js', () => {
-    const clients = new Set(['background/api.js', 'background/voyager.js', 'background/worker.js']);
+    const clients = new Set(['background/api.js', 'background/linkedin/voyager.js', 'background/worker.js']);
     for (const p of jsFiles) {
       const name = rel(p);
       if (clients.has(name)) continue;

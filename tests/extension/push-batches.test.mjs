@@ -7,7 +7,7 @@ import {
   splitConversation,
   toPushConversation,
   truncateText,
-} from '../../extension/background/push-batches.js';
+} from '../../extension/background/sync/push-batches.js';
 
 const bytesOf = (value) => new TextEncoder().encode(JSON.stringify(value)).length;
 const partner = { memberId: 'ACoAAP', slug: null, firstName: 'Zoë', lastName: 'Ng', headline: '', profileUrl: null };

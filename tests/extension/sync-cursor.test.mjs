@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { cursorAfter, messageFloor, planRanges } from '../../extension/background/sync-cursor.js';
+import { cursorAfter, messageFloor, planRanges } from '../../extension/background/sync/cursor.js';
 
 const items = (...times) => times.map((lastActivityAt) => ({ lastActivityAt }));
 

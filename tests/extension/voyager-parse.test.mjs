@@ -11,10 +11,10 @@ import {
   parseMe,
   parseMessagesPage,
   slugOf,
-} from '../../extension/background/voyager-parse.js';
+} from '../../extension/background/linkedin/voyager-parse.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const FIXTURES = resolve(REPO, '..', 'shared', 'fixtures', 'voyager');
+const FIXTURES = resolve(REPO, 'tests', 'fixtures', 'voyager');
 const fixture = (name) => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
 
 const member = (id, extra = {}) => ({

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { CALL_DELAY_MS, QUERY_IDS, createVoyager, restliVariables } from '../../extension/background/voyager.js';
+import { CALL_DELAY_MS, QUERY_IDS, createVoyager, restliVariables } from '../../extension/background/linkedin/voyager.js';
 import { createFakeChrome } from './helpers/fake-chrome.mjs';
 import { createClock } from './helpers/fake-backend.mjs';
 import { COOKIES, createFakeVoyager, generateAccount, parseVariables, seededRandom, signIn } from './helpers/fake-voyager.mjs';

@@ -13,8 +13,8 @@ import asyncio
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from contacts_service.settings import ContactsSettings
 from pingcrm_common.grpc_server import start_server
-from pingcrm_common.settings import ContactsSettings
 
 READY = grpc.ChannelConnectivity.READY
 SERVING = health_pb2.HealthCheckResponse.SERVING

@@ -11,21 +11,19 @@ import httpx
 import uvicorn
 
 from auth_service import server as auth_server
+from auth_service.settings import AuthSettings
 from contacts_service import server as contacts_server
+from contacts_service.settings import ContactsSettings
 from edge.app import create_app
 from edge.settings import EdgeSettings
 from media_service import server as media_server
+from media_service.settings import MediaSettings
 from pingcrm_common.clock import Clock
 from pingcrm_common.grpc_server import RunningServer
 from pingcrm_common.migrations import upgrade
-from pingcrm_common.settings import (
-    AuthSettings,
-    ContactsSettings,
-    MediaSettings,
-    ServiceSettings,
-    SuggestionsSettings,
-)
+from pingcrm_common.settings import ServiceSettings
 from suggestions_service import server as suggestions_server
+from suggestions_service.settings import SuggestionsSettings
 
 CLIENT_TIMEOUT_SECONDS = 30
 

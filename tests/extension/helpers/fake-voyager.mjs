@@ -154,7 +154,7 @@ function last(conversation) {
   return conversation.messages[conversation.messages.length - 1].deliveredAt;
 }
 
-// ---- answers, in Voyager's shapes (../shared/fixtures/voyager/) ----
+// ---- answers, in Voyager's shapes (tests/fixtures/voyager/) ----
 
 const text = (value, asObject) => (asObject ? { _type: 'com.linkedin.pemberly.text.AttributedText', text: value, attributes: [] } : value);
 

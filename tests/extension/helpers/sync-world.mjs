@@ -2,7 +2,7 @@
 // the fake edge, a fake Voyager over a generated account, one fetch routing
 // between them like the browser would, a controllable clock, and a factory
 // for sync engines (each one is a "worker instance" over the same storage).
-import { createSync } from '../../../extension/background/sync.js';
+import { createSync } from '../../../extension/background/sync/sync.js';
 import { KEYS } from '../../../extension/lib/storage.js';
 import { createFakeChrome } from './fake-chrome.mjs';
 import { API_URL, createClock, createFakeBackend } from './fake-backend.mjs';

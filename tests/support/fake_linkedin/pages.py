@@ -3,7 +3,7 @@
 The message composer sits in an OPEN shadow root of a custom element, and
 handles `paste` itself the way LinkedIn's rich editor does: a synthetic
 paste event only inserts text into an editor that has such a handler (see
-../shared/BROWSER-TESTS.md). `document.execCommand('insertText')` works on
+docs/browser-tests.md). `document.execCommand('insertText')` works on
 it as on any contenteditable.
 """
 

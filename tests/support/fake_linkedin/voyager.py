@@ -1,6 +1,6 @@
 """Voyager's request encoding and answer shapes (docs/linkedin-sync.md §1).
 
-Answers follow ../shared/fixtures/voyager/ and add a few of the fields real
+Answers follow tests/fixtures/voyager/ and add a few of the fields real
 answers carry (`_type`, `backendUrn`, …) so parsers that depend on an exact
 field set fail here too. The GraphQL key under `data` differs between the
 first and the older pages, as it does on LinkedIn.

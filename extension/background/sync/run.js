@@ -5,11 +5,11 @@
 // (worker stopped, push failed) leaves a cursor that the next pass resumes
 // from; re-pushing is harmless because the backend dedupes by message URN.
 
-import { ERR } from '../lib/errors.js';
-import { KEYS, createStore } from '../lib/storage.js';
-import { ApiError, PATHS } from './api.js';
+import { ERR } from '../../lib/errors.js';
+import { KEYS, createStore } from '../../lib/storage.js';
+import { ApiError, PATHS } from '../api.js';
 import { PUSH_LIMITS, createPushBatch, splitConversation, toPushConversation } from './push-batches.js';
-import { MAX_CONVERSATIONS_PER_SYNC, cursorAfter, messageFloor, planRanges } from './sync-cursor.js';
+import { MAX_CONVERSATIONS_PER_SYNC, cursorAfter, messageFloor, planRanges } from './cursor.js';
 
 /**
  * Message pages (of about 20) read per conversation while looking for the

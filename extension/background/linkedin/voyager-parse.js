@@ -1,12 +1,12 @@
 // Tolerant parsers for LinkedIn's Voyager answers (docs/linkedin-sync.md §1;
-// reference shapes in ../shared/fixtures/voyager/). LinkedIn adds, renames
+// reference shapes in tests/fixtures/voyager/). LinkedIn adds, renames
 // and drops fields without notice, so unknown fields are ignored and an item
 // missing something essential is dropped on its own. Only an answer without
 // the list itself is an error (format_changed): an unreadable answer must
 // never look like "nothing new".
 
-import { ERR } from '../lib/errors.js';
-import { ApiError } from './api.js';
+import { ERR } from '../../lib/errors.js';
+import { ApiError } from '../api.js';
 
 // The member id inside a profile URN, also when the URN is nested in another
 // one (`urn:li:msg_messagingParticipant:urn:li:fsd_profile:ACo…`).

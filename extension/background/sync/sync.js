@@ -6,14 +6,14 @@
 // has started; it then continues in the worker and reports through storage,
 // which the popup follows with chrome.storage.onChanged.
 
-import { ERR } from '../lib/errors.js';
-import { KEYS, createStore } from '../lib/storage.js';
-import { SYNC_STATE } from '../lib/sync-state.js';
-import { ApiError, createApi } from './api.js';
-import { nextBackoff } from './sync-backoff.js';
-import { SyncLockLost, createSyncLock } from './sync-lock.js';
-import { runSync } from './sync-run.js';
-import { createVoyager } from './voyager.js';
+import { ERR } from '../../lib/errors.js';
+import { KEYS, createStore } from '../../lib/storage.js';
+import { SYNC_STATE } from '../../lib/sync-state.js';
+import { ApiError, createApi } from '../api.js';
+import { nextBackoff } from './backoff.js';
+import { SyncLockLost, createSyncLock } from './lock.js';
+import { runSync } from './run.js';
+import { createVoyager } from '../linkedin/voyager.js';
 
 /** A page load syncs only when the last successful sync is older than this. */
 export const AUTO_SYNC_AFTER_MS = 2 * 60 * 60_000;

@@ -6,8 +6,8 @@
 // Read-then-write is enough here: only one service worker instance exists at
 // a time, and sync.js serialises triggers within it (an in-memory guard).
 
-import { KEYS, createStore } from '../lib/storage.js';
-import { SYNC_STALE_MS } from '../lib/sync-state.js';
+import { KEYS, createStore } from '../../lib/storage.js';
+import { SYNC_STALE_MS } from '../../lib/sync-state.js';
 
 /** Thrown by heartbeat() once another run took the lock over: this run must stop quietly. */
 export class SyncLockLost extends Error {

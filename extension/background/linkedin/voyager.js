@@ -9,8 +9,8 @@
 // Every answer is mapped to a typed ApiError (docs/linkedin-sync.md §1):
 // session expired, slow down (back off), format changed, unreachable.
 
-import { ERR } from '../lib/errors.js';
-import { ApiError, parseRetryAfter } from './api.js';
+import { ERR } from '../../lib/errors.js';
+import { ApiError, parseRetryAfter } from '../api.js';
 import { parseConversationsPage, parseMe, parseMessagesPage } from './voyager-parse.js';
 
 export const VOYAGER_ORIGIN = 'https://www.linkedin.com';
