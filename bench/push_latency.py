@@ -41,7 +41,7 @@ import asyncpg
 import httpx
 
 from pingcrm_cli.supervisor import start_children, stop_children
-from pingcrm_common.tokens import ensure_signing_keys
+from pingcrm_common.tokens import ensure_embedded_keys
 
 SHORT = os.environ.get("BENCH_SHORT") == "1"
 ADMIN_URL = os.environ.get("PINGCRM_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -266,7 +266,7 @@ def _run(folder: Path) -> list[Figures]:
             asyncio.run(_admin(f'CREATE DATABASE "{database}"'))
             stacks.append(_Stack(size, database, "", {}))
             data_dir = folder / str(size)
-            ensure_signing_keys(data_dir / "keys" / "jwt-private.pem", data_dir / "keys" / "jwt-public.pem")
+            ensure_embedded_keys(data_dir / "keys")
             env, stacks[-1].edge_url = _stack_env(data_dir, database)
             with (data_dir / "stack.log").open("wb") as log:
                 stacks[-1].children = start_children(env, output=log)

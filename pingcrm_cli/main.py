@@ -21,7 +21,7 @@ from auth_service.settings import AuthSettings
 from pingcrm_cli.services import PROCESSES, SERVICES, entry_point, migration_target, settings_for
 from pingcrm_common.errors import DomainError
 from pingcrm_common.settings import CommonSettings, describe_settings_error
-from pingcrm_common.tokens import ensure_signing_keys
+from pingcrm_common.tokens import SERVICE_KEY_FILES, USER_KEY_FILES, ensure_key_pair
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXTENSION_DIR = REPO_ROOT / "extension"
@@ -34,7 +34,9 @@ def _up(_: argparse.Namespace) -> int:
     settings = AuthSettings()
     data_dir = settings.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    if ensure_signing_keys(settings.private_key_path, settings.public_key_path):
+    created_user_keys = ensure_key_pair(settings.private_key_path, settings.public_key_path)
+    created_service_keys = ensure_key_pair(settings.service_private_key_path, settings.service_public_key_path)
+    if created_user_keys or created_service_keys:
         print(f"Generated token signing keys in {settings.keys_dir}", flush=True)
     edge = EdgeSettings()
     return run_stack(data_dir, EXTENSION_DIR, f"http://{edge.host}:{edge.port}")
@@ -60,11 +62,15 @@ def _migrate(args: argparse.Namespace) -> int:
 
 def _keys_generate(args: argparse.Namespace) -> int:
     out = args.out or CommonSettings().keys_dir
-    private, public = out / "jwt-private.pem", out / "jwt-public.pem"
-    if not ensure_signing_keys(private, public):
+    written = []
+    for private_name, public_name in (USER_KEY_FILES, SERVICE_KEY_FILES):
+        private, public = out / private_name, out / public_name
+        if ensure_key_pair(private, public):
+            written += [str(private), str(public)]
+    if not written:
         print(f"keys already exist in {out}; not overwriting", file=sys.stderr)
         return 1
-    print(f"wrote {private} and {public}")
+    print(f"wrote {' and '.join(written)}")
     return 0
 
 
@@ -110,8 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.set_defaults(run=_migrate)
 
     keys = commands.add_parser("keys", help="signing keys").add_subparsers(dest="keys_command", required=True)
-    generate = keys.add_parser("generate", help="create an Ed25519 key pair unless one exists")
-    generate.add_argument("--out", type=Path, help="folder for jwt-private.pem and jwt-public.pem")
+    generate = keys.add_parser("generate", help="create the Ed25519 key pairs that do not exist yet")
+    generate.add_argument(
+        "--out", type=Path, help="folder for jwt-{private,public}.pem (user tokens) and service-{private,public}.pem"
+    )
     generate.set_defaults(run=_keys_generate)
 
     user = commands.add_parser("user", help="accounts").add_subparsers(dest="user_command", required=True)

@@ -29,6 +29,7 @@ from pingcrm_common.tokens import (
     TokenVerifier,
     bearer_token,
     current_caller,
+    service_audience,
 )
 
 log = logging.getLogger("pingcrm.rpc")
@@ -43,6 +44,11 @@ ANY_USER = frozenset({WEB_AUDIENCE, EXTENSION_AUDIENCE})
 ALL_AUDIENCES = ANY_USER
 
 AccessPolicy = Mapping[str, frozenset[str]]
+
+
+def from_services(*services: str) -> frozenset[str]:
+    """Only these services, with a service token (pingcrm_common.service_tokens)."""
+    return frozenset(service_audience(service) for service in services)
 
 
 def access_policy(descriptor: ServiceDescriptor, access: Mapping[str, frozenset[str]]) -> AccessPolicy:

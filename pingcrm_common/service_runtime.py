@@ -50,7 +50,11 @@ async def start_service(
         [registration],
         host=settings.grpc_host,
         port=settings.port,
-        verifier=TokenVerifier(load_public_key(settings.public_key_path), clock),
+        verifier=TokenVerifier(
+            load_public_key(settings.public_key_path),
+            clock,
+            service_public_key=load_public_key(settings.service_public_key_path),
+        ),
         session_checker=session_checker,
         max_connection_age_seconds=settings.grpc_max_connection_age_seconds,
     )

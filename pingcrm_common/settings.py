@@ -55,6 +55,18 @@ class ServiceSettings(CommonSettings):
     port: int = 0
     metrics_port: int | None = None
     service_database_url: str | None = None
+    # Service tokens (pingcrm_common.service_tokens): every service verifies them with the
+    # public key; only services that call others in the background need the private key.
+    service_public_key_file: Path | None = None
+    service_private_key_file: Path | None = None
+
+    @property
+    def service_public_key_path(self) -> Path:
+        return self.service_public_key_file or self.keys_dir / "service-public.pem"
+
+    @property
+    def service_private_key_path(self) -> Path:
+        return self.service_private_key_file or self.keys_dir / "service-private.pem"
 
     @property
     def resolved_database_url(self) -> str:
@@ -70,12 +82,14 @@ class ServiceSettings(CommonSettings):
         return self.auto_migrate if self.auto_migrate is not None else self.env == "development"
 
     @model_validator(mode="after")
-    def _production_needs_a_server_database(self) -> ServiceSettings:
+    def _production_needs_a_server_database_and_keys(self) -> ServiceSettings:
         if self.env == "production" and self.resolved_database_url.startswith("sqlite"):
             raise ValueError(
                 f"PINGCRM_DATABASE_URL or PINGCRM_{self.service_name.upper()}_DATABASE_URL "
                 "must name a PostgreSQL database when PINGCRM_ENV=production"
             )
+        if self.env == "production" and self.service_public_key_file is None:
+            raise ValueError("PINGCRM_SERVICE_PUBLIC_KEY_FILE must be set when PINGCRM_ENV=production")
         return self
 
 

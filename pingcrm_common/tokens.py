@@ -1,8 +1,12 @@
 """Token verification every service and the edge share.
 
-The auth service signs JWTs with an Ed25519 private key (alg EdDSA); everyone
-else verifies them with the public key. Only `EdDSA` is accepted, so
-`alg: none` and HMAC-with-the-public-key tricks are rejected by construction.
+Two kinds of token, two Ed25519 key pairs (alg EdDSA only, so `alg: none`
+and HMAC-with-the-public-key tricks are rejected by construction):
+- user tokens (web, extension), signed by auth_service's private key;
+- service tokens, which one service mints to call another in the background
+  on behalf of a user (pingcrm_common.service_tokens), signed by the
+  internal service key. Only services verify them: the edge has no service
+  public key, so a service token presented from outside is refused.
 """
 
 from __future__ import annotations
@@ -23,7 +27,14 @@ from pingcrm_common.errors import Unauthenticated
 WEB_AUDIENCE = "pingcrm-web"
 EXTENSION_AUDIENCE = "pingcrm-extension"
 ISSUER = "pingcrm-auth"
+SERVICE_AUDIENCE = "pingcrm-service"
+SERVICE_ISSUER = "pingcrm-internal"
 ALGORITHM = "EdDSA"
+
+
+def service_audience(service: str) -> str:
+    """The audience a caller has when it is `service` calling with a service token."""
+    return f"{SERVICE_AUDIENCE}:{service}"
 
 
 @dataclass(frozen=True)
@@ -50,8 +61,15 @@ def require_caller() -> Caller:
 class TokenVerifier:
     """Verifies PingCRM JWTs against the auth service's public key."""
 
-    def __init__(self, public_key: Ed25519PublicKey, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        public_key: Ed25519PublicKey,
+        clock: Clock | None = None,
+        *,
+        service_public_key: Ed25519PublicKey | None = None,
+    ) -> None:
         self._key = public_key
+        self._service_key = service_public_key
         self._clock = clock or SystemClock()
 
     def decode(self, token: str, audiences: Collection[str], *, leeway_seconds: float = 0) -> dict[str, object]:
@@ -73,7 +91,14 @@ class TokenVerifier:
         return claims
 
     def verify(self, token: str, audiences: Collection[str]) -> Caller:
-        """Verify a bearer token and return the caller it proves."""
+        """Verify a bearer token and return the caller it proves.
+
+        A service token (when this verifier knows the service key) proves the
+        calling service acting for the user in its `sub`; its audience is
+        `service_audience(<service>)`, which access policies name explicitly.
+        """
+        if self._service_key is not None and _unverified_issuer(token) == SERVICE_ISSUER:
+            return self._verify_service_token(token)
         claims = self.decode(token, audiences)
         sid = claims.get("sid")
         return Caller(
@@ -82,6 +107,36 @@ class TokenVerifier:
             session_id=str(sid) if sid else None,
             expires_at=datetime.fromtimestamp(float(claims["exp"]), UTC),  # type: ignore[arg-type]
         )
+
+    def _verify_service_token(self, token: str) -> Caller:
+        try:
+            claims: dict[str, object] = jwt.decode(
+                token,
+                self._service_key,
+                algorithms=[ALGORITHM],
+                audience=SERVICE_AUDIENCE,
+                issuer=SERVICE_ISSUER,
+                options={"require": ["exp", "sub", "aud", "iss", "svc"], "verify_exp": False},
+            )
+        except jwt.InvalidTokenError as exc:
+            raise Unauthenticated(f"invalid service token: {exc}", code="invalid_token") from exc
+        expires_at = datetime.fromtimestamp(float(claims["exp"]), UTC)  # type: ignore[arg-type]
+        if self._clock.now() > expires_at:
+            raise Unauthenticated("service token expired", code="token_expired")
+        return Caller(
+            user_id=str(claims["sub"]),
+            audience=service_audience(str(claims["svc"])),
+            session_id=None,
+            expires_at=expires_at,
+        )
+
+
+def _unverified_issuer(token: str) -> object:
+    """Which key to verify with; the signature is checked right after, with that key."""
+    try:
+        return jwt.decode(token, options={"verify_signature": False}).get("iss")
+    except jwt.InvalidTokenError:
+        return None
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -106,7 +161,7 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     return key
 
 
-def ensure_signing_keys(private_path: Path, public_path: Path) -> bool:
+def ensure_key_pair(private_path: Path, public_path: Path) -> bool:
     """Create an Ed25519 key pair unless both files exist; True when created."""
     if private_path.exists() and public_path.exists():
         return False
@@ -122,3 +177,16 @@ def ensure_signing_keys(private_path: Path, public_path: Path) -> bool:
         key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     )
     return True
+
+
+USER_KEY_FILES = ("jwt-private.pem", "jwt-public.pem")
+SERVICE_KEY_FILES = ("service-private.pem", "service-public.pem")
+
+
+def ensure_embedded_keys(keys_dir: Path) -> bool:
+    """Both key pairs under `keys_dir` with their default names (`pingcrm up`, tests); True when one was created."""
+    created = [
+        ensure_key_pair(keys_dir / private, keys_dir / public)
+        for private, public in (USER_KEY_FILES, SERVICE_KEY_FILES)
+    ]
+    return any(created)

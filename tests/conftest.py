@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 import pytest
 
 from pingcrm_common.clock import FrozenClock
-from pingcrm_common.tokens import ensure_signing_keys
+from pingcrm_common.tokens import ensure_embedded_keys
 
 # pytest-grpc's fixtures, made to host grpc.aio servicers (see the module).
 pytest_plugins = ["tests.support.pytest_grpc_aio"]
@@ -133,7 +133,7 @@ def backend(request: pytest.FixtureRequest) -> Backend:
 def data_dir(tmp_path: Path) -> Path:
     """An empty data folder with signing keys, as `pingcrm up` leaves it."""
     directory = tmp_path / "data"
-    ensure_signing_keys(directory / "keys" / "jwt-private.pem", directory / "keys" / "jwt-public.pem")
+    ensure_embedded_keys(directory / "keys")
     return directory
 
 

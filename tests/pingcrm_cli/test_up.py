@@ -101,6 +101,7 @@ def test_up_serves_everything_from_an_empty_folder_and_stops_cleanly(up) -> None
         "media": "SERVING",
     }
     assert (data_dir / "keys" / "jwt-private.pem").exists()
+    assert (data_dir / "keys" / "service-private.pem").exists()
     assert {p.name for p in data_dir.glob("*.db")} == {"auth.db", "contacts.db", "suggestions.db", "media.db"}
     metrics = httpx.get(f"http://127.0.0.1:{ports[4]}/metrics", timeout=2)
     assert "pingcrm_grpc_server_handled_total" in metrics.text

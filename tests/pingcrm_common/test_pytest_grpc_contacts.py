@@ -16,7 +16,7 @@ from contacts_service.servicer import ContactsServicer
 from pingcrm_common.clock import FrozenClock
 from pingcrm_common.db import Database
 from pingcrm_common.migrations import upgrade
-from pingcrm_common.tokens import EXTENSION_AUDIENCE, TokenVerifier, ensure_signing_keys, load_public_key
+from pingcrm_common.tokens import EXTENSION_AUDIENCE, TokenVerifier, ensure_embedded_keys, load_public_key
 from tests.support.tokens import web_token
 
 CLOCK = FrozenClock()
@@ -25,7 +25,7 @@ CLOCK = FrozenClock()
 @pytest.fixture(scope="module")
 def keys_dir(tmp_path_factory):  # type: ignore[no-untyped-def]
     directory = tmp_path_factory.mktemp("data")
-    ensure_signing_keys(directory / "keys" / "jwt-private.pem", directory / "keys" / "jwt-public.pem")
+    ensure_embedded_keys(directory / "keys")
     return directory
 
 
