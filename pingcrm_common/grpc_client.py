@@ -1,25 +1,34 @@
 """Client channels: opened once, round-robin over resolved addresses, and
-retries only for UNAVAILABLE on idempotent (read-only) methods."""
+retries only for UNAVAILABLE, only on the methods the proto marks
+`option idempotency_level = NO_SIDE_EFFECTS;`.
+
+A retry of anything else could do its work twice (a push, a pairing claim),
+so the proto, the contract, says which calls are safe to repeat.
+"""
 
 from __future__ import annotations
 
 import json
 
 import grpc
-from google.protobuf.descriptor import ServiceDescriptor
+from google.protobuf.descriptor import MethodDescriptor, ServiceDescriptor
+from google.protobuf.descriptor_pb2 import MethodOptions
 
 from pingcrm_common.grpc_options import MESSAGE_SIZE_OPTIONS
 from pingcrm_common.logs import request_id_var
 
-READ_ONLY_PREFIXES = ("Get", "List", "Find", "Check")
+
+def has_no_side_effects(method: MethodDescriptor) -> bool:
+    """True when the proto marks the RPC `option idempotency_level = NO_SIDE_EFFECTS;`."""
+    return method.GetOptions().idempotency_level == MethodOptions.NO_SIDE_EFFECTS
 
 
 def service_config(descriptor: ServiceDescriptor) -> str:
-    """Round-robin load balancing plus a retry policy for read-only methods."""
+    """Round-robin load balancing plus a retry policy for the methods without side effects."""
     read_only = [
         {"service": descriptor.full_name, "method": method.name}
         for method in descriptor.methods
-        if method.name.startswith(READ_ONLY_PREFIXES)
+        if has_no_side_effects(method)
     ]
     config: dict[str, object] = {"loadBalancingConfig": [{"round_robin": {}}]}
     if read_only:

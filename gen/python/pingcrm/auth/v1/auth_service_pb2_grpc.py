@@ -28,6 +28,8 @@ if _version_not_supported:
 class AuthServiceStub:
     """AuthService owns user accounts, extension pairing and the tokens every
     other service verifies with the auth service's public key.
+    Callers retry an RPC (only on UNAVAILABLE) when it is marked
+    `option idempotency_level = NO_SIDE_EFFECTS;`: mark every RPC that changes nothing.
     """
 
     def __init__(self, channel):
@@ -86,6 +88,8 @@ class AuthServiceStub:
 class AuthServiceServicer:
     """AuthService owns user accounts, extension pairing and the tokens every
     other service verifies with the auth service's public key.
+    Callers retry an RPC (only on UNAVAILABLE) when it is marked
+    `option idempotency_level = NO_SIDE_EFFECTS;`: mark every RPC that changes nothing.
     """
 
     def RegisterUser(self, request, context):
@@ -210,6 +214,8 @@ def add_AuthServiceServicer_to_server(servicer, server):
 class AuthService:
     """AuthService owns user accounts, extension pairing and the tokens every
     other service verifies with the auth service's public key.
+    Callers retry an RPC (only on UNAVAILABLE) when it is marked
+    `option idempotency_level = NO_SIDE_EFFECTS;`: mark every RPC that changes nothing.
     """
 
     @staticmethod

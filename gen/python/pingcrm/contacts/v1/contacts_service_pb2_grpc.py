@@ -28,6 +28,8 @@ if _version_not_supported:
 class ContactsServiceStub:
     """ContactsService owns contacts and their interactions: LinkedIn pushes,
     identity matching, profile backfill selection and CSV imports.
+    Callers retry an RPC (only on UNAVAILABLE) when it is marked
+    `option idempotency_level = NO_SIDE_EFFECTS;`: mark every RPC that changes nothing.
     """
 
     def __init__(self, channel):
@@ -76,6 +78,8 @@ class ContactsServiceStub:
 class ContactsServiceServicer:
     """ContactsService owns contacts and their interactions: LinkedIn pushes,
     identity matching, profile backfill selection and CSV imports.
+    Callers retry an RPC (only on UNAVAILABLE) when it is marked
+    `option idempotency_level = NO_SIDE_EFFECTS;`: mark every RPC that changes nothing.
     """
 
     def PushLinkedIn(self, request, context):
@@ -176,6 +180,8 @@ def add_ContactsServiceServicer_to_server(servicer, server):
 class ContactsService:
     """ContactsService owns contacts and their interactions: LinkedIn pushes,
     identity matching, profile backfill selection and CSV imports.
+    Callers retry an RPC (only on UNAVAILABLE) when it is marked
+    `option idempotency_level = NO_SIDE_EFFECTS;`: mark every RPC that changes nothing.
     """
 
     @staticmethod

@@ -27,6 +27,8 @@ if _version_not_supported:
 
 class MediaServiceStub:
     """MediaService downloads, re-encodes, stores and serves avatars.
+    Callers retry an RPC (only on UNAVAILABLE) when it is marked
+    `option idempotency_level = NO_SIDE_EFFECTS;`: mark every RPC that changes nothing.
     """
 
     def __init__(self, channel):
@@ -54,6 +56,8 @@ class MediaServiceStub:
 
 class MediaServiceServicer:
     """MediaService downloads, re-encodes, stores and serves avatars.
+    Callers retry an RPC (only on UNAVAILABLE) when it is marked
+    `option idempotency_level = NO_SIDE_EFFECTS;`: mark every RPC that changes nothing.
     """
 
     def FetchAvatar(self, request, context):
@@ -105,6 +109,8 @@ def add_MediaServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class MediaService:
     """MediaService downloads, re-encodes, stores and serves avatars.
+    Callers retry an RPC (only on UNAVAILABLE) when it is marked
+    `option idempotency_level = NO_SIDE_EFFECTS;`: mark every RPC that changes nothing.
     """
 
     @staticmethod

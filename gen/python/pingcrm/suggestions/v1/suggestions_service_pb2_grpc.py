@@ -27,6 +27,8 @@ if _version_not_supported:
 
 class SuggestionsServiceStub:
     """SuggestionsService owns follow-up suggestions and drafts their messages.
+    Callers retry an RPC (only on UNAVAILABLE) when it is marked
+    `option idempotency_level = NO_SIDE_EFFECTS;`: mark every RPC that changes nothing.
     """
 
     def __init__(self, channel):
@@ -59,6 +61,8 @@ class SuggestionsServiceStub:
 
 class SuggestionsServiceServicer:
     """SuggestionsService owns follow-up suggestions and drafts their messages.
+    Callers retry an RPC (only on UNAVAILABLE) when it is marked
+    `option idempotency_level = NO_SIDE_EFFECTS;`: mark every RPC that changes nothing.
     """
 
     def ListSuggestions(self, request, context):
@@ -122,6 +126,8 @@ def add_SuggestionsServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class SuggestionsService:
     """SuggestionsService owns follow-up suggestions and drafts their messages.
+    Callers retry an RPC (only on UNAVAILABLE) when it is marked
+    `option idempotency_level = NO_SIDE_EFFECTS;`: mark every RPC that changes nothing.
     """
 
     @staticmethod
