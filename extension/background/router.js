@@ -47,6 +47,6 @@ export async function dispatch(handlers, message, sender, extensionId, log = con
   } catch (err) {
     if (err instanceof ApiError) return { ok: false, error: err.toJSON() };
     log.error?.(`PingCRM: ${type} failed`, err);
-    return fail(ERR.INTERNAL, 'Internal error in the extension');
+    return fail(ERR.EXTENSION_INTERNAL, 'Internal error in the extension');
   }
 }

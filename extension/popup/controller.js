@@ -28,9 +28,9 @@ export function startPopup({ document, chrome, timers = globalThis, now = Date.n
   async function send(type, payload = {}) {
     try {
       const answer = await chrome.runtime.sendMessage(message(type, payload));
-      return answer ?? { ok: false, error: { code: ERR.INTERNAL, message: 'No answer from the extension worker' } };
+      return answer ?? { ok: false, error: { code: ERR.EXTENSION_INTERNAL, message: 'No answer from the extension worker' } };
     } catch (err) {
-      return { ok: false, error: { code: ERR.INTERNAL, message: String(err?.message ?? err) } };
+      return { ok: false, error: { code: ERR.EXTENSION_INTERNAL, message: String(err?.message ?? err) } };
     }
   }
 

@@ -81,9 +81,9 @@ describe('api.request', () => {
   it('refreshes at most once: a 401 after the retry is returned, not looped', async () => {
     await pairWith(chrome, backend, 'tok-old');
     backend.state.tokens.get('tok-old').valid = false;
-    backend.override('GET', PATHS.STATUS, 401, { code: 'token_invalid', title: 'x', status: 401 });
-    backend.override('GET', PATHS.STATUS, 401, { code: 'token_invalid', title: 'x', status: 401 });
-    await assert.rejects(api.request(PATHS.STATUS, { auth: true }), { code: 'token_invalid', status: 401 });
+    backend.override('GET', PATHS.STATUS, 401, { code: 'invalid_token', title: 'x', status: 401 });
+    backend.override('GET', PATHS.STATUS, 401, { code: 'invalid_token', title: 'x', status: 401 });
+    await assert.rejects(api.request(PATHS.STATUS, { auth: true }), { code: 'invalid_token', status: 401 });
     assert.equal(backend.callsTo(PATHS.REFRESH).length, 1);
     assert.equal(backend.callsTo(PATHS.STATUS).length, 2);
     const { pairing } = await chrome.storage.local.get(KEYS.PAIRING);

@@ -81,6 +81,25 @@ describe('popup', () => {
     popup.stop();
   });
 
+  for (const [status, code, text] of [
+    [500, 'internal', /^PingCRM answered with a server error\. Try again in a moment\.$/],
+    [503, 'unavailable', /^Part of PingCRM is not running right now\. Try again in a moment\.$/],
+  ]) {
+    it(`words the server's ${code} as the server's failure, not the extension's`, async () => {
+      backend.state.tokens.set('tok-x', { valid: true, renewable: true });
+      await chrome.storage.local.set({
+        [KEYS.PAIRING]: { token: 'tok-x', apiUrl: 'http://127.0.0.1:8000', email: 'ada@example.com', expiresAt: null },
+      });
+      backend.override('GET', '/api/v1/extension/status', status, { status, code, detail: 'internal error' });
+      const popup = startPopup({ document, chrome, timers, now });
+      await popup.ready;
+      assert.equal(el('paired-view').hidden, false);
+      assert.equal(el('error').hidden, false);
+      assert.match(el('error').textContent, text);
+      popup.stop();
+    });
+  }
+
   it('flips to unpaired when the pairing is removed from storage (e.g. revoked)', async () => {
     backend.state.tokens.set('tok-x', { valid: true, renewable: true });
     await chrome.storage.local.set({

@@ -108,15 +108,15 @@ export function createFakeBackend({ apiUrl = API_URL, now = Date.now } = {}) {
       return { status: 200, body: { token: issueToken(), expires_at: '2030-02-01T00:00:00Z' } };
     }
     if (path === '/api/v1/extension/status' && method === 'GET') {
-      if (!state.tokens.get(bearer)?.valid) return problem(401, 'token_invalid', 'Bad token');
+      if (!state.tokens.get(bearer)?.valid) return problem(401, 'invalid_token', 'Bad token');
       return { status: 200, body: { paired: true, email: state.email, paired_at: '2026-01-02T03:04:05Z', last_sync_at: null } };
     }
     if (path === '/api/v1/linkedin/push' && method === 'POST') {
-      if (!state.tokens.get(bearer)?.valid) return problem(401, 'token_invalid', 'Bad token');
+      if (!state.tokens.get(bearer)?.valid) return problem(401, 'invalid_token', 'Bad token');
       return push(body, bytes);
     }
     if (path === '/api/v1/extension/pair' && method === 'DELETE') {
-      if (!state.tokens.get(bearer)?.valid) return problem(401, 'token_invalid', 'Bad token');
+      if (!state.tokens.get(bearer)?.valid) return problem(401, 'invalid_token', 'Bad token');
       state.tokens.delete(bearer);
       return { status: 204, body: null };
     }
