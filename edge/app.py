@@ -73,7 +73,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def edge_refused(_: Request, error: DomainError) -> Response:
-        return problem(HTTP_STATUS[error.status], error.code, error.message)
+        return problem(HTTP_STATUS[error.status], code=error.code, detail=error.message)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, error: RequestValidationError) -> Response:
@@ -83,14 +83,15 @@ def _install_error_handlers(app: FastAPI) -> None:
             f"[{part}]" if isinstance(part, int) else f".{part}" for part in first.get("loc", ()) if part != "body"
         ).lstrip(".")
         detail = f"{where}: {first.get('msg', 'invalid value')}" if where else str(first.get("msg", "invalid request"))
-        return problem(422, "validation_failed", detail)
+        return problem(422, code="validation_failed", detail=detail)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, error: StarletteHTTPException) -> Response:
+        # No route, a wrong method, a streamed body over the limit (edge/body_limit.py), or anything else.
         code = {404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}.get(
             error.status_code, "http_error"
         )
-        return problem(error.status_code, code, str(error.detail), headers=getattr(error, "headers", None))
+        return problem(error.status_code, code=code, detail=str(error.detail), headers=getattr(error, "headers", None))
 
 
 def _install_request_middleware(app: FastAPI, settings: EdgeSettings) -> None:
@@ -103,7 +104,9 @@ def _install_request_middleware(app: FastAPI, settings: EdgeSettings) -> None:
             length = request.headers.get("content-length")
             if length is not None and length.isdigit() and int(length) > settings.max_request_bytes:
                 # Refused before reading a byte; bodies without a length are counted by BodyLimit.
-                response: Response = problem(413, "request_too_large", too_large(settings.max_request_bytes).detail)
+                response: Response = problem(
+                    413, code="request_too_large", detail=too_large(settings.max_request_bytes).detail
+                )
             else:
                 response = await call_next(request)
             response.headers["X-Request-Id"] = request_id_var.get()

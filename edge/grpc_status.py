@@ -40,9 +40,13 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
 def problem(
-    status: int, code: str, detail: str, *, headers: dict[str, str] | None = None, title: str | None = None
+    status: int, *, code: str, detail: str, headers: dict[str, str] | None = None, title: str | None = None
 ) -> JSONResponse:
-    """A RFC 9457 problem-details response with a stable machine-readable `code`."""
+    """A RFC 9457 problem-details response with a stable machine-readable `code`.
+
+    `code` is registered in edge/error_codes.py (or a service's or
+    pingcrm_common's, when it comes from there): `./dev lint` checks literals.
+    """
     from http import HTTPStatus
 
     body = {
@@ -61,6 +65,7 @@ def problem_from_rpc_error(error: grpc.aio.AioRpcError) -> JSONResponse:
     """Translate a failed RPC: status via the table, `code` and Retry-After from trailers."""
     trailers = dict(error.trailing_metadata() or ())
     status = HTTP_STATUS.get(error.code(), 500)
+    # Without a code of its own, the failure is named after its status (registered in edge/error_codes.py).
     code = trailers.get(ERROR_CODE_METADATA) or error.code().name.lower()
     headers = {}
     if status == 429:
@@ -71,4 +76,4 @@ def problem_from_rpc_error(error: grpc.aio.AioRpcError) -> JSONResponse:
         detail = {503: "a backend service is unavailable", 504: "a backend service timed out"}.get(
             status, "internal error"
         )
-    return problem(status, code, detail, headers=headers)
+    return problem(status, code=code, detail=detail, headers=headers)

@@ -54,7 +54,7 @@ def require_caller() -> Caller:
     """The verified caller of the current RPC; the interceptor sets it."""
     caller = current_caller.get()
     if caller is None:
-        raise Unauthenticated("this call needs a token")
+        raise Unauthenticated("this call needs a token", code="missing_token")
     return caller
 
 

@@ -1,0 +1,72 @@
+"""Every error code contacts_service raises, once. README.md's table is
+generated from this list (`./dev error-codes`); a raise with a code missing
+here fails `./dev lint`. The token codes every service shares are
+pingcrm_common's.
+"""
+
+from __future__ import annotations
+
+import grpc
+from pingcrm.contacts.v1 import contacts_service_pb2
+
+from contacts_service import limits
+from contacts_service.listing import MAX_QUERY
+from pingcrm_common.errors import ErrorCodes
+
+CODES = ErrorCodes("contacts_service", service=contacts_service_pb2.DESCRIPTOR.services_by_name["ContactsService"])
+S = grpc.StatusCode
+
+# A whole push is refused only for these; malformed items within them are skipped and named in `rejected`.
+CODES.add(
+    "too_many_conversations",
+    S.INVALID_ARGUMENT,
+    f"more than {limits.MAX_CONVERSATIONS:,} conversations in one push",
+    rpcs=("PushLinkedIn",),
+)
+CODES.add(
+    "too_many_messages",
+    S.INVALID_ARGUMENT,
+    f"more than {limits.MAX_MESSAGES:,} messages in all conversations of one push",
+    rpcs=("PushLinkedIn",),
+)
+CODES.add(
+    "too_many_profiles",
+    S.INVALID_ARGUMENT,
+    f"more than {limits.MAX_PROFILES:,} profiles in one push",
+    rpcs=("PushLinkedIn",),
+)
+CODES.add(
+    "message_text_too_long",
+    S.INVALID_ARGUMENT,
+    f"a message text over {limits.MAX_MESSAGE_TEXT:,} characters; the details name the message's path",
+    rpcs=("PushLinkedIn",),
+)
+
+# Listing and lookup
+CODES.add(
+    "limit_too_large",
+    S.INVALID_ARGUMENT,
+    f"page_size over {limits.MAX_PAGE_SIZE:,}",
+    rpcs=("ListContacts",),
+)
+CODES.add(
+    "invalid_limit",
+    S.INVALID_ARGUMENT,
+    "a negative page_size or interactions_limit",
+    rpcs=("ListContacts", "GetContact"),
+)
+CODES.add("invalid_cursor", S.INVALID_ARGUMENT, "a page_token this service did not issue", rpcs=("ListContacts",))
+CODES.add("query_too_long", S.INVALID_ARGUMENT, f"search text over {MAX_QUERY:,} characters", rpcs=("ListContacts",))
+CODES.add(
+    "contact_not_found",
+    S.NOT_FOUND,
+    "no such contact, or another user's (indistinguishable on purpose)",
+    rpcs=("GetContact", "FindContactByLinkedIn"),
+)
+CODES.add("identity_required", S.INVALID_ARGUMENT, "neither member id nor slug given", rpcs=("FindContactByLinkedIn",))
+CODES.add(
+    "invalid_identity",
+    S.INVALID_ARGUMENT,
+    "not a LinkedIn member id or slug; the details say which",
+    rpcs=("FindContactByLinkedIn",),
+)

@@ -1,0 +1,47 @@
+"""The error codes the edge answers itself, once. edge/README.md's table is
+generated from this list (`./dev error-codes`); a `code=` the edge answers
+that is missing here (or in pingcrm_common's) fails `./dev lint`.
+
+Besides its own refusals, the edge names a service's failure that carries no
+code after its gRPC status, lower-cased (`problem_from_rpc_error`): those
+names are registered here too, so every code a client can see is listed.
+"""
+
+from __future__ import annotations
+
+import grpc
+
+from pingcrm_common.errors import ErrorCodes
+
+CODES = ErrorCodes("edge")
+
+CODES.add_http(
+    "validation_failed",
+    422,
+    "the request does not have the documented shape; the details name the first wrong field "
+    "(e.g. `conversations[0].messages[2].from_self`)",
+)
+CODES.add_http(
+    "request_too_large",
+    413,
+    "a body over `PINGCRM_MAX_REQUEST_BYTES` (5 MiB), also when it streams without a Content-Length",
+)
+CODES.add_http("method_not_allowed", 405, "the path exists, the HTTP method does not")
+CODES.add_http("http_error", None, "any other HTTP-level refusal of the web framework, with its status")
+
+# A service's failure without a code of its own: the status's name. These happen by design:
+_SERVICE_FAILURES = {
+    grpc.StatusCode.UNAVAILABLE: "a service cannot be reached (down, restarting or not deployed)",
+    grpc.StatusCode.DEADLINE_EXCEEDED: "a service did not answer within `PINGCRM_RPC_TIMEOUT_SECONDS`",
+    grpc.StatusCode.UNIMPLEMENTED: "the RPC behind the route is not built yet; the details name it",
+    grpc.StatusCode.INTERNAL: "an unexpected failure in a service; the details stay in its log",
+    grpc.StatusCode.NOT_FOUND: "no route matches the path (or a service answered NOT_FOUND without a code)",
+}
+for _status in grpc.StatusCode:
+    if _status != grpc.StatusCode.OK:
+        CODES.add(
+            _status.name.lower(),
+            _status,
+            _SERVICE_FAILURES.get(_status, f"a service answered {_status.name} without a code (none is meant to)"),
+            by_rule=True,
+        )

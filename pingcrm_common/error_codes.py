@@ -1,0 +1,45 @@
+"""The error codes pingcrm_common's own code raises: token checks in the
+interceptor (every service) and the edge, and the session check.
+
+Any package may raise these; codes of one service live in that service's
+error_codes.py. pingcrm_common/README.md's table is generated from this list.
+"""
+
+from __future__ import annotations
+
+import grpc
+
+from pingcrm_common.errors import ErrorCodes
+
+CODES = ErrorCodes("pingcrm_common")
+
+CODES.add(
+    "missing_token",
+    grpc.StatusCode.UNAUTHENTICATED,
+    "the call needs a token and carries no `Authorization: Bearer` header (metadata between services)",
+)
+CODES.add(
+    "invalid_token",
+    grpc.StatusCode.UNAUTHENTICATED,
+    "the token is malformed, not signed with auth_service's key, of an unknown audience or issuer",
+)
+CODES.add(
+    "token_expired",
+    grpc.StatusCode.UNAUTHENTICATED,
+    "the token's expiry has passed (web tokens live 12 h, extension tokens 30 days)",
+)
+CODES.add(
+    "session_revoked",
+    grpc.StatusCode.UNAUTHENTICATED,
+    "an extension token whose pairing was disconnected (on every service within 5 s)",
+)
+CODES.add(
+    "wrong_audience",
+    grpc.StatusCode.PERMISSION_DENIED,
+    "a valid token of the wrong kind, e.g. an extension token on a web-only method",
+)
+CODES.add(
+    "auth_unavailable",
+    grpc.StatusCode.UNAVAILABLE,
+    "a service other than auth cannot ask auth_service whether an extension token's session is still active",
+)

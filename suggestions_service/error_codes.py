@@ -1,0 +1,15 @@
+"""Every error code suggestions_service raises, once: add each new one here with
+`CODES.add(code, status, meaning, rpcs=(...))`. README.md's table is generated
+from this list (`./dev error-codes`); a raise with a code missing here fails
+`./dev lint`. The token codes every service shares are pingcrm_common's.
+"""
+
+from __future__ import annotations
+
+from pingcrm.suggestions.v1 import suggestions_service_pb2
+
+from pingcrm_common.errors import ErrorCodes
+
+CODES = ErrorCodes(
+    "suggestions_service", service=suggestions_service_pb2.DESCRIPTOR.services_by_name["SuggestionsService"]
+)
