@@ -96,37 +96,32 @@ class _FailsOnceThenAnswers(contacts_service_pb2_grpc.ContactsServiceServicer):
         return pb.PushLinkedInResponse(contacts_created=1)
 
 
-async def _serve(servicer: _FailsOnceThenAnswers) -> tuple[grpc.aio.Server, int]:
+@pytest.fixture
+async def restarting_contacts():
+    """A real ContactsService that fails each RPC's first call, behind a channel opened as the edge opens its own."""
+    servicer = _FailsOnceThenAnswers()
     server = grpc.aio.server()
     contacts_service_pb2_grpc.add_ContactsServiceServicer_to_server(servicer, server)
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()
-    return server, port
-
-
-async def test_a_marked_read_is_retried_after_unavailable() -> None:
-    servicer = _FailsOnceThenAnswers()
-    server, port = await _serve(servicer)
     try:
         async with open_channel(f"127.0.0.1:{port}", CONTACTS) as channel:
-            stub = contacts_service_pb2_grpc.ContactsServiceStub(channel)
-            answer = await stub.GetSyncState(pb.GetSyncStateRequest(), timeout=10)
-        assert answer.contacts_count == 7
-        assert servicer.calls == {"GetSyncState": 2}
+            yield servicer, contacts_service_pb2_grpc.ContactsServiceStub(channel)
     finally:
         await server.stop(None)
 
 
-async def test_a_push_is_not_retried_after_unavailable() -> None:
-    servicer = _FailsOnceThenAnswers()
-    server, port = await _serve(servicer)
-    try:
-        async with open_channel(f"127.0.0.1:{port}", CONTACTS) as channel:
-            stub = contacts_service_pb2_grpc.ContactsServiceStub(channel)
-            with pytest.raises(grpc.aio.AioRpcError) as failed:
-                await stub.PushLinkedIn(pb.PushLinkedInRequest(), timeout=10)
-        assert failed.value.code() == grpc.StatusCode.UNAVAILABLE
-        assert failed.value.details() == "PushLinkedIn: replica restarting"
-        assert servicer.calls == {"PushLinkedIn": 1}
-    finally:
-        await server.stop(None)
+async def test_a_marked_read_is_retried_after_unavailable(restarting_contacts) -> None:
+    servicer, stub = restarting_contacts
+    answer = await stub.GetSyncState(pb.GetSyncStateRequest(), timeout=10)
+    assert answer.contacts_count == 7
+    assert servicer.calls == {"GetSyncState": 2}
+
+
+async def test_a_push_is_not_retried_after_unavailable(restarting_contacts) -> None:
+    servicer, stub = restarting_contacts
+    with pytest.raises(grpc.aio.AioRpcError) as failed:
+        await stub.PushLinkedIn(pb.PushLinkedInRequest(), timeout=10)
+    assert failed.value.code() == grpc.StatusCode.UNAVAILABLE
+    assert failed.value.details() == "PushLinkedIn: replica restarting"
+    assert servicer.calls == {"PushLinkedIn": 1}

@@ -128,31 +128,29 @@ def test_a_code_of_another_service_fails(checkout) -> None:
     ]
 
 
-def test_a_code_raised_with_another_status_fails(checkout, capsys) -> None:
-    _edit(
-        checkout / "auth_service" / "pairing.py",
-        'return AlreadyExists("pairing code was already used", code="pairing_code_used")',
-        'return Expired("pairing code was already used", code="pairing_code_used")',
-    )
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        pytest.param(
+            'return AlreadyExists("pairing code was already used", code="pairing_code_used")',
+            'return Expired("pairing code was already used", code="pairing_code_used")',
+            "`pairing_code_used` is raised as FAILED_PRECONDITION but registered as ALREADY_EXISTS",
+            id="exception",
+        ),
+        # hit_all hands its `code` to RateLimited, so its callers' codes must be RESOURCE_EXHAUSTED ones.
+        pytest.param(
+            'code="polling_too_fast"',
+            'code="wrong_poll_secret"',
+            "`wrong_poll_secret` is raised as RESOURCE_EXHAUSTED but registered as PERMISSION_DENIED",
+            id="through-the-rate-limiter",
+        ),
+    ],
+)
+def test_a_code_raised_with_another_status_fails(checkout, capsys, old, new, expected) -> None:
+    _edit(checkout / "auth_service" / "pairing.py", old, new)
     status, err = _check(checkout, capsys)
     assert status == 1
-    assert re.search(
-        r"auth_service/pairing\.py:\d+: `pairing_code_used` is raised as FAILED_PRECONDITION "
-        r"but registered as ALREADY_EXISTS",
-        err,
-    )
-
-
-def test_a_rate_limit_code_is_checked_through_the_limiter(checkout, capsys) -> None:
-    # hit_all hands its `code` to RateLimited, so its callers' codes must be RESOURCE_EXHAUSTED ones.
-    _edit(checkout / "auth_service" / "pairing.py", 'code="polling_too_fast"', 'code="wrong_poll_secret"')
-    status, err = _check(checkout, capsys)
-    assert status == 1
-    assert re.search(
-        r"auth_service/pairing\.py:\d+: `wrong_poll_secret` is raised as RESOURCE_EXHAUSTED "
-        r"but registered as PERMISSION_DENIED",
-        err,
-    )
+    assert re.search(r"auth_service/pairing\.py:\d+: " + re.escape(expected), err)
 
 
 def test_a_code_that_cannot_be_read_fails(checkout, capsys) -> None:
