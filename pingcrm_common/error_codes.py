@@ -21,12 +21,13 @@ CODES.add(
 CODES.add(
     "invalid_token",
     grpc.StatusCode.UNAUTHENTICATED,
-    "the token is malformed, not signed with auth_service's key, of an unknown audience or issuer",
+    "the token is malformed, of an unknown audience or issuer, or not signed with its key "
+    "(auth_service's for user tokens, the internal key for service tokens)",
 )
 CODES.add(
     "token_expired",
     grpc.StatusCode.UNAUTHENTICATED,
-    "the token's expiry has passed (web tokens live 12 h, extension tokens 30 days)",
+    "the token's expiry has passed (web tokens live 12 h, extension tokens 30 days, service tokens 5 min)",
 )
 CODES.add(
     "session_revoked",
@@ -36,7 +37,8 @@ CODES.add(
 CODES.add(
     "wrong_audience",
     grpc.StatusCode.PERMISSION_DENIED,
-    "a valid token of the wrong kind, e.g. an extension token on a web-only method",
+    "a valid token of the wrong kind: an extension token on a web-only method, a user token on a "
+    "service-only one, a service the RPC's policy does not name",
 )
 CODES.add(
     "auth_unavailable",
