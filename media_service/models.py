@@ -1,10 +1,10 @@
-"""media_service tables: stored avatars (bytes live in the blob store, by hash)."""
+"""media_service tables: stored avatars (bytes live in the blob store, by hash) and who owns each."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column
+from sqlalchemy import Column, Index
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -17,6 +17,8 @@ class MediaTable(SQLModel, registry=registry()):
 
 
 class Avatar(MediaTable, table=True):
+    """One stored image, whoever stored it: named by the SHA-256 of its standard size."""
+
     __tablename__ = "avatars"
 
     sha256: str = Field(primary_key=True, max_length=64)
@@ -26,5 +28,19 @@ class Avatar(MediaTable, table=True):
     size_bytes: int
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
+
+class AvatarOwner(MediaTable, table=True):
+    """A user who stored this avatar; only owners may read it (tenant isolation)."""
+
+    __tablename__ = "avatar_owners"
+    __table_args__ = (Index("ix_avatar_owners_sha256", "sha256"),)
+
+    user_id: str = Field(primary_key=True, max_length=36)
+    sha256: str = Field(primary_key=True, max_length=64, foreign_key="avatars.sha256")
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+AVATARS = Avatar.__table__  # type: ignore[attr-defined]
+AVATAR_OWNERS = AvatarOwner.__table__  # type: ignore[attr-defined]
 
 MIGRATIONS = MigrationTarget(service="media", package="media_service", metadata=MediaTable.metadata)

@@ -120,10 +120,14 @@ class AlreadyExists(DomainError):
     status = grpc.StatusCode.ALREADY_EXISTS
 
 
-class Expired(DomainError):
-    """Something that existed but no longer may be used (the edge answers 410)."""
+class FailedPrecondition(DomainError):
+    """The request is fine, but the system is not in a state to do it; asking again will not help."""
 
     status = grpc.StatusCode.FAILED_PRECONDITION
+
+
+class Expired(FailedPrecondition):
+    """Something that existed but no longer may be used (the edge answers 410)."""
 
 
 class RateLimited(DomainError):

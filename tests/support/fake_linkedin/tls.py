@@ -19,12 +19,15 @@ from cryptography.x509.oid import NameOID
 HOSTS = ("www.linkedin.com", "linkedin.com", "*.linkedin.com")
 
 
-def write_self_signed(directory: Path) -> tuple[Path, Path]:
-    """Write cert.pem and key.pem into `directory`; return their paths."""
+def write_self_signed(directory: Path, hosts: tuple[str, ...] = HOSTS) -> tuple[Path, Path]:
+    """Write cert.pem and key.pem for `hosts` into `directory`; return their paths.
+
+    A client that must verify it (media_service's downloads) trusts cert.pem itself as its CA.
+    """
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, HOSTS[0])])
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hosts[0])])
     now = datetime.now(UTC)  # validity is checked against the machine's clock, not a test clock
-    san = [x509.DNSName(host) for host in HOSTS] + [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+    san = [x509.DNSName(host) for host in hosts] + [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
     certificate = (
         x509.CertificateBuilder()
         .subject_name(name)

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$pingcrm/media/v1/media_service.proto\x12\x10pingcrm.media.v1\"_\n\x06\x41vatar\x12\x0e\n\x06sha256\x18\x01 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x02 \x01(\t\x12\r\n\x05width\x18\x03 \x01(\x05\x12\x0e\n\x06height\x18\x04 \x01(\x05\x12\x10\n\x08url_path\x18\x05 \x01(\t\")\n\x12\x46\x65tchAvatarRequest\x12\x13\n\x0bsource_urls\x18\x01 \x03(\t\"?\n\x13\x46\x65tchAvatarResponse\x12(\n\x06\x61vatar\x18\x01 \x01(\x0b\x32\x18.pingcrm.media.v1.Avatar\"\"\n\x12StoreAvatarRequest\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\"?\n\x13StoreAvatarResponse\x12(\n\x06\x61vatar\x18\x01 \x01(\x0b\x32\x18.pingcrm.media.v1.Avatar\"\"\n\x10GetAvatarRequest\x12\x0e\n\x06sha256\x18\x01 \x01(\t\"K\n\x11GetAvatarResponse\x12(\n\x06\x61vatar\x18\x01 \x01(\x0b\x32\x18.pingcrm.media.v1.Avatar\x12\x0c\n\x04\x64\x61ta\x18\x02 \x01(\x0c\x32\xa1\x02\n\x0cMediaService\x12Z\n\x0b\x46\x65tchAvatar\x12$.pingcrm.media.v1.FetchAvatarRequest\x1a%.pingcrm.media.v1.FetchAvatarResponse\x12Z\n\x0bStoreAvatar\x12$.pingcrm.media.v1.StoreAvatarRequest\x1a%.pingcrm.media.v1.StoreAvatarResponse\x12Y\n\tGetAvatar\x12\".pingcrm.media.v1.GetAvatarRequest\x1a#.pingcrm.media.v1.GetAvatarResponse\"\x03\x90\x02\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$pingcrm/media/v1/media_service.proto\x12\x10pingcrm.media.v1\"_\n\x06\x41vatar\x12\x0e\n\x06sha256\x18\x01 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x02 \x01(\t\x12\r\n\x05width\x18\x03 \x01(\x05\x12\x0e\n\x06height\x18\x04 \x01(\x05\x12\x10\n\x08url_path\x18\x05 \x01(\t\")\n\x12\x46\x65tchAvatarRequest\x12\x13\n\x0bsource_urls\x18\x01 \x03(\t\"S\n\x13\x46\x65tchAvatarResponse\x12(\n\x06\x61vatar\x18\x01 \x01(\x0b\x32\x18.pingcrm.media.v1.Avatar\x12\x12\n\nsource_url\x18\x02 \x01(\t\"\"\n\x12StoreAvatarRequest\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\"?\n\x13StoreAvatarResponse\x12(\n\x06\x61vatar\x18\x01 \x01(\x0b\x32\x18.pingcrm.media.v1.Avatar\"N\n\x10GetAvatarRequest\x12\x0e\n\x06sha256\x18\x01 \x01(\t\x12*\n\x04size\x18\x02 \x01(\x0e\x32\x1c.pingcrm.media.v1.AvatarSize\"a\n\x11GetAvatarResponse\x12(\n\x06\x61vatar\x18\x01 \x01(\x0b\x32\x18.pingcrm.media.v1.Avatar\x12\x0c\n\x04\x64\x61ta\x18\x02 \x01(\x0c\x12\x14\n\x0c\x63ontent_type\x18\x03 \x01(\t*Z\n\nAvatarSize\x12\x1b\n\x17\x41VATAR_SIZE_UNSPECIFIED\x10\x00\x12\x18\n\x14\x41VATAR_SIZE_STANDARD\x10\x01\x12\x15\n\x11\x41VATAR_SIZE_THUMB\x10\x02\x32\xa1\x02\n\x0cMediaService\x12Z\n\x0b\x46\x65tchAvatar\x12$.pingcrm.media.v1.FetchAvatarRequest\x1a%.pingcrm.media.v1.FetchAvatarResponse\x12Z\n\x0bStoreAvatar\x12$.pingcrm.media.v1.StoreAvatarRequest\x1a%.pingcrm.media.v1.StoreAvatarResponse\x12Y\n\tGetAvatar\x12\".pingcrm.media.v1.GetAvatarRequest\x1a#.pingcrm.media.v1.GetAvatarResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,20 +33,22 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_MEDIASERVICE'].methods_by_name['GetAvatar']._loaded_options = None
   _globals['_MEDIASERVICE'].methods_by_name['GetAvatar']._serialized_options = b'\220\002\001'
+  _globals['_AVATARSIZE']._serialized_start=563
+  _globals['_AVATARSIZE']._serialized_end=653
   _globals['_AVATAR']._serialized_start=58
   _globals['_AVATAR']._serialized_end=153
   _globals['_FETCHAVATARREQUEST']._serialized_start=155
   _globals['_FETCHAVATARREQUEST']._serialized_end=196
   _globals['_FETCHAVATARRESPONSE']._serialized_start=198
-  _globals['_FETCHAVATARRESPONSE']._serialized_end=261
-  _globals['_STOREAVATARREQUEST']._serialized_start=263
-  _globals['_STOREAVATARREQUEST']._serialized_end=297
-  _globals['_STOREAVATARRESPONSE']._serialized_start=299
-  _globals['_STOREAVATARRESPONSE']._serialized_end=362
-  _globals['_GETAVATARREQUEST']._serialized_start=364
-  _globals['_GETAVATARREQUEST']._serialized_end=398
-  _globals['_GETAVATARRESPONSE']._serialized_start=400
-  _globals['_GETAVATARRESPONSE']._serialized_end=475
-  _globals['_MEDIASERVICE']._serialized_start=478
-  _globals['_MEDIASERVICE']._serialized_end=767
+  _globals['_FETCHAVATARRESPONSE']._serialized_end=281
+  _globals['_STOREAVATARREQUEST']._serialized_start=283
+  _globals['_STOREAVATARREQUEST']._serialized_end=317
+  _globals['_STOREAVATARRESPONSE']._serialized_start=319
+  _globals['_STOREAVATARRESPONSE']._serialized_end=382
+  _globals['_GETAVATARREQUEST']._serialized_start=384
+  _globals['_GETAVATARREQUEST']._serialized_end=462
+  _globals['_GETAVATARRESPONSE']._serialized_start=464
+  _globals['_GETAVATARRESPONSE']._serialized_end=561
+  _globals['_MEDIASERVICE']._serialized_start=656
+  _globals['_MEDIASERVICE']._serialized_end=945
 # @@protoc_insertion_point(module_scope)

@@ -1,10 +1,20 @@
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class AvatarSize(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    AVATAR_SIZE_UNSPECIFIED: _ClassVar[AvatarSize]
+    AVATAR_SIZE_STANDARD: _ClassVar[AvatarSize]
+    AVATAR_SIZE_THUMB: _ClassVar[AvatarSize]
+AVATAR_SIZE_UNSPECIFIED: AvatarSize
+AVATAR_SIZE_STANDARD: AvatarSize
+AVATAR_SIZE_THUMB: AvatarSize
 
 class Avatar(_message.Message):
     __slots__ = ("sha256", "content_type", "width", "height", "url_path")
@@ -27,10 +37,12 @@ class FetchAvatarRequest(_message.Message):
     def __init__(self, source_urls: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class FetchAvatarResponse(_message.Message):
-    __slots__ = ("avatar",)
+    __slots__ = ("avatar", "source_url")
     AVATAR_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_URL_FIELD_NUMBER: _ClassVar[int]
     avatar: Avatar
-    def __init__(self, avatar: _Optional[_Union[Avatar, _Mapping]] = ...) -> None: ...
+    source_url: str
+    def __init__(self, avatar: _Optional[_Union[Avatar, _Mapping]] = ..., source_url: _Optional[str] = ...) -> None: ...
 
 class StoreAvatarRequest(_message.Message):
     __slots__ = ("data",)
@@ -45,15 +57,19 @@ class StoreAvatarResponse(_message.Message):
     def __init__(self, avatar: _Optional[_Union[Avatar, _Mapping]] = ...) -> None: ...
 
 class GetAvatarRequest(_message.Message):
-    __slots__ = ("sha256",)
+    __slots__ = ("sha256", "size")
     SHA256_FIELD_NUMBER: _ClassVar[int]
+    SIZE_FIELD_NUMBER: _ClassVar[int]
     sha256: str
-    def __init__(self, sha256: _Optional[str] = ...) -> None: ...
+    size: AvatarSize
+    def __init__(self, sha256: _Optional[str] = ..., size: _Optional[_Union[AvatarSize, str]] = ...) -> None: ...
 
 class GetAvatarResponse(_message.Message):
-    __slots__ = ("avatar", "data")
+    __slots__ = ("avatar", "data", "content_type")
     AVATAR_FIELD_NUMBER: _ClassVar[int]
     DATA_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
     avatar: Avatar
     data: bytes
-    def __init__(self, avatar: _Optional[_Union[Avatar, _Mapping]] = ..., data: _Optional[bytes] = ...) -> None: ...
+    content_type: str
+    def __init__(self, avatar: _Optional[_Union[Avatar, _Mapping]] = ..., data: _Optional[bytes] = ..., content_type: _Optional[str] = ...) -> None: ...

@@ -26,7 +26,21 @@ if _version_not_supported:
 
 
 class MediaServiceStub:
-    """MediaService downloads, re-encodes, stores and serves avatars.
+    """MediaService downloads, re-encodes, stores and serves avatars
+    (media_service/README.md: limits and error codes).
+
+    Every stored image is decoded and re-encoded as a JPEG (metadata stripped)
+    in two sizes, and named by the SHA-256 of its standard size: the same
+    photo stored twice is stored once. Each avatar also records which users
+    own it; only an owner can read it, even when one photo is shared.
+
+    Errors carry a stable snake_case code in the `pingcrm-error-code` trailer.
+    The status tells a background caller what to do next:
+    - UNAVAILABLE or DEADLINE_EXCEEDED: try again later (the CDN failed or was
+    slow, or media_service's own storage is down);
+    - FAILED_PRECONDITION `cdn_refused`: the CDN refuses servers; the browser
+    can still fetch the photo and hand the bytes to StoreAvatar;
+    - INVALID_ARGUMENT: never try these URLs (or these bytes) again.
     Callers retry an RPC (only on UNAVAILABLE) when it is marked
     `option idempotency_level = NO_SIDE_EFFECTS;`: mark every RPC that changes nothing.
     """
@@ -55,27 +69,47 @@ class MediaServiceStub:
 
 
 class MediaServiceServicer:
-    """MediaService downloads, re-encodes, stores and serves avatars.
+    """MediaService downloads, re-encodes, stores and serves avatars
+    (media_service/README.md: limits and error codes).
+
+    Every stored image is decoded and re-encoded as a JPEG (metadata stripped)
+    in two sizes, and named by the SHA-256 of its standard size: the same
+    photo stored twice is stored once. Each avatar also records which users
+    own it; only an owner can read it, even when one photo is shared.
+
+    Errors carry a stable snake_case code in the `pingcrm-error-code` trailer.
+    The status tells a background caller what to do next:
+    - UNAVAILABLE or DEADLINE_EXCEEDED: try again later (the CDN failed or was
+    slow, or media_service's own storage is down);
+    - FAILED_PRECONDITION `cdn_refused`: the CDN refuses servers; the browser
+    can still fetch the photo and hand the bytes to StoreAvatar;
+    - INVALID_ARGUMENT: never try these URLs (or these bytes) again.
     Callers retry an RPC (only on UNAVAILABLE) when it is marked
     `option idempotency_level = NO_SIDE_EFFECTS;`: mark every RPC that changes nothing.
     """
 
     def FetchAvatar(self, request, context):
-        """FetchAvatar downloads an image from an allowed CDN host and stores it.
+        """FetchAvatar downloads an image from an allowed CDN host and stores it for
+        the user the caller acts for. Only contacts_service may call it, with a
+        service token whose subject is that user. Give it a deadline longer than
+        PINGCRM_MEDIA_FETCH_TIMEOUT_SECONDS (default 8 s) plus a second or two.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def StoreAvatar(self, request, context):
-        """StoreAvatar stores image bytes the caller already has.
+        """StoreAvatar stores image bytes the caller already has (fetched by the
+        extension in the browser), with the same checks. Only contacts_service
+        may call it, with a service token whose subject is the owner.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetAvatar(self, request, context):
-        """GetAvatar returns a stored avatar's bytes.
+        """GetAvatar returns a stored avatar's bytes to one of its owners (a web or
+        extension token); NOT_FOUND `avatar_not_found` for anyone else.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -108,7 +142,21 @@ def add_MediaServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class MediaService:
-    """MediaService downloads, re-encodes, stores and serves avatars.
+    """MediaService downloads, re-encodes, stores and serves avatars
+    (media_service/README.md: limits and error codes).
+
+    Every stored image is decoded and re-encoded as a JPEG (metadata stripped)
+    in two sizes, and named by the SHA-256 of its standard size: the same
+    photo stored twice is stored once. Each avatar also records which users
+    own it; only an owner can read it, even when one photo is shared.
+
+    Errors carry a stable snake_case code in the `pingcrm-error-code` trailer.
+    The status tells a background caller what to do next:
+    - UNAVAILABLE or DEADLINE_EXCEEDED: try again later (the CDN failed or was
+    slow, or media_service's own storage is down);
+    - FAILED_PRECONDITION `cdn_refused`: the CDN refuses servers; the browser
+    can still fetch the photo and hand the bytes to StoreAvatar;
+    - INVALID_ARGUMENT: never try these URLs (or these bytes) again.
     Callers retry an RPC (only on UNAVAILABLE) when it is marked
     `option idempotency_level = NO_SIDE_EFFECTS;`: mark every RPC that changes nothing.
     """
