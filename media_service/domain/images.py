@@ -75,6 +75,7 @@ def render(data: bytes) -> Renditions:
         try:
             upright = ImageOps.exif_transpose(image)
             opaque = _flatten(upright)
+            opaque.info = {}  # the encoder would carry over what is left here (a JPEG's comment, for one)
         except Exception as error:
             raise InvalidArgument(
                 f"the {image_format} image cannot be decoded: {error}", code="not_an_image"
@@ -116,6 +117,6 @@ def _flatten(image: Image.Image) -> Image.Image:
 
 def _jpeg(image: Image.Image) -> bytes:
     out = io.BytesIO()
-    # No exif=, icc_profile= or comment=: the encoder writes none unless given one.
+    # Only pixels: no exif=, icc_profile= or comment=, and the image's own info was emptied.
     image.save(out, format="JPEG", quality=JPEG_QUALITY)
     return out.getvalue()
