@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from edge.body_limit import BodyLimit, too_large
 from edge.clients import ServiceClients
 from edge.grpc_status import HTTP_STATUS, problem, problem_from_rpc_error
-from edge.routes import accounts, contacts, extension, health, linkedin
+from edge.routes import accounts, avatars, contacts, extension, health, linkedin
 from edge.settings import EdgeSettings
 from pingcrm_common.clock import Clock
 from pingcrm_common.errors import DomainError
@@ -61,6 +61,7 @@ def create_app(settings: EdgeSettings, *, clock: Clock | None = None) -> FastAPI
     app.include_router(extension.router)
     app.include_router(linkedin.router)
     app.include_router(contacts.router)
+    app.include_router(avatars.router)
     if WEB_DIR.is_dir():
         app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
     return app

@@ -8,6 +8,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Header, Request
 from pingcrm.auth.v1 import auth_service_pb2_grpc
 from pingcrm.contacts.v1 import contacts_service_pb2_grpc
+from pingcrm.media.v1 import media_service_pb2_grpc
 
 from edge.clients import ServiceClients
 from edge.settings import EdgeSettings
@@ -36,10 +37,15 @@ def get_contacts_stub(
     return clients.contacts
 
 
+def get_media_stub(clients: Annotated[ServiceClients, Depends(get_clients)]) -> media_service_pb2_grpc.MediaServiceStub:
+    return clients.media
+
+
 Settings = Annotated[EdgeSettings, Depends(get_settings)]
 Clients = Annotated[ServiceClients, Depends(get_clients)]
 AuthStub = Annotated[auth_service_pb2_grpc.AuthServiceStub, Depends(get_auth_stub)]
 ContactsStub = Annotated[contacts_service_pb2_grpc.ContactsServiceStub, Depends(get_contacts_stub)]
+MediaStub = Annotated[media_service_pb2_grpc.MediaServiceStub, Depends(get_media_stub)]
 
 
 def client_ip(request: Request) -> str:

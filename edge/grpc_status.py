@@ -61,8 +61,11 @@ def problem(
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_CONTENT_TYPE)
 
 
-def problem_from_rpc_error(error: grpc.aio.AioRpcError) -> JSONResponse:
-    """Translate a failed RPC: status via the table, `code` and Retry-After from trailers."""
+def problem_from_rpc_error(error: grpc.aio.AioRpcError, *, service: str | None = None) -> JSONResponse:
+    """Translate a failed RPC: status via the table, `code` and Retry-After from trailers.
+
+    With `service`, a 503 or 504 names the service that failed (e.g. "media_service is unavailable").
+    """
     trailers = dict(error.trailing_metadata() or ())
     status = HTTP_STATUS.get(error.code(), 500)
     # Without a code of its own, the failure is named after its status (registered in edge/error_codes.py).
@@ -73,7 +76,6 @@ def problem_from_rpc_error(error: grpc.aio.AioRpcError) -> JSONResponse:
     detail = error.details() or error.code().name
     if status >= 500 and error.code() != grpc.StatusCode.UNIMPLEMENTED:
         # Internal details stay in the service's logs.
-        detail = {503: "a backend service is unavailable", 504: "a backend service timed out"}.get(
-            status, "internal error"
-        )
+        who = service or "a backend service"
+        detail = {503: f"{who} is unavailable", 504: f"{who} timed out"}.get(status, "internal error")
     return problem(status, code=code, detail=detail, headers=headers)

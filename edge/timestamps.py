@@ -25,4 +25,3 @@ def parse_api_time(value: object) -> datetime | None:
     except (OverflowError, ValueError):
         return None
     return None
-
