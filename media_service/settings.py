@@ -7,6 +7,8 @@ with a throwaway certificate — and a production process refuses them:
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -27,6 +29,9 @@ LINKEDIN_PHOTO_HOSTS = (
 )
 
 BlobStoreKind = Literal["filesystem", "s3"]
+HOST_NAME = re.compile(
+    r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+)
 
 
 class MediaSettings(ServiceSettings):
@@ -72,17 +77,31 @@ class MediaSettings(ServiceSettings):
 
     @field_validator("media_allowed_hosts")
     @classmethod
-    def _lowercase_hosts(cls, hosts: list[str]) -> list[str]:
-        return [host.lower() for host in hosts]
+    def _host_or_host_and_port(cls, hosts: list[str]) -> list[str]:
+        for entry in hosts:
+            host, _, port = entry.partition(":")
+            if not HOST_NAME.fullmatch(host) or (port and not (port.isdigit() and 0 < int(port) < 65536)):
+                raise ValueError(f"{entry!r} is not a host name or host:port")
+        return [entry.lower() for entry in hosts]
 
     @field_validator("media_resolve", mode="before")
     @classmethod
     def _host_equals_address(cls, value: object) -> object:
         # "cdn.test=127.0.0.1,other.test=10.0.0.1", like Chromium's --host-resolver-rules.
         if isinstance(value, str):
-            pairs = (item.split("=", 1) for item in value.split(",") if item.strip())
-            return {host.strip().lower(): address.strip() for host, address in pairs}
+            pairs = (item.partition("=") for item in value.split(",") if item.strip())
+            return {host.strip().lower(): address.strip() for host, _, address in pairs}
         return value
+
+    @field_validator("media_resolve")
+    @classmethod
+    def _addresses_are_ip_addresses(cls, mapping: dict[str, str]) -> dict[str, str]:
+        for host, address in mapping.items():
+            try:
+                ipaddress.ip_address(address)
+            except ValueError:
+                raise ValueError(f"{host}={address} does not map a host to an IP address") from None
+        return mapping
 
     @model_validator(mode="after")
     def _media_settings_fit_the_environment(self) -> MediaSettings:

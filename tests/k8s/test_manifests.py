@@ -131,7 +131,7 @@ def documented_variables() -> set[str]:
         if not line.startswith("| `PINGCRM_"):
             continue
         first_cell = line.split("|")[1]
-        for name in re.findall(r"`(PINGCRM_[A-Z_<>]+)`", first_cell):
+        for name in re.findall(r"`(PINGCRM_[A-Z0-9_<>]+)`", first_cell):
             if "<SERVICE>" in name:
                 names.update(name.replace("<SERVICE>", s.upper()) for s in SERVICES)
             else:
@@ -333,15 +333,13 @@ def check_settings_and_volumes(docs: list[dict]) -> list[str]:
                 problems.append(f"{where}: PINGCRM_ENV is {settings.env!r}")
             if getattr(settings, "migrate_on_start", False):
                 problems.append(f"{where}: migrates on start; the Job does that")
-            writable = [settings.data_dir] + ([settings.blob_dir] if process == "media" else [])
+            blobs_on_disk = process == "media" and settings.media_blob_store == "filesystem"
+            writable = [settings.data_dir] + ([settings.blob_dir] if blobs_on_disk else [])
             for path in writable:
                 found = volume_at(Path(path))
                 if not found or found[0].get("readOnly") or not ({"emptyDir", "persistentVolumeClaim"} & set(found[1])):
                     problems.append(f"{where}: {path} is not on a writable emptyDir/PVC mount")
-            if (
-                process == "media"
-                and "persistentVolumeClaim" not in (volume_at(Path(settings.blob_dir)) or ({}, {}))[1]
-            ):
+            if blobs_on_disk and "persistentVolumeClaim" not in (volume_at(Path(settings.blob_dir)) or ({}, {}))[1]:
                 problems.append(f"{where}: avatar blobs ({settings.blob_dir}) are not on a PersistentVolumeClaim")
             key_files = [settings.public_key_path] + ([settings.private_key_path] if process == "auth" else [])
             for path in key_files:
@@ -704,6 +702,21 @@ def test_network_policies_allow_exactly_the_calls_pingcrm_makes(name: str) -> No
 @pytest.mark.parametrize("name", OVERLAYS)
 def test_overlay_is_deployable(name: str) -> None:
     assert check_overlay(name, docs_of(name)) == []
+
+
+def test_production_keeps_avatars_in_an_s3_bucket_so_media_scales() -> None:
+    from media_service.settings import MediaSettings
+
+    docs = docs_of("production")
+    media = _deployment(docs, "media")
+    settings = load_settings(docs, pod_spec(media)["containers"][0], MediaSettings)
+    assert not isinstance(settings, str), settings
+    assert (settings.media_blob_store, settings.media_s3_bucket) == ("s3", "pingcrm-avatars")
+    assert settings.media_s3_secret_access_key is not None
+    assert by_kind(docs, "PersistentVolumeClaim") == []
+    assert media["spec"]["strategy"]["type"] == "RollingUpdate"
+    # dev keeps the single-replica volume
+    assert find(docs_of("dev"), "PersistentVolumeClaim", "media-blobs") is not None
 
 
 def test_there_are_dev_and_production_overlays() -> None:
