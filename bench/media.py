@@ -11,7 +11,7 @@ The benchmark
    calls it (a service token acting for one of ten users), CONCURRENCY at a
    time, and checks that every photo was stored (rows and blob files);
 4. prints the total, the throughput and the per-call median and p95.
-Goal (docs/decisions.md, "Avatars"): the whole queued path stores 1,000
+Goal (issue 11): the whole queued path stores 1,000
 photos in < 30 s; this is media_service's share of it. BENCH_SHORT=1 fetches 200.
 """
 

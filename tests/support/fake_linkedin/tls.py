@@ -1,8 +1,10 @@
-"""A throwaway certificate for www.linkedin.com on loopback.
+"""A throwaway certificate for www.linkedin.com (or other hosts) on loopback.
 
 Chromium in the tests runs with --ignore-certificate-errors, so nothing has to
-trust it; the names still match so a stricter client would only need the CA.
-An EC key keeps generation to a few milliseconds per test.
+trust the fake LinkedIn's; the names still match, so a stricter client only
+needs the certificate as its CA — as media_service does for the fake CDN
+(tests/support/fake_cdn.py). An EC key keeps generation to a few
+milliseconds per test.
 """
 
 from __future__ import annotations
