@@ -13,12 +13,8 @@ import os
 from pathlib import Path
 
 import pytest
-from pingcrm.media.v1 import media_service_pb2 as pb
-from pingcrm.media.v1 import media_service_pb2_grpc
 
-from pingcrm_common.grpc_client import open_channel
-from pingcrm_common.service_tokens import ServiceTokens
-from pingcrm_common.tokens import load_private_key
+from tests.support.avatars import store_avatar
 from tests.support.fake_cdn import photo
 from tests.support.tokens import web_token
 
@@ -45,20 +41,10 @@ SHOW_AVATAR = """async ({url, token, className}) => {
 }"""
 
 
-async def store_for(stack, data_dir, clock, user_id: str, data: bytes) -> str:  # type: ignore[no-untyped-def]
-    tokens = ServiceTokens(load_private_key(data_dir / "keys" / "service-private.pem"), "contacts", clock)
-    channel = open_channel(f"127.0.0.1:{stack.services['media'].port}", pb.DESCRIPTOR.services_by_name["MediaService"])
-    async with channel:
-        response = await media_service_pb2_grpc.MediaServiceStub(channel).StoreAvatar(
-            pb.StoreAvatarRequest(data=data), metadata=tokens.metadata(user_id), timeout=10
-        )
-    return response.avatar.sha256
-
-
 async def test_a_page_shows_avatars_through_blob_urls_and_the_browser_caches_them(  # type: ignore[no-untyped-def]
     extension_browser, stack, data_dir, clock, caplog
 ) -> None:
-    sha = await store_for(stack, data_dir, clock, "user-ada", photo(640, 480, seed=12))
+    sha = await store_avatar(stack, data_dir, clock, "user-ada", photo(640, 480, seed=12))
     token = web_token(data_dir, "user-ada", clock)
     # A page of the edge's origin (any will do; no route(): Playwright turns the HTTP cache off with it).
     page = await extension_browser.context.new_page()

@@ -7,27 +7,12 @@ from __future__ import annotations
 import io
 
 from PIL import Image
-from pingcrm.media.v1 import media_service_pb2 as pb
-from pingcrm.media.v1 import media_service_pb2_grpc
 
-from pingcrm_common.grpc_client import open_channel
-from pingcrm_common.service_tokens import ServiceTokens
-from pingcrm_common.tokens import load_private_key
+from tests.support.avatars import store_avatar
 from tests.support.fake_cdn import photo
 from tests.support.tokens import web_token
 
 CACHE_FOREVER = "private, max-age=31536000, immutable"
-
-
-async def store_for(stack, data_dir, clock, user_id: str, data: bytes) -> str:  # type: ignore[no-untyped-def]
-    """What contacts_service does with bytes the extension sent: StoreAvatar with a service token."""
-    tokens = ServiceTokens(load_private_key(data_dir / "keys" / "service-private.pem"), "contacts", clock)
-    channel = open_channel(f"127.0.0.1:{stack.services['media'].port}", pb.DESCRIPTOR.services_by_name["MediaService"])
-    async with channel:
-        response = await media_service_pb2_grpc.MediaServiceStub(channel).StoreAvatar(
-            pb.StoreAvatarRequest(data=data), metadata=tokens.metadata(user_id), timeout=10
-        )
-    return response.avatar.sha256
 
 
 def bearer(data_dir, user_id: str, clock) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -35,7 +20,7 @@ def bearer(data_dir, user_id: str, clock) -> dict[str, str]:  # type: ignore[no-
 
 
 async def test_an_avatar_is_served_with_headers_a_browser_caches_for_good(stack, data_dir, clock) -> None:
-    sha = await store_for(stack, data_dir, clock, "user-ada", photo(600, 300))
+    sha = await store_avatar(stack, data_dir, clock, "user-ada", photo(600, 300))
     ada = bearer(data_dir, "user-ada", clock)
     async with stack.http() as client:
         image = await client.get(f"/api/v1/avatars/{sha}", headers=ada)
@@ -54,7 +39,7 @@ async def test_an_avatar_is_served_with_headers_a_browser_caches_for_good(stack,
 
 
 async def test_if_none_match_answers_304_without_the_image(stack, data_dir, clock) -> None:
-    sha = await store_for(stack, data_dir, clock, "user-ada", photo())
+    sha = await store_avatar(stack, data_dir, clock, "user-ada", photo())
     ada = bearer(data_dir, "user-ada", clock)
     async with stack.http() as client:
         same = await client.get(f"/api/v1/avatars/{sha}", headers={**ada, "If-None-Match": f'"{sha}"'})
@@ -75,12 +60,12 @@ async def test_if_none_match_answers_304_without_the_image(stack, data_dir, cloc
 
 
 async def test_another_users_avatar_is_404_even_for_the_same_photo_and_with_its_etag(stack, data_dir, clock) -> None:
-    sha = await store_for(stack, data_dir, clock, "user-ada", photo(seed=4))
+    sha = await store_avatar(stack, data_dir, clock, "user-ada", photo(seed=4))
     bob = bearer(data_dir, "user-bob", clock)
     async with stack.http() as client:
         plain = await client.get(f"/api/v1/avatars/{sha}", headers=bob)
         probing = await client.get(f"/api/v1/avatars/{sha}", headers={**bob, "If-None-Match": f'"{sha}"'})
-        assert await store_for(stack, data_dir, clock, "user-bob", photo(seed=4)) == sha  # Bob's contact has it too
+        assert await store_avatar(stack, data_dir, clock, "user-bob", photo(seed=4)) == sha  # Bob's contact has it too
         now_his = await client.get(f"/api/v1/avatars/{sha}", headers=bob)
 
     for answer in (plain, probing):
@@ -91,7 +76,7 @@ async def test_another_users_avatar_is_404_even_for_the_same_photo_and_with_its_
 
 
 async def test_bad_requests_are_refused_with_a_code(stack, data_dir, clock) -> None:
-    sha = await store_for(stack, data_dir, clock, "user-ada", photo())
+    sha = await store_avatar(stack, data_dir, clock, "user-ada", photo())
     ada = bearer(data_dir, "user-ada", clock)
     async with stack.http() as client:
         anonymous = await client.get(f"/api/v1/avatars/{sha}")
@@ -107,7 +92,7 @@ async def test_bad_requests_are_refused_with_a_code(stack, data_dir, clock) -> N
 
 
 async def test_media_service_down_is_a_503_naming_it(stack, data_dir, clock) -> None:
-    sha = await store_for(stack, data_dir, clock, "user-ada", photo())
+    sha = await store_avatar(stack, data_dir, clock, "user-ada", photo())
     await stack.stop_service("media")
     async with stack.http() as client:
         answer = await client.get(f"/api/v1/avatars/{sha}", headers=bearer(data_dir, "user-ada", clock))

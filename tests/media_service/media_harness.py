@@ -4,12 +4,13 @@ and a look at what was stored (rows and blobs)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
+import pytest
 from pingcrm.media.v1 import media_service_pb2 as pb
 from pingcrm.media.v1 import media_service_pb2_grpc
 from sqlalchemy import text
@@ -30,6 +31,13 @@ TIMEOUT = 15.0  # longer than any download cap the tests configure
 
 def error_code(error: grpc.aio.AioRpcError) -> str | None:
     return dict(error.trailing_metadata() or ()).get(ERROR_CODE_METADATA)
+
+
+async def refused(call: Awaitable[object]) -> grpc.aio.AioRpcError:
+    """The error a call must fail with."""
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await call
+    return raised.value
 
 
 @dataclass
@@ -109,3 +117,15 @@ def settings_for(data_dir: Path, database_url: str | None, cdn_settings: dict, *
         auth_addr="127.0.0.1:9",
         **{**cdn_settings, **overrides},
     )
+
+
+def with_hosts(cdn_settings: dict, resolve: dict[str, str], port: int | None = None) -> dict:
+    """The fake CDN's settings plus more allowed hosts (on `port`, else 443), each resolving as given."""
+    return {
+        **cdn_settings,
+        "media_allowed_hosts": [
+            *cdn_settings["media_allowed_hosts"],
+            *(f"{host}:{port}" if port else host for host in resolve),
+        ],
+        "media_resolve": {**cdn_settings["media_resolve"], **resolve},
+    }

@@ -10,7 +10,7 @@ import time
 
 import grpc
 import pytest
-from media_harness import MediaHarness, error_code, running_media, settings_for
+from media_harness import MediaHarness, error_code, refused, running_media, settings_for, with_hosts
 from PIL import Image
 from pingcrm.media.v1 import media_service_pb2 as pb
 
@@ -24,12 +24,6 @@ def exif_with_location() -> bytes:
     exif[0x010F] = "PhoneMaker"  # Make
     exif[0x8825] = {1: "N", 2: (48.0, 51.0, 29.0)}  # GPS latitude
     return exif.tobytes()
-
-
-async def refused(call) -> grpc.aio.AioRpcError:  # type: ignore[no-untyped-def]
-    with pytest.raises(grpc.aio.AioRpcError) as raised:
-        await call
-    return raised.value
 
 
 async def test_a_photo_is_downloaded_re_encoded_without_metadata_and_served_in_two_sizes(
@@ -105,18 +99,8 @@ async def test_urls_outside_the_rules_are_refused_without_a_request(
 async def test_a_host_that_resolves_to_a_private_address_is_refused_before_connecting(
     backend, data_dir, cdn: FakeCdn, clock
 ) -> None:  # type: ignore[no-untyped-def]
-    fake = cdn.media_settings()
-    settings = settings_for(
-        data_dir,
-        backend.database_url,
-        fake,
-        media_allowed_hosts=[*fake["media_allowed_hosts"], "photos.internal.test", "metadata.internal.test"],
-        media_resolve={
-            **fake["media_resolve"],
-            "photos.internal.test": "10.0.0.1",
-            "metadata.internal.test": "169.254.169.254",
-        },
-    )
+    hosts = {"photos.internal.test": "10.0.0.1", "metadata.internal.test": "169.254.169.254"}
+    settings = settings_for(data_dir, backend.database_url, with_hosts(cdn.media_settings(), hosts))
     async with running_media(settings, clock) as media:
         private = await refused(media.fetch("user-1", "https://photos.internal.test/p.jpg"))
         link_local = await refused(media.fetch("user-1", "https://metadata.internal.test/latest/meta-data/"))
@@ -347,14 +331,8 @@ async def test_the_certificate_is_checked_for_the_host_name_not_the_address(
 ) -> None:  # type: ignore[no-untyped-def]
     # The fake's certificate names the licdn hosts and 127.0.0.1. A host it does not name, resolved to
     # 127.0.0.1, must fail verification: the name is what is checked, not the address connected to.
-    fake = cdn.media_settings()
-    settings = settings_for(
-        data_dir,
-        backend.database_url,
-        fake,
-        media_allowed_hosts=[*fake["media_allowed_hosts"], f"photos.other.test:{cdn.port}"],
-        media_resolve={**fake["media_resolve"], "photos.other.test": "127.0.0.1"},
-    )
+    hosts = with_hosts(cdn.media_settings(), {"photos.other.test": "127.0.0.1"}, port=cdn.port)
+    settings = settings_for(data_dir, backend.database_url, hosts)
     cdn.serve_image("/p.jpg", photo())
     async with running_media(settings, clock) as media:
         error = await refused(media.fetch("user-1", f"https://photos.other.test:{cdn.port}/p.jpg"))

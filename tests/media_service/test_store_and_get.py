@@ -5,16 +5,10 @@ from __future__ import annotations
 
 import grpc
 import pytest
-from media_harness import MediaHarness, error_code, running_media, settings_for
+from media_harness import MediaHarness, error_code, refused, running_media, settings_for
 from pingcrm.media.v1 import media_service_pb2 as pb
 
 from tests.support.fake_cdn import FakeCdn, photo, png_bomb
-
-
-async def refused(call) -> grpc.aio.AioRpcError:  # type: ignore[no-untyped-def]
-    with pytest.raises(grpc.aio.AioRpcError) as raised:
-        await call
-    return raised.value
 
 
 async def test_stored_bytes_are_re_encoded_and_dedup_with_a_download_of_the_same_photo(

@@ -33,6 +33,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from tests.support.fake_linkedin.tls import write_self_signed
+from tests.support.in_loop_server import serve_in_loop
 
 CDN_HOST = "media.licdn.com"
 OTHER_CDN_HOST = "media-exp1.licdn.com"
@@ -114,14 +115,7 @@ class FakeCdn:
             log_config=None,
             access_log=False,
         )
-        self._server = uvicorn.Server(config)
-        self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]  # the test runner owns signals
-        self._task = asyncio.create_task(self._server.serve())
-        while not self._server.started:
-            if self._task.done():
-                self._task.result()
-            await asyncio.sleep(0.01)
-        self.port = self._server.servers[0].sockets[0].getsockname()[1]
+        self._server, self._task, self.port = await serve_in_loop(config)
         return self
 
     async def __aexit__(self, *_: object) -> None:

@@ -24,6 +24,7 @@ from pingcrm_common.migrations import upgrade
 from pingcrm_common.settings import ServiceSettings
 from suggestions_service import server as suggestions_server
 from suggestions_service.settings import SuggestionsSettings
+from tests.support.in_loop_server import serve_in_loop
 
 CLIENT_TIMEOUT_SECONDS = 30
 
@@ -61,15 +62,7 @@ class Stack:
 
 async def start_edge(settings: EdgeSettings, clock: Clock | None) -> tuple[uvicorn.Server, asyncio.Task[None], int]:
     config = uvicorn.Config(create_app(settings, clock=clock), host="127.0.0.1", port=0, log_config=None)
-    server = uvicorn.Server(config)
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]  # the test runner owns signals
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    return server, task, port
+    return await serve_in_loop(config)
 
 
 async def start_stack(

@@ -31,6 +31,7 @@ from uvicorn.protocols.http import h11_impl
 from tests.support.fake_linkedin import pages, voyager
 from tests.support.fake_linkedin.data import LinkedInData, Message, generate
 from tests.support.fake_linkedin.tls import write_self_signed
+from tests.support.in_loop_server import serve_in_loop
 
 GRAPHQL_PATH = "/voyager/api/voyagerMessagingGraphQL/graphql"
 ME_PATH = "/voyager/api/me"
@@ -207,14 +208,7 @@ class FakeLinkedIn:
             access_log=False,
             timeout_graceful_shutdown=1,  # Chromium keeps connections open
         )
-        self._server = uvicorn.Server(config)
-        self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]  # the test runner owns signals
-        self._task = asyncio.create_task(self._server.serve())
-        while not self._server.started:
-            if self._task.done():
-                self._task.result()
-            await asyncio.sleep(0.01)
-        self.port = self._server.servers[0].sockets[0].getsockname()[1]
+        self._server, self._task, self.port = await serve_in_loop(config)
 
     async def close(self) -> None:
         if self._server is not None and self._task is not None:
