@@ -96,9 +96,9 @@ class AvatarsDomain:
                 failures.append(error)
                 continue
             return await self._keep(user_id, renditions), url
-        error = _most_hopeful(failures)
-        log.info("avatar fetch failed", extra={"code": error.code, "reason": error.message, "user_id": user_id})
-        raise error
+        outcome = _most_hopeful(failures)
+        log.info("avatar fetch failed", extra={"code": outcome.code, "reason": outcome.message, "user_id": user_id})
+        raise outcome
 
     async def store(self, user_id: str, data: bytes) -> StoredAvatar:
         """Store image bytes the caller already has, under the same checks as a download."""
