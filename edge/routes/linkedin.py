@@ -1,11 +1,12 @@
 """The extension's LinkedIn push (docs/linkedin-sync.md §2).
 
-The edge checks the shape (containers and field types; 422 when wrong) and
-the whole-push limits, then hands the push over as one RPC. Per-item rules
-(missing URN, unusable time, partner without ids, …) live in
-contacts_service, which skips such items and names them in `rejected`; so a
-`sent_at` the edge cannot read travels as an unset time instead of failing
-the request.
+The edge checks the shape (containers and field types; 422 when wrong), then
+hands the push over as one RPC. Every rule about the content lives in
+contacts_service: a push over one of its limits comes back as
+INVALID_ARGUMENT with the limit's `code` (422 here), and malformed items
+(missing URN, unusable time, partner without ids, …) are skipped and named
+in `rejected`; so a `sent_at` the edge cannot read travels as an unset time
+instead of failing the request.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from fastapi import APIRouter
 from pingcrm.contacts.v1 import contacts_service_pb2 as pb
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, StrictBool, StrictStr
 
-from contacts_service import limits
 from edge.deps import AnyUser, CallRpc, ContactsStub
 from edge.timestamps import parse_api_time
 from pingcrm_common.timestamps import to_timestamp
@@ -159,9 +159,6 @@ def _profile(profile: ProfileIn) -> pb.PushedProfile:
 )
 async def push(body: PushIn, _: AnyUser, contacts: ContactsStub, rpc: CallRpc) -> PushOut:
     """Store conversations parsed by the extension; malformed items come back in `rejected`."""
-    limits.check_push_size(
-        [[message.text or "" for message in c.messages] for c in body.conversations], len(body.profiles)
-    )
     request = pb.PushLinkedInRequest(
         conversations=[_conversation(c) for c in body.conversations],
         profiles=[_profile(p) for p in body.profiles],

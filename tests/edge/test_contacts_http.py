@@ -4,6 +4,10 @@ tenant isolation."""
 
 from __future__ import annotations
 
+from contacts_service import limits
+from contacts_service.listing import MAX_QUERY
+from edge.app import create_app
+from edge.settings import EdgeSettings
 from tests.support.tokens import web_token
 
 SENT = 1_749_990_000_000  # 2025-06-15T12:20:00Z
@@ -100,6 +104,17 @@ async def test_bad_listing_parameters_are_422_naming_what_is_wrong(stack, data_d
         assert (await client.get("/api/v1/contacts", params={"limit": 100}, headers=ada)).status_code == 200
         zero = await client.get("/api/v1/contacts", params={"limit": 0}, headers=ada)
         assert (zero.status_code, zero.json()["code"]) == (422, "validation_failed")
+        beyond_int32 = await client.get("/api/v1/contacts", params={"limit": 2**31}, headers=ada)
+        assert (beyond_int32.status_code, beyond_int32.json()["code"]) == (422, "validation_failed")
         bad_cursor = await client.get("/api/v1/contacts", params={"cursor": "bm90IG1pbmU"}, headers=ada)
         assert (bad_cursor.status_code, bad_cursor.json()["code"]) == (422, "invalid_cursor")
         assert bad_cursor.json()["detail"] == "cursor is not one this API returned"
+
+
+def test_the_openapi_schema_states_contacts_service_s_page_limits(data_dir) -> None:
+    # The edge states these numbers for API clients but does not decide them: contacts_service does.
+    parameters = create_app(EdgeSettings(data_dir=data_dir)).openapi()["paths"]["/api/v1/contacts"]["get"]
+    schema = {p["name"]: p for p in parameters["parameters"]}
+    assert schema["limit"]["schema"]["default"] == limits.DEFAULT_PAGE_SIZE
+    assert schema["limit"]["description"] == f"at most {limits.MAX_PAGE_SIZE}"
+    assert schema["q"]["schema"]["maxLength"] == MAX_QUERY
