@@ -9,8 +9,8 @@ from __future__ import annotations
 import grpc
 from pingcrm.contacts.v1 import contacts_service_pb2
 
-from contacts_service import limits
-from contacts_service.listing import MAX_QUERY
+from contacts_service.domain import limits
+from contacts_service.domain.listing import MAX_QUERY
 from pingcrm_common.errors import ErrorCodes
 
 CODES = ErrorCodes("contacts_service", service=contacts_service_pb2.DESCRIPTOR.services_by_name["ContactsService"])

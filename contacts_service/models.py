@@ -73,4 +73,9 @@ class SyncState(ContactsTable, table=True):
     last_push_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
+# The same tables in SQLAlchemy Core, for the store's column-level statements (upserts, executemany).
+CONTACTS = ContactsTable.metadata.tables["contacts"]
+INTERACTIONS = ContactsTable.metadata.tables["interactions"]
+SYNC_STATE = ContactsTable.metadata.tables["sync_state"]
+
 MIGRATIONS = MigrationTarget(service="contacts", package="contacts_service", metadata=ContactsTable.metadata)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pingcrm.contacts.v1 import contacts_service_pb2, contacts_service_pb2_grpc
 
-from contacts_service import listing
+from contacts_service.domain.contacts import ContactsDomain
 from contacts_service.models import MIGRATIONS
 from contacts_service.servicer import ContactsServicer
 from contacts_service.settings import ContactsSettings
-from pingcrm_common.clock import Clock
+from contacts_service.store.contacts import fold_case_like_postgres
+from pingcrm_common.clock import Clock, SystemClock
 from pingcrm_common.db import Database
 from pingcrm_common.grpc_server import RunningServer, ServiceRegistration
 from pingcrm_common.interceptors import ANY_USER, WEB_ONLY, access_policy
@@ -33,8 +34,8 @@ POLICY = access_policy(
 async def create_server(settings: ContactsSettings, *, clock: Clock | None = None) -> RunningServer:
     """Start contacts_service on settings.grpc_host:settings.port (0 picks a free port)."""
     database = Database(settings.resolved_database_url, settings.service_name)
-    listing.fold_case_like_postgres(database.engine)
-    servicer = ContactsServicer(database, clock)
+    fold_case_like_postgres(database.engine)
+    servicer = ContactsServicer(ContactsDomain(database, clock or SystemClock()))
     session_checker = RemoteSessionChecker(settings.auth_addr)
     return await start_service(
         settings,

@@ -1,32 +1,33 @@
-"""ContactsService RPCs: translate proto ⇄ domain and call domain code.
+"""ContactsService RPCs: translate proto ⇄ domain and call the domain, nothing else.
 
-RPCs not written yet (ListBackfillCandidates, ImportConnectionsCsv) inherit
-the generated base class and answer UNIMPLEMENTED; later issues add them.
+Nothing here decides anything or opens a database session: ContactsDomain
+raises `pingcrm_common.errors` exceptions and the interceptor maps them to
+status codes. RPCs not written yet (ListBackfillCandidates,
+ImportConnectionsCsv) inherit the generated base class and answer
+UNIMPLEMENTED; later issues add them.
 """
 
 from __future__ import annotations
 
+import grpc
 from pingcrm.contacts.v1 import contacts_service_pb2 as pb
 from pingcrm.contacts.v1 import contacts_service_pb2_grpc
 
-from contacts_service import listing, lookup, push, sync_state
-from contacts_service.linkedin_identity import profile_url
-from contacts_service.models import Contact, Interaction
-from contacts_service.push_input import ConversationInput, MessageInput, PartnerInput, PushInput
-from pingcrm_common.clock import Clock, SystemClock
-from pingcrm_common.db import Database
+from contacts_service.domain.contacts import ContactsDomain
+from contacts_service.domain.push_input import ConversationInput, MessageInput, PartnerInput, PushInput
+from contacts_service.domain.records import Contact, Interaction
 from pingcrm_common.timestamps import to_datetime, to_timestamp
 from pingcrm_common.tokens import require_caller
 
 
 class ContactsServicer(contacts_service_pb2_grpc.ContactsServiceServicer):
-    def __init__(self, database: Database, clock: Clock | None = None) -> None:
-        self._database = database
-        self._clock = clock or SystemClock()
+    def __init__(self, domain: ContactsDomain) -> None:
+        self._domain = domain
 
-    async def PushLinkedIn(self, request: pb.PushLinkedInRequest, context: object) -> pb.PushLinkedInResponse:
-        caller = require_caller()
-        result = await push.record_push(self._database, caller.user_id, _push_input(request), self._clock)
+    async def PushLinkedIn(
+        self, request: pb.PushLinkedInRequest, context: grpc.aio.ServicerContext
+    ) -> pb.PushLinkedInResponse:
+        result = await self._domain.push(require_caller().user_id, _push_input(request))
         return pb.PushLinkedInResponse(
             contacts_created=result.contacts_created,
             contacts_updated=result.contacts_updated,
@@ -36,40 +37,38 @@ class ContactsServicer(contacts_service_pb2_grpc.ContactsServiceServicer):
             # Backfill candidates arrive with the profile backfill issue.
         )
 
-    async def ListContacts(self, request: pb.ListContactsRequest, context: object) -> pb.ListContactsResponse:
-        caller = require_caller()
-        async with self._database.session() as session:
-            page = await listing.list_contacts(
-                session, caller.user_id, request.query, request.page_size, request.page_token
-            )
+    async def ListContacts(
+        self, request: pb.ListContactsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListContactsResponse:
+        page = await self._domain.list_contacts(
+            require_caller().user_id, request.query, request.page_size, request.page_token
+        )
         return pb.ListContactsResponse(
             contacts=[_contact(contact) for contact in page.contacts], next_page_token=page.next_cursor
         )
 
-    async def GetContact(self, request: pb.GetContactRequest, context: object) -> pb.GetContactResponse:
-        caller = require_caller()
-        async with self._database.session() as session:
-            contact, interactions = await lookup.get_contact(
-                session, caller.user_id, request.contact_id, request.interactions_limit
-            )
+    async def GetContact(
+        self, request: pb.GetContactRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetContactResponse:
+        contact, interactions = await self._domain.get_contact(
+            require_caller().user_id, request.contact_id, request.interactions_limit
+        )
         return pb.GetContactResponse(
             contact=_contact(contact), recent_interactions=[_interaction(item) for item in interactions]
         )
 
     async def FindContactByLinkedIn(
-        self, request: pb.FindContactByLinkedInRequest, context: object
+        self, request: pb.FindContactByLinkedInRequest, context: grpc.aio.ServicerContext
     ) -> pb.FindContactByLinkedInResponse:
-        caller = require_caller()
-        async with self._database.session() as session:
-            contact = await lookup.find_by_linkedin(
-                session, caller.user_id, request.identity.member_id, request.identity.slug
-            )
+        contact = await self._domain.find_by_linkedin(
+            require_caller().user_id, request.identity.member_id, request.identity.slug
+        )
         return pb.FindContactByLinkedInResponse(contact=_contact(contact))
 
-    async def GetSyncState(self, request: pb.GetSyncStateRequest, context: object) -> pb.GetSyncStateResponse:
-        caller = require_caller()
-        async with self._database.session() as session:
-            state = await sync_state.for_user(session, caller.user_id)
+    async def GetSyncState(
+        self, request: pb.GetSyncStateRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetSyncStateResponse:
+        state = await self._domain.sync_state(require_caller().user_id)
         return pb.GetSyncStateResponse(
             contacts_count=state.contacts_count, last_push_at=to_timestamp(state.last_push_at)
         )
@@ -132,7 +131,7 @@ def _contact(contact: Contact) -> pb.Contact:
         linkedin=pb.LinkedInIdentity(
             member_id=contact.linkedin_member_id or "",
             slug=contact.linkedin_slug or "",
-            profile_url=contact.linkedin_url or profile_url(contact.linkedin_member_id, contact.linkedin_slug),
+            profile_url=contact.profile_url,
         ),
         last_message=message,
         last_interaction_at=to_timestamp(contact.last_interaction_at),

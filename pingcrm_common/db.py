@@ -14,11 +14,16 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import Table, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 T = TypeVar("T")
+
+# The session a unit of work runs in. Domain code names it by this alias and only hands it on to
+# its store's functions, so the domain imports no SQLAlchemy (docs/architecture.md §4).
+Session = AsyncSession
 
 # PostgreSQL aborts one of two transactions that deadlock or break serializability;
 # running it again is the documented remedy.
@@ -57,6 +62,16 @@ def create_engine(url: str, schema: str) -> AsyncEngine:
     return engine
 
 
+def dialect(session: AsyncSession) -> str:
+    """`postgresql` or `sqlite`: for the few statements the two spell differently (upserts); store code only."""
+    return session.get_bind().dialect.name
+
+
+def dialect_insert(dialect_name: str, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """INSERT in the dialect's own spelling, which can say ON CONFLICT (both spell that part alike)."""
+    return (postgresql.insert if dialect_name == "postgresql" else sqlite.insert)(table)
+
+
 class Database:
     """A service's engine plus a session factory."""
 
@@ -75,11 +90,6 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
-
-    @property
-    def dialect(self) -> str:
-        """`postgresql` or `sqlite`: for the few statements the two spell differently (upserts)."""
-        return self.engine.dialect.name
 
     async def transaction(
         self,

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from contacts_service.linkedin_identity import InvalidIdentity, LinkedInId, normalize, profile_url
-from contacts_service.matching import PROFILE_FIELDS, KnownContact, Partner, plan_matches
+from contacts_service.domain.linkedin_identity import InvalidIdentity, LinkedInId, normalize, profile_url
+from contacts_service.domain.matching import PROFILE_FIELDS, KnownContact, Partner, plan_matches
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -4,8 +4,8 @@ tenant isolation."""
 
 from __future__ import annotations
 
-from contacts_service import limits
-from contacts_service.listing import MAX_QUERY
+from contacts_service.domain import limits
+from contacts_service.domain.listing import MAX_QUERY
 from edge.app import create_app
 from edge.settings import EdgeSettings
 from tests.support.tokens import web_token

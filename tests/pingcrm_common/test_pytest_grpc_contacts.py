@@ -10,6 +10,7 @@ import pytest
 from pingcrm.contacts.v1 import contacts_service_pb2 as pb
 from pingcrm.contacts.v1 import contacts_service_pb2_grpc
 
+from contacts_service.domain.contacts import ContactsDomain
 from contacts_service.models import MIGRATIONS
 from contacts_service.server import POLICY
 from contacts_service.servicer import ContactsServicer
@@ -39,7 +40,7 @@ def grpc_servicer(keys_dir, grpc_event_loop):  # type: ignore[no-untyped-def]
     url = f"sqlite+aiosqlite:///{keys_dir / 'contacts.db'}"
     upgrade(MIGRATIONS, url)
     database = Database(url, "contacts")
-    yield ContactsServicer(database)
+    yield ContactsServicer(ContactsDomain(database, CLOCK))
     asyncio.run_coroutine_threadsafe(database.dispose(), grpc_event_loop).result(timeout=10)
 
 

@@ -98,14 +98,14 @@ def test_a_registry_without_its_table_fails(checkout, capsys) -> None:
 
 def test_an_unregistered_code_fails(checkout, capsys) -> None:
     _edit(
-        checkout / "contacts_service" / "lookup.py",
+        checkout / "contacts_service" / "domain" / "contacts.py",
         'raise InvalidArgument("give a member_id or a slug", code="identity_required")',
         'raise InvalidArgument("give a member_id or a slug", code="identity_missing")',
     )
     status, err = _check(checkout, capsys)
     assert status == 1
     assert re.search(
-        r"contacts_service/lookup\.py:\d+: `identity_missing` is not registered; "
+        r"contacts_service/domain/contacts\.py:\d+: `identity_missing` is not registered; "
         r"add it to contacts_service/error_codes\.py\n",
         err,
     )
@@ -154,11 +154,15 @@ def test_a_code_raised_with_another_status_fails(checkout, capsys, old, new, exp
 
 
 def test_a_code_that_cannot_be_read_fails(checkout, capsys) -> None:
-    _edit(checkout / "contacts_service" / "lookup.py", 'code="contact_not_found"', 'code="contact_" + "not_found"')
+    _edit(
+        checkout / "contacts_service" / "domain" / "contacts.py",
+        'code="contact_not_found"',
+        'code="contact_" + "not_found"',
+    )
     status, err = _check(checkout, capsys)
     assert status == 1
     assert re.search(
-        r"contacts_service/lookup\.py:\d+: NotFound\(code=…\) is not a string literal or module constant", err
+        r"contacts_service/domain/contacts\.py:\d+: NotFound\(code=…\) is not a string literal or module constant", err
     )
 
 

@@ -1,9 +1,9 @@
 """The size limits of contacts_service's API, defined once.
 
-The edge checks them before it builds an RPC (so an oversized push is refused
-without crossing the network) and the service checks them again, because the
-gRPC API is an API too. Both call the functions below, so the numbers, the
-error codes and the wording cannot drift apart. docs/linkedin-sync.md §2 and
+The service alone decides them: a request beyond one is INVALID_ARGUMENT
+with the limit's `code`, which the edge answers as 422 with the same code
+and wording. The edge's OpenAPI schema states the page sizes, and a test
+proves its numbers are these. docs/linkedin-sync.md §2 and
 contacts_service/README.md list them.
 """
 

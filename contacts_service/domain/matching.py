@@ -1,6 +1,6 @@
 """Which contact each pushed partner is: a pure plan, no database access.
 
-Rules (DESIGN.md §4, docs/linkedin-sync.md §2):
+Rules (docs/architecture.md §6, docs/linkedin-sync.md §2):
 - A partner matches the user's contact with the same member id, else the
   one with the same slug. Names never match anyone.
 - A contact known by one id and later seen with both gets the missing id.
@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from contacts_service.linkedin_identity import LinkedInId
+from contacts_service.domain.linkedin_identity import LinkedInId
 from pingcrm_common.models import new_id
 
 # Profile fields a merge may fill in on the surviving contact.

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from contacts_service import limits
-from contacts_service.linkedin_identity import InvalidIdentity, normalize
-from contacts_service.matching import Partner
+from contacts_service.domain import limits
+from contacts_service.domain.linkedin_identity import InvalidIdentity, normalize
+from contacts_service.domain.matching import Partner
 
 MAX_URN = 300
 MAX_FULL_NAME = 300

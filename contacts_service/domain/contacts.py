@@ -1,0 +1,87 @@
+"""ContactsDomain: what the servicer calls, one method per RPC.
+
+Each method checks its input, runs one unit of work through
+`Database.transaction()` and hands the session to the store. Every store
+call names the user: another user's contact is indistinguishable from one
+that does not exist (NOT_FOUND either way).
+"""
+
+from __future__ import annotations
+
+from contacts_service.domain import limits, listing
+from contacts_service.domain.linkedin_identity import InvalidIdentity, normalize
+from contacts_service.domain.push import PushResult, record_push
+from contacts_service.domain.push_input import PushInput
+from contacts_service.domain.records import Contact, Interaction, SyncState
+from contacts_service.store import contacts, interactions, sync_state
+from pingcrm_common.clock import Clock
+from pingcrm_common.db import Database, Session
+from pingcrm_common.errors import InvalidArgument, NotFound
+
+
+def _not_found() -> NotFound:
+    return NotFound("contact not found", code="contact_not_found")
+
+
+class ContactsDomain:
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self._database = database
+        self._clock = clock
+
+    async def push(self, user_id: str, push: PushInput) -> PushResult:
+        """Store a push from the extension (push.py)."""
+        return await record_push(self._database, user_id, push, self._clock)
+
+    async def list_contacts(self, user_id: str, query: str, page_size: int, page_token: str) -> listing.Page:
+        """One page of the user's contacts whose name or company contains `query` (case-insensitive)."""
+        request = listing.page_request(query, page_size, page_token)
+
+        async def read(session: Session) -> list[Contact]:
+            return await contacts.page(session, user_id, request.query, request.size + 1, request.after)
+
+        return listing.page_of(await self._database.transaction(read), request.size)
+
+    async def get_contact(
+        self, user_id: str, contact_id: str, interactions_limit: int
+    ) -> tuple[Contact, list[Interaction]]:
+        """The contact and its most recent interactions, newest first."""
+        count = limits.recent_interactions(interactions_limit)
+        if "\x00" in contact_id:  # PostgreSQL cannot even compare such a string; no id contains one
+            raise _not_found()
+
+        async def read(session: Session) -> tuple[Contact, list[Interaction]]:
+            contact = await contacts.get(session, user_id, contact_id)
+            if contact is None:
+                raise _not_found()
+            return contact, await interactions.latest(session, user_id, contact_id, count)
+
+        return await self._database.transaction(read)
+
+    async def find_by_linkedin(self, user_id: str, member_id: str, slug: str) -> Contact:
+        """The contact with this member id, else the one with this slug."""
+        if not (member_id.strip() or slug.strip()):
+            raise InvalidArgument("give a member_id or a slug", code="identity_required")
+        try:
+            identity = normalize(member_id, slug)
+        except InvalidIdentity as error:
+            raise InvalidArgument(str(error), code="invalid_identity") from error
+
+        async def read(session: Session) -> list[Contact]:
+            return await contacts.with_identity(session, user_id, identity)
+
+        found = await self._database.transaction(read)
+        if not found:
+            raise _not_found()
+        # The member id never changes hands; a slug may have (see matching.py).
+        return next((c for c in found if identity.member_id and c.linkedin_member_id == identity.member_id), found[0])
+
+    async def sync_state(self, user_id: str) -> SyncState:
+        """When the user's extension last pushed, and how many contacts the user has."""
+
+        async def read(session: Session) -> SyncState:
+            return SyncState(
+                last_push_at=await sync_state.last_push_at(session, user_id),
+                contacts_count=await contacts.count(session, user_id),
+            )
+
+        return await self._database.transaction(read)

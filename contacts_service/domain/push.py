@@ -1,0 +1,139 @@
+"""Recording a LinkedIn push: validate, match partners, store messages, count.
+
+Everything a push writes happens in one transaction, in this order:
+1. Mark the user's sync state (last_push_at). Being the first write, it also
+   serializes pushes of the same user: PostgreSQL holds the row lock until
+   commit, SQLite has a single writer. Matching and merging then never race
+   another push of that user, while different users never wait on each
+   other.
+2. Load the contacts that carry any member id or slug of the batch (one
+   query on the unique indexes: the cost follows the batch, not the user's
+   contact count) and plan the matches (matching.py).
+3. Merge, clear moved slugs, create new contacts (INSERT … ON CONFLICT DO
+   NOTHING; a conflict means another writer got there first, and the whole
+   push runs again and finds that contact).
+4. Insert the messages with ON CONFLICT (user_id, source_urn) DO NOTHING and
+   count what was really inserted, so re-pushes and racing pushes never
+   duplicate and the counts are exact.
+5. Update aggregates relative to the stored values (count + n, last message
+   only if newer), in one executemany.
+The store writes rows in key order so that concurrent transactions take row
+locks in the same order; deadlocks and serialization failures are retried
+by Database.transaction, as is a ConcurrentChange.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from contacts_service.domain.matching import MatchPlan, plan_matches
+from contacts_service.domain.push_input import PushInput, Rejected, ValidConversation, validate
+from contacts_service.domain.records import ContactChange, NewMessage, StoredMessage
+from contacts_service.store import contacts, interactions, sync_state
+from pingcrm_common.clock import Clock
+from pingcrm_common.db import Database, Session, is_transient
+
+
+@dataclass(frozen=True)
+class PushResult:
+    contacts_created: int
+    contacts_updated: int
+    interactions_created: int
+    interactions_skipped: int
+    rejected: list[Rejected]
+
+
+@dataclass(frozen=True)
+class _Stored:
+    contacts_created: int
+    contacts_updated: int
+    interactions_created: int
+    interactions_skipped: int
+
+
+class ConcurrentChange(Exception):
+    """A contact this push meant to create was created by another writer meanwhile: plan again."""
+
+
+async def record_push(database: Database, user_id: str, push: PushInput, clock: Clock) -> PushResult:
+    """Store a push for `user_id`; malformed items are reported, not stored."""
+    now = clock.now()
+    conversations, rejected = validate(push, now)
+
+    async def store(session: Session) -> _Stored:
+        return await _store(session, user_id, conversations, now)
+
+    stored = await database.transaction(
+        store, retry_if=lambda error: isinstance(error, ConcurrentChange) or is_transient(error)
+    )
+    return PushResult(
+        contacts_created=stored.contacts_created,
+        contacts_updated=stored.contacts_updated,
+        interactions_created=stored.interactions_created,
+        interactions_skipped=stored.interactions_skipped,
+        rejected=rejected,
+    )
+
+
+async def _store(session: Session, user_id: str, conversations: list[ValidConversation], now: datetime) -> _Stored:
+    await sync_state.mark_push(session, user_id, now)
+    partners = [conversation.partner for conversation in conversations]
+    known = await contacts.matching(
+        session,
+        user_id,
+        member_ids={p.identity.member_id for p in partners if p.identity.member_id},
+        slugs={p.identity.slug for p in partners if p.identity.slug},
+    )
+    plan = plan_matches(partners, known, now)
+    for survivor, absorbed in plan.merges:  # in plan order: a survivor may absorb one that absorbed another
+        await interactions.reassign(session, user_id, from_contact=absorbed, to_contact=survivor)
+        await contacts.delete_one(session, user_id, absorbed)
+    await contacts.clear_slugs(session, user_id, plan.slug_releases)
+    created = await contacts.create(session, user_id, plan.created, now)
+    if created != len(plan.created):
+        raise ConcurrentChange(f"{len(plan.created) - created} contact(s) appeared while this push was planned")
+    messages, repeats = _distinct_messages(conversations, plan.contact_ids)
+    inserted = await interactions.insert_new(session, user_id, messages)
+    changes = _changes(plan, inserted)
+    await contacts.apply_changes(session, user_id, changes, now)
+    await contacts.recount(session, user_id, {survivor for survivor, _ in plan.merges})
+    # Updated: existing contacts whose ids or profile changed, that absorbed others, or that got new messages.
+    created_ids = {draft.id for draft in plan.created}
+    return _Stored(
+        contacts_created=len(plan.created),
+        contacts_updated=len({change.contact_id for change in changes} - created_ids),
+        interactions_created=len(inserted),
+        interactions_skipped=len(messages) - len(inserted) + repeats,
+    )
+
+
+def _distinct_messages(conversations: list[ValidConversation], contact_ids: list[str]) -> tuple[list[NewMessage], int]:
+    """One message per URN (the first occurrence wins), and how many repeats were dropped."""
+    distinct: dict[str, NewMessage] = {}
+    repeats = 0
+    for conversation, contact_id in zip(conversations, contact_ids, strict=True):
+        for message in conversation.messages:
+            if message.urn in distinct:
+                repeats += 1
+                continue
+            distinct[message.urn] = NewMessage(
+                contact_id, message.urn, message.from_self, message.text, message.sent_at
+            )
+    return list(distinct.values()), repeats
+
+
+def _changes(plan: MatchPlan, inserted: list[StoredMessage]) -> list[ContactChange]:
+    """What changes on each contact: new ids or profile from the plan (existing contacts; new ones were
+    created with theirs), the messages the insert really added (new contacts too)."""
+    gained: dict[str, list[StoredMessage]] = defaultdict(list)
+    for message in inserted:
+        gained[message.contact_id].append(message)
+    drafts = {draft.id: draft for draft in plan.updated}
+    changes = []
+    for contact_id in drafts.keys() | gained.keys():
+        messages = gained.get(contact_id, [])
+        newest = max(messages, key=lambda m: (m.occurred_at, m.source_urn)) if messages else None
+        changes.append(ContactChange(contact_id, drafts.get(contact_id), len(messages), newest))
+    return changes

@@ -1,0 +1,85 @@
+"""What contacts_service's store reads and writes, as plain dataclasses.
+
+The store turns rows into these and these into statements; the domain and
+the servicer never see a table row or a session's result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from contacts_service.domain.linkedin_identity import profile_url
+from contacts_service.domain.matching import ContactDraft
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: str
+    full_name: str
+    headline: str
+    title: str
+    company: str
+    location: str
+    email: str
+    avatar_url: str
+    linkedin_member_id: str | None
+    linkedin_slug: str | None
+    linkedin_url: str
+    last_message_text: str | None
+    last_message_from_self: bool | None
+    last_message_at: datetime | None
+    last_interaction_at: datetime | None
+    interaction_count: int
+
+    @property
+    def profile_url(self) -> str:
+        """The address the partner's push gave, else the public one LinkedIn serves for the ids."""
+        return self.linkedin_url or profile_url(self.linkedin_member_id, self.linkedin_slug)
+
+
+@dataclass(frozen=True)
+class Interaction:
+    id: str
+    source_urn: str
+    from_self: bool
+    text: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class SyncState:
+    last_push_at: datetime | None
+    contacts_count: int
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    """A message a push wants stored for one of the user's contacts."""
+
+    contact_id: str
+    urn: str
+    from_self: bool
+    text: str
+    sent_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    """A message the store really inserted (not one it already had)."""
+
+    contact_id: str
+    source_urn: str
+    from_self: bool
+    text: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class ContactChange:
+    """What a push changes on an existing contact: its ids and profile, and the messages it gained."""
+
+    contact_id: str
+    draft: ContactDraft | None  # the contact as matching left it; None: ids and profile unchanged
+    added: int  # messages inserted for it
+    newest: StoredMessage | None  # the newest of those

@@ -1,0 +1,290 @@
+"""Contacts in SQL: what a push matches, creates, merges and updates; listing, lookup, counting.
+
+Every statement names the user (tenant isolation). Writes touch rows in key
+order, so concurrent transactions take their row locks in the same order.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    delete,
+    event,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col
+from sqlmodel import select as select_rows
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from contacts_service.domain.linkedin_identity import LinkedInId
+from contacts_service.domain.listing import Cursor
+from contacts_service.domain.matching import PROFILE_FIELDS, ContactDraft, KnownContact
+from contacts_service.domain.records import Contact, ContactChange
+from contacts_service.models import CONTACTS, INTERACTIONS
+from contacts_service.models import Contact as ContactRow
+from pingcrm_common.db import dialect, dialect_insert
+from pingcrm_common.models import UTCDateTime
+
+
+def fold_case_like_postgres(engine: AsyncEngine) -> None:
+    """Make SQLite's lower() Unicode-aware, as PostgreSQL's is, so "ève" finds "Ève" on both backends.
+
+    Search compares lower(column) with lower(query); SQLite's built-in lower() only folds ASCII.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _unicode_lower(dbapi_connection: Any, _record: object) -> None:
+        dbapi_connection.create_function("lower", 1, lambda text: text.lower() if isinstance(text, str) else text)
+
+
+def _contact(row: ContactRow) -> Contact:
+    return Contact(
+        id=row.id,
+        full_name=row.full_name,
+        headline=row.headline,
+        title=row.title,
+        company=row.company,
+        location=row.location,
+        email=row.email,
+        avatar_url=row.avatar_url,
+        linkedin_member_id=row.linkedin_member_id,
+        linkedin_slug=row.linkedin_slug,
+        linkedin_url=row.linkedin_url,
+        last_message_text=row.last_message_text,
+        last_message_from_self=row.last_message_from_self,
+        last_message_at=row.last_message_at,
+        last_interaction_at=row.last_interaction_at,
+        interaction_count=row.interaction_count,
+    )
+
+
+# --- reads -------------------------------------------------------------------------------------------------
+
+
+async def page(session: AsyncSession, user_id: str, query: str, limit: int, after: Cursor | None) -> list[Contact]:
+    """Up to `limit` contacts after `after`, newest activity first, never-active last, ties by id descending;
+    only those whose name or company contains `query` (case-insensitive) when it is not empty.
+
+    SQLite cannot index `DESC NULLS LAST`, so this reads in two index-ordered parts on
+    ix_contacts_user_activity (user_id, last_interaction_at, id): contacts with activity, then, once those
+    run out, contacts without, by id. Each part is one range scan, so a page costs the same at any depth.
+    """
+    filters = [col(ContactRow.user_id) == user_id]
+    if query:
+        filters.append(
+            or_(
+                col(ContactRow.full_name).icontains(query, autoescape=True),
+                col(ContactRow.company).icontains(query, autoescape=True),
+            )
+        )
+    rows: list[ContactRow] = []
+    active_at = col(ContactRow.last_interaction_at)
+    if after is None or after.last_interaction_at is not None:
+        statement = select_rows(ContactRow).where(*filters, active_at.is_not(None))
+        if after is not None:
+            key = tuple_(literal(after.last_interaction_at, UTCDateTime()), literal(after.contact_id))
+            statement = statement.where(tuple_(active_at, col(ContactRow.id)) < key)
+        statement = statement.order_by(active_at.desc(), col(ContactRow.id).desc()).limit(limit)
+        rows = list((await session.exec(statement)).all())
+    if len(rows) < limit:  # the active contacts ran out: continue with the never-active ones
+        statement = select_rows(ContactRow).where(*filters, active_at.is_(None))
+        if after is not None and after.last_interaction_at is None:
+            statement = statement.where(col(ContactRow.id) < after.contact_id)
+        statement = statement.order_by(col(ContactRow.id).desc()).limit(limit - len(rows))
+        rows.extend((await session.exec(statement)).all())
+    return [_contact(row) for row in rows]
+
+
+async def get(session: AsyncSession, user_id: str, contact_id: str) -> Contact | None:
+    statement = select_rows(ContactRow).where(ContactRow.user_id == user_id, ContactRow.id == contact_id)
+    row = (await session.exec(statement)).first()
+    return _contact(row) if row is not None else None
+
+
+async def with_identity(session: AsyncSession, user_id: str, identity: LinkedInId) -> list[Contact]:
+    """The contacts carrying the member id or the slug (at most one each: both are unique per user)."""
+    matches = []
+    if identity.member_id:
+        matches.append(col(ContactRow.linkedin_member_id) == identity.member_id)
+    if identity.slug:
+        matches.append(col(ContactRow.linkedin_slug) == identity.slug)
+    if not matches:
+        return []
+    statement = select_rows(ContactRow).where(ContactRow.user_id == user_id, or_(*matches))
+    return [_contact(row) for row in (await session.exec(statement)).all()]
+
+
+async def count(session: AsyncSession, user_id: str) -> int:
+    statement = select_rows(func.count()).select_from(ContactRow).where(ContactRow.user_id == user_id)
+    return int((await session.exec(statement)).one() or 0)
+
+
+async def matching(session: AsyncSession, user_id: str, member_ids: set[str], slugs: set[str]) -> list[KnownContact]:
+    """The contacts carrying any of these member ids or slugs, as matching needs them (one query on the
+    unique indexes: its cost follows the batch, not the user's contact count)."""
+    matches = []
+    if member_ids:
+        matches.append(CONTACTS.c.linkedin_member_id.in_(sorted(member_ids)))
+    if slugs:
+        matches.append(CONTACTS.c.linkedin_slug.in_(sorted(slugs)))
+    if not matches:
+        return []
+    columns = [CONTACTS.c[name] for name in PROFILE_FIELDS]
+    statement = select(
+        CONTACTS.c.id, CONTACTS.c.linkedin_member_id, CONTACTS.c.linkedin_slug, CONTACTS.c.created_at, *columns
+    ).where(CONTACTS.c.user_id == user_id, or_(*matches))
+    rows = (await session.exec(statement)).all()
+    return [
+        KnownContact(
+            id=row[0],
+            member_id=row[1],
+            slug=row[2],
+            created_at=row[3],
+            profile={name: row[4 + i] or "" for i, name in enumerate(PROFILE_FIELDS)},
+        )
+        for row in rows
+    ]
+
+
+# --- writes ------------------------------------------------------------------------------------------------
+
+
+@cache
+def _create(dialect_name: str) -> Any:
+    return dialect_insert(dialect_name, CONTACTS).on_conflict_do_nothing().returning(CONTACTS.c.id)
+
+
+async def create(session: AsyncSession, user_id: str, drafts: list[ContactDraft], now: datetime) -> int:
+    """Insert new contacts with ON CONFLICT DO NOTHING; return how many were inserted.
+
+    Fewer than asked means another writer created one of them meanwhile.
+    """
+    if not drafts:
+        return 0
+    rows = [
+        {
+            "id": draft.id,
+            "user_id": user_id,
+            "linkedin_member_id": draft.member_id,
+            "linkedin_slug": draft.slug,
+            **draft.profile,
+            "last_message_text": None,
+            "last_message_from_self": None,
+            "last_message_at": None,
+            "last_interaction_at": None,
+            "interaction_count": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for draft in sorted(drafts, key=lambda d: (d.member_id or "", d.slug or ""))
+    ]
+    return len((await session.exec(_create(dialect(session)), params=rows)).all())
+
+
+async def delete_one(session: AsyncSession, user_id: str, contact_id: str) -> None:
+    await session.exec(delete(CONTACTS).where(CONTACTS.c.user_id == user_id, CONTACTS.c.id == contact_id))
+
+
+async def clear_slugs(session: AsyncSession, user_id: str, contact_ids: list[str]) -> None:
+    """Clear the stored slugs of these contacts (before slugs move between contacts)."""
+    if contact_ids:
+        await session.exec(
+            update(CONTACTS)
+            .where(CONTACTS.c.user_id == user_id, CONTACTS.c.id.in_(sorted(contact_ids)))
+            .values(linkedin_slug=None)
+        )
+
+
+def _build_change() -> Any:
+    """One UPDATE for executemany: ids and profile when given (NULL keeps the stored value), aggregates relative
+    to the stored values (count + n; the last message only if newer)."""
+    at = bindparam("b_at", type_=UTCDateTime())
+    newer_message = and_(at.is_not(None), or_(CONTACTS.c.last_message_at.is_(None), CONTACTS.c.last_message_at < at))
+    newer_activity = and_(
+        at.is_not(None), or_(CONTACTS.c.last_interaction_at.is_(None), CONTACTS.c.last_interaction_at < at)
+    )
+    keep_or_set = {
+        column: func.coalesce(bindparam(f"b_{column}", type_=String()), CONTACTS.c[column])
+        for column in ("linkedin_member_id", "linkedin_slug", *PROFILE_FIELDS)
+    }
+    return (
+        update(CONTACTS)
+        .where(CONTACTS.c.user_id == bindparam("b_user_id"), CONTACTS.c.id == bindparam("b_contact_id"))
+        .values(
+            **keep_or_set,
+            interaction_count=CONTACTS.c.interaction_count + bindparam("b_added", type_=Integer()),
+            last_message_text=case(
+                (newer_message, bindparam("b_text", type_=String())), else_=CONTACTS.c.last_message_text
+            ),
+            last_message_from_self=case(
+                (newer_message, bindparam("b_from_self", type_=Boolean())), else_=CONTACTS.c.last_message_from_self
+            ),
+            last_message_at=case((newer_message, at), else_=CONTACTS.c.last_message_at),
+            last_interaction_at=case((newer_activity, at), else_=CONTACTS.c.last_interaction_at),
+            updated_at=bindparam("b_now", type_=UTCDateTime()),
+        )
+    )
+
+
+_CHANGE = _build_change()
+
+
+async def apply_changes(session: AsyncSession, user_id: str, changes: list[ContactChange], now: datetime) -> None:
+    """Apply each existing contact's new ids, profile and messages, in one executemany."""
+    params = []
+    for change in sorted(changes, key=lambda c: c.contact_id):
+        draft, newest = change.draft, change.newest
+        row: dict[str, Any] = {"b_user_id": user_id, "b_contact_id": change.contact_id, "b_now": now}
+        row["b_linkedin_member_id"] = draft.member_id if draft else None
+        row["b_linkedin_slug"] = draft.slug if draft else None
+        for name in PROFILE_FIELDS:
+            row[f"b_{name}"] = draft.profile[name] if draft else None
+        row["b_added"] = change.added
+        row["b_at"] = newest.occurred_at if newest else None
+        row["b_text"] = newest.text if newest else None
+        row["b_from_self"] = newest.from_self if newest else None
+        params.append(row)
+    if params:
+        await session.exec(_CHANGE, params=params)
+
+
+async def recount(session: AsyncSession, user_id: str, contact_ids: set[str]) -> None:
+    """Aggregates of these contacts computed afresh from their interactions (after a merge)."""
+    for contact_id in sorted(contact_ids):
+        mine = and_(INTERACTIONS.c.user_id == user_id, INTERACTIONS.c.contact_id == contact_id)
+        latest = (
+            select(INTERACTIONS.c.text, INTERACTIONS.c.from_self, INTERACTIONS.c.occurred_at)
+            .where(mine)
+            .order_by(INTERACTIONS.c.occurred_at.desc(), INTERACTIONS.c.source_urn.desc())
+            .limit(1)
+        )
+        total = select(func.count()).select_from(INTERACTIONS).where(mine).scalar_subquery()
+        newest = latest.subquery()
+        await session.exec(
+            update(CONTACTS)
+            .where(CONTACTS.c.user_id == user_id, CONTACTS.c.id == contact_id)
+            .values(
+                interaction_count=total,
+                last_message_text=select(newest.c.text).scalar_subquery(),
+                last_message_from_self=select(newest.c.from_self).scalar_subquery(),
+                last_message_at=select(newest.c.occurred_at).scalar_subquery(),
+                last_interaction_at=select(newest.c.occurred_at).scalar_subquery(),
+            )
+        )

@@ -1,0 +1,94 @@
+"""Interactions (LinkedIn messages) in SQL: idempotent inserts, moves on merge, the latest of a contact.
+
+A message's Voyager URN is unique per user (a constraint), so inserts say
+ON CONFLICT (user_id, source_urn) DO NOTHING and RETURN what they really
+inserted: re-pushes and racing pushes never duplicate, and counts are exact.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Boolean, String, Text, bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col
+from sqlmodel import select as select_rows
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from contacts_service.domain.records import Interaction, NewMessage, StoredMessage
+from contacts_service.models import INTERACTIONS
+from contacts_service.models import Interaction as InteractionRow
+from pingcrm_common.db import dialect
+from pingcrm_common.models import UTCDateTime, new_id
+
+COLUMNS = ("id", "user_id", "contact_id", "source_urn", "from_self", "text", "occurred_at")
+_ARRAY_TYPES = {"from_self": Boolean(), "text": Text(), "occurred_at": UTCDateTime()}
+
+
+@cache
+def _insert_new(dialect_name: str) -> Any:
+    """INSERT … ON CONFLICT (user_id, source_urn) DO NOTHING RETURNING what was really inserted."""
+    if dialect_name == "postgresql":
+        # One array per column, unnested: the statement text (and its prepared plan) is the same for any
+        # number of messages, and PostgreSQL reads the rows from 7 parameters instead of 7 per message.
+        arrays = [bindparam(f"a_{name}", type_=postgresql.ARRAY(_ARRAY_TYPES.get(name, String()))) for name in COLUMNS]
+        rows = func.unnest(*arrays).table_valued(*COLUMNS).render_derived()
+        insert = postgresql.insert(INTERACTIONS).from_select(list(COLUMNS), select(*[rows.c[name] for name in COLUMNS]))
+    else:
+        insert = sqlite.insert(INTERACTIONS)
+    return insert.on_conflict_do_nothing(index_elements=[INTERACTIONS.c.user_id, INTERACTIONS.c.source_urn]).returning(
+        INTERACTIONS.c.contact_id,
+        INTERACTIONS.c.source_urn,
+        INTERACTIONS.c.from_self,
+        INTERACTIONS.c.text,
+        INTERACTIONS.c.occurred_at,
+    )
+
+
+async def insert_new(session: AsyncSession, user_id: str, messages: list[NewMessage]) -> list[StoredMessage]:
+    """Insert the messages the user does not have yet (URNs must be distinct); return those inserted.
+
+    Rows go in URN order, so concurrent transactions take their locks in the same order.
+    """
+    if not messages:
+        return []
+    rows = [
+        {
+            "id": new_id(),
+            "user_id": user_id,
+            "contact_id": message.contact_id,
+            "source_urn": message.urn,
+            "from_self": message.from_self,
+            "text": message.text,
+            "occurred_at": message.sent_at,
+        }
+        for message in sorted(messages, key=lambda m: m.urn)
+    ]
+    dialect_name = dialect(session)
+    params: Any = (
+        {f"a_{name}": [row[name] for row in rows] for name in COLUMNS} if dialect_name == "postgresql" else rows
+    )
+    return [StoredMessage(*row) for row in (await session.exec(_insert_new(dialect_name), params=params)).all()]
+
+
+async def reassign(session: AsyncSession, user_id: str, from_contact: str, to_contact: str) -> None:
+    """Move every interaction of one contact to another (a merge)."""
+    await session.exec(
+        update(INTERACTIONS)
+        .where(INTERACTIONS.c.user_id == user_id, INTERACTIONS.c.contact_id == from_contact)
+        .values(contact_id=to_contact)
+    )
+
+
+async def latest(session: AsyncSession, user_id: str, contact_id: str, limit: int) -> list[Interaction]:
+    """The contact's `limit` most recent interactions, newest first."""
+    rows = (
+        await session.exec(
+            select_rows(InteractionRow)
+            .where(InteractionRow.user_id == user_id, InteractionRow.contact_id == contact_id)
+            .order_by(col(InteractionRow.occurred_at).desc(), col(InteractionRow.source_urn).desc())
+            .limit(limit)
+        )
+    ).all()
+    return [Interaction(row.id, row.source_urn, row.from_self, row.text, row.occurred_at) for row in rows]
