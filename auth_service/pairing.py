@@ -26,6 +26,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
+from typing import cast
 
 import redis.asyncio as redis
 
@@ -161,9 +162,15 @@ class PairingCodes:
                 break
         else:
             raise Unavailable("could not allocate a pairing code; try again", code="pairing_code_space_exhausted")
-        record = {"state": _PENDING, "secret_sha256": _secret_digest(poll_secret), "expires_at": _iso(expires_at)}
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(_code_key(code), mapping=record)
+            pipe.hset(
+                _code_key(code),
+                mapping={
+                    "state": _PENDING,
+                    "secret_sha256": _secret_digest(poll_secret),
+                    "expires_at": _iso(expires_at),
+                },
+            )
             pipe.expire(_code_key(code), _seconds(CODE_LIFETIME))
             await pipe.execute()
         return IssuedCode(code=code, poll_secret=poll_secret, expires_in_seconds=_seconds(CODE_LIFETIME))
@@ -236,7 +243,8 @@ class PairingCodes:
         return PollResult(PairingStatus.PAIRED, token)
 
     async def _load(self, code: str) -> dict[str, str]:
-        record: dict[str, str] = await self._redis.hgetall(_code_key(code))
+        # The client decodes responses (pingcrm_common.redis_client), so keys and values are str.
+        record = cast(dict[str, str], await self._redis.hgetall(_code_key(code)))
         if record and "expires_at" in record and "state" in record:
             return record
         if await self._redis.exists(_issued_key(code)):

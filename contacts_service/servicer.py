@@ -107,7 +107,7 @@ def _partner(partner: pb.PushedPartner) -> PartnerInput:
     )
 
 
-def _direction(from_self: bool) -> pb.Direction.ValueType:
+def _direction(from_self: bool) -> pb.Direction:
     return pb.DIRECTION_OUTBOUND if from_self else pb.DIRECTION_INBOUND
 
 

@@ -20,11 +20,13 @@ Response = TypeVar("Response")
 
 
 def get_settings(request: Request) -> EdgeSettings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    settings: EdgeSettings = request.app.state.settings
+    return settings
 
 
 def get_clients(request: Request) -> ServiceClients:
-    return request.app.state.clients  # type: ignore[no-any-return]
+    clients: ServiceClients = request.app.state.clients
+    return clients
 
 
 def get_auth_stub(clients: Annotated[ServiceClients, Depends(get_clients)]) -> auth_service_pb2_grpc.AuthServiceStub:

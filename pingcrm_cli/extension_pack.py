@@ -20,6 +20,7 @@ import re
 import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 __all__ = ["RUNTIME_SUFFIXES", "ExtensionPackError", "collect_files", "pack_extension"]
 
@@ -36,16 +37,16 @@ class ExtensionPackError(ValueError):
     """The extension folder cannot be packed (bad or missing manifest)."""
 
 
-def _read_manifest(extension_dir: Path) -> dict:
+def _read_manifest(extension_dir: Path) -> dict[str, Any]:
     path = extension_dir / "manifest.json"
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest: object = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ExtensionPackError(f"no manifest.json in {extension_dir}") from exc
     except json.JSONDecodeError as exc:
         raise ExtensionPackError(f"{path} is not valid JSON: {exc}") from exc
     version = manifest.get("version") if isinstance(manifest, dict) else None
-    if not isinstance(version, str) or not _VERSION.match(version):
+    if not isinstance(manifest, dict) or not isinstance(version, str) or not _VERSION.match(version):
         raise ExtensionPackError(f"{path} has no valid Chrome version (1 to 4 dot-separated integers)")
     return manifest
 

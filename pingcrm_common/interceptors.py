@@ -14,7 +14,7 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import grpc
 from google.protobuf.descriptor import ServiceDescriptor
@@ -61,6 +61,11 @@ def access_policy(descriptor: ServiceDescriptor, access: Mapping[str, frozenset[
     return {f"/{descriptor.full_name}/{name}": audiences for name, audiences in access.items()}
 
 
+def _text_metadata(metadata: grpc.aio.Metadata | None) -> dict[str, str]:
+    """The call's text metadata (binary values come only under `-bin` keys, which this interceptor never reads)."""
+    return {key: value for key, value in metadata or () if isinstance(value, str)}
+
+
 class SessionChecker(Protocol):
     """Tells whether an extension session is still active (revocation)."""
 
@@ -82,18 +87,20 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
 
     async def intercept_service(
         self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler[Any, Any] | None]],
         handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
+    ) -> grpc.RpcMethodHandler[Any, Any] | None:
         handler = await continuation(handler_call_details)
         if handler is None or handler.unary_unary is None:
             return handler
         method = handler_call_details.method
         audiences = self._policy.get(method, PUBLIC if not method.startswith("/pingcrm.") else None)
-        inner = handler.unary_unary
+        # grpc's type stubs describe handlers of the synchronous server; under grpc.aio the same attribute
+        # holds the servicer's coroutine method, called with the aio context.
+        inner = cast(Callable[[Any, grpc.aio.ServicerContext[Any, Any]], Any], handler.unary_unary)
 
-        async def handle(request: Any, context: grpc.aio.ServicerContext) -> Any:
-            metadata = dict(context.invocation_metadata() or ())
+        async def handle(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+            metadata = _text_metadata(context.invocation_metadata())
             request_id_token = request_id_var.set(metadata.get(REQUEST_ID_METADATA) or uuid.uuid4().hex)
             started = time.perf_counter()
             code = grpc.StatusCode.OK

@@ -47,8 +47,9 @@ class RemoteSessionChecker:
             raise Unavailable("cannot check the extension session right now", code="auth_unavailable") from error
         if len(self._answers) >= CACHE_MAX_ENTRIES:
             self._forget_stale_answers()
-        self._answers[session_id] = (response.active, time.monotonic())
-        return response.active
+        active: bool = response.active
+        self._answers[session_id] = (active, time.monotonic())
+        return active
 
     def _forget_stale_answers(self) -> None:
         now = time.monotonic()

@@ -26,4 +26,5 @@ def to_datetime(message: Message, field: str) -> datetime | None:
     """The UTC datetime in `message.field`, or None when the field is unset."""
     if not message.HasField(field):
         return None
-    return getattr(message, field).ToDatetime(tzinfo=UTC)  # type: ignore[no-any-return]
+    stamp: Timestamp = getattr(message, field)
+    return stamp.ToDatetime(tzinfo=UTC)

@@ -85,7 +85,7 @@ class TokenVerifier:
             )
         except jwt.InvalidTokenError as exc:
             raise Unauthenticated(f"invalid token: {exc}", code="invalid_token") from exc
-        expires_at = datetime.fromtimestamp(float(claims["exp"]), UTC)  # type: ignore[arg-type]
+        expires_at = _expires_at(claims)
         if (self._clock.now() - expires_at).total_seconds() > leeway_seconds:
             raise Unauthenticated("token expired", code="token_expired")
         return claims
@@ -98,21 +98,21 @@ class TokenVerifier:
         `service_audience(<service>)`, which access policies name explicitly.
         """
         if self._service_key is not None and _unverified_issuer(token) == SERVICE_ISSUER:
-            return self._verify_service_token(token)
+            return self._verify_service_token(token, self._service_key)
         claims = self.decode(token, audiences)
         sid = claims.get("sid")
         return Caller(
             user_id=str(claims["sub"]),
             audience=str(claims["aud"]),
             session_id=str(sid) if sid else None,
-            expires_at=datetime.fromtimestamp(float(claims["exp"]), UTC),  # type: ignore[arg-type]
+            expires_at=_expires_at(claims),
         )
 
-    def _verify_service_token(self, token: str) -> Caller:
+    def _verify_service_token(self, token: str, key: Ed25519PublicKey) -> Caller:
         try:
             claims: dict[str, object] = jwt.decode(
                 token,
-                self._service_key,
+                key,
                 algorithms=[ALGORITHM],
                 audience=SERVICE_AUDIENCE,
                 issuer=SERVICE_ISSUER,
@@ -120,7 +120,7 @@ class TokenVerifier:
             )
         except jwt.InvalidTokenError as exc:
             raise Unauthenticated(f"invalid service token: {exc}", code="invalid_token") from exc
-        expires_at = datetime.fromtimestamp(float(claims["exp"]), UTC)  # type: ignore[arg-type]
+        expires_at = _expires_at(claims)
         if self._clock.now() > expires_at:
             raise Unauthenticated("service token expired", code="token_expired")
         return Caller(
@@ -129,6 +129,15 @@ class TokenVerifier:
             session_id=None,
             expires_at=expires_at,
         )
+
+
+def _expires_at(claims: dict[str, object]) -> datetime:
+    """The token's `exp` (required, so present): PyJWT checks that it is a number only when it checks expiry
+    itself, which these verifiers do against the injected clock instead."""
+    exp = claims["exp"]
+    if isinstance(exp, bool) or not isinstance(exp, int | float):
+        raise Unauthenticated("invalid token: exp is not a number", code="invalid_token")
+    return datetime.fromtimestamp(exp, UTC)
 
 
 def _unverified_issuer(token: str) -> object:

@@ -133,7 +133,7 @@ async def with_identity(session: AsyncSession, user_id: str, identity: LinkedInI
 
 async def count(session: AsyncSession, user_id: str) -> int:
     statement = select_rows(func.count()).select_from(ContactRow).where(ContactRow.user_id == user_id)
-    return int((await session.exec(statement)).one() or 0)
+    return int((await session.exec(statement)).one())
 
 
 async def matching(session: AsyncSession, user_id: str, member_ids: set[str], slugs: set[str]) -> list[KnownContact]:
@@ -147,7 +147,7 @@ async def matching(session: AsyncSession, user_id: str, member_ids: set[str], sl
     if not matches:
         return []
     columns = [CONTACTS.c[name] for name in PROFILE_FIELDS]
-    statement = select(
+    statement = select_rows(
         CONTACTS.c.id, CONTACTS.c.linkedin_member_id, CONTACTS.c.linkedin_slug, CONTACTS.c.created_at, *columns
     ).where(CONTACTS.c.user_id == user_id, or_(*matches))
     rows = (await session.exec(statement)).all()

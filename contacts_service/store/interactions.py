@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Boolean, String, Text, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.types import TypeEngine
 from sqlmodel import col
 from sqlmodel import select as select_rows
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -23,12 +24,13 @@ from pingcrm_common.db import dialect
 from pingcrm_common.models import UTCDateTime, new_id
 
 COLUMNS = ("id", "user_id", "contact_id", "source_urn", "from_self", "text", "occurred_at")
-_ARRAY_TYPES = {"from_self": Boolean(), "text": Text(), "occurred_at": UTCDateTime()}
+_ARRAY_TYPES: dict[str, TypeEngine[Any]] = {"from_self": Boolean(), "text": Text(), "occurred_at": UTCDateTime()}
 
 
 @cache
 def _insert_new(dialect_name: str) -> Any:
     """INSERT … ON CONFLICT (user_id, source_urn) DO NOTHING RETURNING what was really inserted."""
+    insert: postgresql.Insert | sqlite.Insert
     if dialect_name == "postgresql":
         # One array per column, unnested: the statement text (and its prepared plan) is the same for any
         # number of messages, and PostgreSQL reads the rows from 7 parameters instead of 7 per message.

@@ -31,7 +31,8 @@ async def _service_status(channel: grpc.aio.Channel, settings: EdgeSettings) -> 
         )
     except grpc.aio.AioRpcError as error:
         return error.code().name
-    return health_pb2.HealthCheckResponse.ServingStatus.Name(response.status)
+    status: str = health_pb2.HealthCheckResponse.ServingStatus.Name(response.status)
+    return status
 
 
 @router.get("/readyz", operation_id="readyz", responses={503: {"description": "a service is not serving"}})

@@ -12,7 +12,7 @@ instead of failing the request.
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from pingcrm.contacts.v1 import contacts_service_pb2 as pb
@@ -118,7 +118,7 @@ def _message(message: MessageIn) -> pb.PushedMessage:
     )
 
 
-def _person(partner: PartnerIn) -> dict[str, object]:
+def _person(partner: PartnerIn) -> dict[str, Any]:
     """The fields a partner and a profile share, as PushedPartner/PushedProfile keyword arguments."""
     return {
         "identity": pb.LinkedInIdentity(

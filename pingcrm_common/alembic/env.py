@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Literal
 
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.engine import Connection
 
 from pingcrm_common.db import create_engine, is_postgres
@@ -15,7 +17,7 @@ url: str = config.attributes["database_url"]
 schema: str = config.attributes["schema"]
 
 
-def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+def _render_item(type_: str, obj: object, autogen_context: AutogenContext) -> str | Literal[False]:
     # Migrations must not import application code: UTCDateTime is a plain
     # timezone-aware DateTime in the database.
     if type_ == "type" and isinstance(obj, UTCDateTime):
