@@ -143,7 +143,7 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-async def stack(data_dir: Path, backend: Backend, clock: FrozenClock):  # type: ignore[no-untyped-def]
+async def stack(data_dir: Path, backend: Backend, clock: FrozenClock):
     """The whole backend on real ports, on both backends, with a frozen clock."""
     from tests.support.stack import start_stack
 

@@ -13,7 +13,7 @@ from pingcrm_common.clock import FrozenClock
 
 
 @pytest.fixture
-def auth_settings(backend, data_dir: Path) -> AuthSettings:  # type: ignore[no-untyped-def]
+def auth_settings(backend, data_dir: Path) -> AuthSettings:
     return AuthSettings(
         data_dir=data_dir,
         port=0,

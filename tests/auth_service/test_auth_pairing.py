@@ -338,7 +338,7 @@ async def test_code_gone_from_redis_answers_expired_not_unknown() -> None:
 
     clock = FrozenClock()
     redis = FakeAsyncRedis(decode_responses=True)
-    codes = PairingCodes(redis, sessions=None, signer=None, limiter=RateLimiter(redis, clock), clock=clock)  # type: ignore[arg-type]
+    codes = PairingCodes(redis, sessions=None, signer=None, limiter=RateLimiter(redis, clock), clock=clock)
     issued = await codes.create("198.51.100.7")
     assert 590 <= await redis.ttl(f"auth:pairing:code:{issued.code}") <= 600
     assert await redis.ttl(f"auth:pairing:issued:{issued.code}") > 24 * 3600

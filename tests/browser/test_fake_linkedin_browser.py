@@ -19,7 +19,7 @@ PASTE = """(text) => {
 }"""
 
 
-async def test_linkedin_pages_and_composer(linkedin_browser, fake_linkedin) -> None:  # type: ignore[no-untyped-def]
+async def test_linkedin_pages_and_composer(linkedin_browser, fake_linkedin) -> None:
     from playwright.async_api import expect
 
     page = await linkedin_browser.context.new_page()

@@ -28,7 +28,7 @@ TIMEOUT_MS = 10_000  # the popup polls every 2 s; everything else is one round-t
 SCREENSHOTS = os.environ.get("PINGCRM_TEST_SCREENSHOTS")
 
 
-async def test_pair_in_web_app_then_disconnect(extension_browser, stack) -> None:  # type: ignore[no-untyped-def]
+async def test_pair_in_web_app_then_disconnect(extension_browser, stack) -> None:
     from playwright.async_api import expect
 
     browser = extension_browser
@@ -114,6 +114,6 @@ async def test_pair_in_web_app_then_disconnect(extension_browser, stack) -> None
     assert crashes == []
 
 
-def stack_name(stack) -> str:  # type: ignore[no-untyped-def]
+def stack_name(stack) -> str:
     """embedded or postgres, for screenshot names."""
     return "postgres" if stack.settings["auth"].database_url else "embedded"

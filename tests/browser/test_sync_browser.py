@@ -92,7 +92,7 @@ def epoch_ms(value: int | str) -> int:
     return value if isinstance(value, int) else round(datetime.fromisoformat(value).timestamp() * 1000)
 
 
-async def test_sync_linkedin_conversations_into_contacts(  # type: ignore[no-untyped-def]
+async def test_sync_linkedin_conversations_into_contacts(
     linkedin_browser, fake_linkedin: FakeLinkedIn, stack
 ) -> None:
     from playwright.async_api import expect
@@ -106,7 +106,7 @@ async def test_sync_linkedin_conversations_into_contacts(  # type: ignore[no-unt
     # --- watch everything the browser sends to PingCRM, and keep other PingCRMs out
     edge_requests: list[EdgeRequest] = []
 
-    async def capture(route, request) -> None:  # type: ignore[no-untyped-def]
+    async def capture(route, request) -> None:
         headers = await request.all_headers()
         edge_requests.append(EdgeRequest(request.method, request.url, headers, request.post_data or ""))
         await route.continue_()

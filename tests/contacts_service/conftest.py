@@ -13,7 +13,7 @@ from pingcrm_common.clock import FrozenClock
 
 
 @pytest.fixture
-def contacts_settings(backend, data_dir: Path) -> ContactsSettings:  # type: ignore[no-untyped-def]
+def contacts_settings(backend, data_dir: Path) -> ContactsSettings:
     # Web tokens only: the auth service (asked about extension sessions) is never called.
     return ContactsSettings(
         data_dir=data_dir, port=0, metrics_port=None, database_url=backend.database_url, auth_addr="127.0.0.1:9"

@@ -27,11 +27,11 @@ async def _seed(user: UserClient) -> None:
     )
 
 
-def _names(contacts) -> list[str]:  # type: ignore[no-untyped-def]
+def _names(contacts) -> list[str]:
     return [c.full_name.split()[0] for c in contacts]
 
 
-def _by_id_descending(contacts, *first_names: str) -> list[str]:  # type: ignore[no-untyped-def]
+def _by_id_descending(contacts, *first_names: str) -> list[str]:
     """How ties are ordered: by contact id, descending."""
     ids = {c.full_name.split()[0]: c.id for c in contacts}
     return sorted(first_names, key=lambda name: ids[name], reverse=True)

@@ -181,7 +181,7 @@ async def test_pushes_beyond_a_limit_are_refused_whole(
 ) -> None:
     user = contacts.user()
     with pytest.raises(grpc.aio.AioRpcError) as raised:
-        await user.push(*push_args["conversations"], profiles=push_args.get("profiles", 0))  # type: ignore[misc, arg-type]
+        await user.push(*push_args["conversations"], profiles=push_args.get("profiles", 0))
     assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert (error_code(raised.value), raised.value.details()) == (code, details)
     assert await user.contacts() == []

@@ -27,7 +27,7 @@ def msg(urn: str, sent_at: object = SENT, text: str = "hello", from_self: bool =
     return {"urn": urn, "from_self": from_self, "text": text, "sent_at": sent_at}
 
 
-def conv(member_id: str | None = None, slug: str | None = None, messages=(), **partner: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def conv(member_id: str | None = None, slug: str | None = None, messages=(), **partner: str) -> dict[str, Any]:
     return {
         "urn": f"urn:li:msg_conversation:{member_id or slug}",
         "partner": {"member_id": member_id, "slug": slug, **partner},
@@ -135,7 +135,7 @@ class RefusingContactsStub:
         raise AssertionError("the edge called contacts_service for a push it should have refused")
 
 
-def edge_alone(data_dir, clock) -> httpx.AsyncClient:  # type: ignore[no-untyped-def]
+def edge_alone(data_dir, clock) -> httpx.AsyncClient:
     app = create_app(EdgeSettings(data_dir=data_dir), clock=clock)
     app.dependency_overrides[get_contacts_stub] = RefusingContactsStub
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://edge")

@@ -37,7 +37,7 @@ async def poll(client: httpx.AsyncClient, code: dict[str, object]) -> httpx.Resp
     )
 
 
-async def pair(client: httpx.AsyncClient, web: dict[str, str], clock) -> str:  # type: ignore[no-untyped-def]
+async def pair(client: httpx.AsyncClient, web: dict[str, str], clock) -> str:
     code = await new_code(client)
     assert (await client.post("/api/v1/extension/pair", json={"code": code["code"]}, headers=web)).status_code == 200
     clock.advance(timedelta(seconds=2))
@@ -174,7 +174,7 @@ async def test_guessing_codes_is_rate_limited(stack) -> None:
     assert response.json()["code"] == "too_many_pairing_attempts"
 
 
-def _bad_tokens(data_dir, clock) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _bad_tokens(data_dir, clock) -> dict[str, str]:
     now = clock.now()
     claims = {"sub": "user-1", "aud": "pingcrm-extension", "iss": ISSUER, "iat": now, "exp": now + timedelta(days=1)}
     unsigned = jwt.encode(claims, key=None, algorithm="none")

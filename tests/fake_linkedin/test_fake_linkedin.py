@@ -57,13 +57,13 @@ def data() -> LinkedInData:
 
 
 @pytest.fixture
-async def linkedin(data: LinkedInData):  # type: ignore[no-untyped-def]
+async def linkedin(data: LinkedInData):
     async with FakeLinkedIn(data) as fake:
         yield fake
 
 
 @pytest.fixture
-async def client(linkedin: FakeLinkedIn):  # type: ignore[no-untyped-def]
+async def client(linkedin: FakeLinkedIn):
     session = linkedin.new_session()
     async with httpx.AsyncClient(base_url=linkedin.base_url, verify=False, headers=session.headers) as http:
         yield http

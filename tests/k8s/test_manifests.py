@@ -276,7 +276,7 @@ def check_probes_and_ports(docs: list[dict]) -> list[str]:
     return problems
 
 
-def load_settings(docs: list[dict], container: dict, factory):  # type: ignore[no-untyped-def]
+def load_settings(docs: list[dict], container: dict, factory):
     """Instantiate the process's settings from the container env, or return the error."""
     env = container_env(docs, container)
     saved = {k: v for k, v in os.environ.items() if k.startswith("PINGCRM_")}

@@ -65,7 +65,7 @@ def _wait_ready(url: str) -> httpx.Response:
 
 
 @pytest.fixture
-def up(tmp_path):  # type: ignore[no-untyped-def]
+def up(tmp_path):
     ports = _free_ports(9)
     names = ["AUTH", "CONTACTS", "SUGGESTIONS", "MEDIA"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PINGCRM_")}
@@ -88,7 +88,7 @@ def up(tmp_path):  # type: ignore[no-untyped-def]
         if process.poll() is None:
             process.kill()
         process.wait()
-        process.stdout.close()  # type: ignore[union-attr]
+        process.stdout.close()
 
 
 def test_up_serves_everything_from_an_empty_folder_and_stops_cleanly(up) -> None:
@@ -114,7 +114,7 @@ def test_up_serves_everything_from_an_empty_folder_and_stops_cleanly(up) -> None
     assert time.monotonic() - started < STOPPED_WITHIN_SECONDS
     assert process.returncode == 0
     assert [pid for pid in children if _alive(pid)] == []
-    output = process.stdout.read().decode()  # type: ignore[union-attr]
+    output = process.stdout.read().decode()
     assert "PingCRM stopped." in output
     assert "extension" in output
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 
-def _create(data_dir, email: str, password: str) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
+def _create(data_dir, email: str, password: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PINGCRM_")}
     env["PINGCRM_DATA_DIR"] = str(data_dir)
     command = [sys.executable, "-m", "pingcrm_cli.main", "user", "create", "--email", email, "--password", password]

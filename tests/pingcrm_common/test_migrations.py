@@ -19,12 +19,12 @@ def _database_url(backend, data_dir, service: str) -> str:
     return backend.database_url or f"sqlite+aiosqlite:///{data_dir / f'{service}.db'}"
 
 
-async def _inspect(url: str, service: str, metadata):  # type: ignore[no-untyped-def]
+async def _inspect(url: str, service: str, metadata):
     engine = create_engine(url, service)
     try:
         async with engine.connect() as connection:
 
-            def look(sync_connection):  # type: ignore[no-untyped-def]
+            def look(sync_connection):
                 tables = set(inspect(sync_connection).get_table_names())
                 context = MigrationContext.configure(
                     sync_connection, opts={"version_table": f"alembic_version_{service}"}

@@ -24,19 +24,19 @@ CLOCK = FrozenClock()
 
 
 @pytest.fixture(scope="module")
-def keys_dir(tmp_path_factory):  # type: ignore[no-untyped-def]
+def keys_dir(tmp_path_factory):
     directory = tmp_path_factory.mktemp("data")
     ensure_embedded_keys(directory / "keys")
     return directory
 
 
 @pytest.fixture(scope="module")
-def grpc_add_to_server():  # type: ignore[no-untyped-def]
+def grpc_add_to_server():
     return contacts_service_pb2_grpc.add_ContactsServiceServicer_to_server
 
 
 @pytest.fixture(scope="module")
-def grpc_servicer(keys_dir, grpc_event_loop):  # type: ignore[no-untyped-def]
+def grpc_servicer(keys_dir, grpc_event_loop):
     url = f"sqlite+aiosqlite:///{keys_dir / 'contacts.db'}"
     upgrade(MIGRATIONS, url)
     database = Database(url, "contacts")
@@ -45,7 +45,7 @@ def grpc_servicer(keys_dir, grpc_event_loop):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def grpc_access_policy():  # type: ignore[no-untyped-def]
+def grpc_access_policy():
     return POLICY
 
 
@@ -55,7 +55,7 @@ def grpc_verifier(keys_dir) -> TokenVerifier:
 
 
 @pytest.fixture(scope="module")
-def grpc_stub_cls():  # type: ignore[no-untyped-def]
+def grpc_stub_cls():
     return contacts_service_pb2_grpc.ContactsServiceStub
 
 

@@ -77,7 +77,7 @@ def _tokens(data_dir: Path, service: str, clock: FrozenClock) -> ServiceTokens:
     return ServiceTokens(load_private_key(data_dir / "keys" / "service-private.pem"), service, clock)
 
 
-async def _refused(call) -> grpc.aio.AioRpcError:  # type: ignore[no-untyped-def]
+async def _refused(call) -> grpc.aio.AioRpcError:
     with pytest.raises(grpc.aio.AioRpcError) as raised:
         await call
     return raised.value

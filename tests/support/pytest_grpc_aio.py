@@ -43,7 +43,7 @@ def grpc_event_loop() -> Iterator[asyncio.AbstractEventLoop]:
 
 
 @pytest.fixture(scope="module")
-def grpc_server(  # type: ignore[no-untyped-def]
+def grpc_server(
     grpc_event_loop, grpc_addr, grpc_add_to_server, grpc_servicer, grpc_access_policy, grpc_verifier: TokenVerifier
 ):
     async def start() -> grpc.aio.Server:
