@@ -19,19 +19,24 @@ export const PATHS = Object.freeze({
   REFRESH: '/api/v1/extension/refresh',
   STATUS: '/api/v1/extension/status',
   LINKEDIN_PUSH: '/api/v1/linkedin/push',
+  LINKEDIN_HISTORY: '/api/v1/linkedin/history',
 });
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
-/** An error with a stable `code` (see lib/errors.js or the server's problem `code`). */
+/**
+ * An error with a stable `code` (see lib/errors.js or the server's problem `code`).
+ * `query`: for LinkedIn errors, the Voyager query that failed ('conversations', 'messages').
+ */
 export class ApiError extends Error {
-  constructor(code, message, { status = 0, retryAfterMs = null, problem = null } = {}) {
+  constructor(code, message, { status = 0, retryAfterMs = null, problem = null, query = null } = {}) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     this.status = status;
     this.retryAfterMs = retryAfterMs;
     this.problem = problem;
+    this.query = query;
   }
 
   /** The `{code, message}` shape used in worker answers. */

@@ -15,6 +15,10 @@ function deps() {
     now: () => Date.now(),
     random: () => Math.random(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    // Only an unpacked (development) extension lets storage change the pause
+    // between LinkedIn calls (KEYS.VOYAGER_PACING); a store install has an
+    // update_url and keeps 400–1200 ms.
+    pacingOverride: !('update_url' in chrome.runtime.getManifest()),
   };
 }
 

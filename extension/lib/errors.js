@@ -39,6 +39,8 @@ export const ERR = Object.freeze({
   LINKEDIN_SLOW_DOWN: 'linkedin_slow_down',
   LINKEDIN_FORMAT_CHANGED: 'linkedin_format_changed',
   LINKEDIN_UNREACHABLE: 'linkedin_unreachable',
+  /** LinkedIn refused the worker's own requests and no LinkedIn tab is open to make them from. */
+  LINKEDIN_NEEDS_TAB: 'linkedin_needs_tab',
 });
 
 const TEXT = {

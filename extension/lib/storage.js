@@ -23,7 +23,8 @@ export const KEYS = Object.freeze({
    */
   PENDING_CODE: 'pendingCode',
   /**
-   * null | {memberId, watermark, gaps: [{before, after, initial?}]}
+   * null | {memberId, watermark, gaps: [{before, after, initial?, pushed?}],
+   *         mailbox: {synced, newestAt, oldestAt}}
    * How far LinkedIn message sync got (docs/linkedin-sync.md §3). `memberId`
    * is the LinkedIn account it belongs to. Written only after the backend
    * acknowledged the pushes it covers.
@@ -37,7 +38,7 @@ export const KEYS = Object.freeze({
   SYNC_LOCK: 'syncLock',
   /**
    * null | {state, progress: {done, total}, lastSuccessAt, lastRun, backoffUntil,
-   *         message, updatedAt, finishedAt}
+   *         message, failedQuery, mailbox, history, updatedAt, finishedAt}
    * What the popup shows about message sync (states in lib/sync-state.js).
    */
   SYNC_STATUS: 'syncStatus',
@@ -48,6 +49,20 @@ export const KEYS = Object.freeze({
    * removes it.
    */
   SYNC_BACKOFF: 'syncBackoff',
+  /**
+   * null | {ids: {conversations?, messages?}, foundAt, triedAt, unfixed: [queryId]}
+   * LinkedIn's GraphQL query ids found in its web app (linkedin/query-ids.js):
+   * `ids` replace the built-in ones; `triedAt` is the last discovery and
+   * `unfixed` the failing ids it found no replacement for.
+   */
+  QUERY_IDS: 'voyagerQueryIds',
+  /**
+   * null | {min, max} (ms): the pause between two Voyager calls, replacing
+   * 400–1200 ms. Read only by an unpacked (development) extension, so the
+   * real-browser tests can sync 1,200 conversations in seconds; a store
+   * install ignores it.
+   */
+  VOYAGER_PACING: 'voyagerPacing',
 });
 
 const SPEC = Object.freeze({
@@ -60,6 +75,8 @@ const SPEC = Object.freeze({
   [KEYS.SYNC_LOCK]: { area: 'local', default: null },
   [KEYS.SYNC_STATUS]: { area: 'local', default: null },
   [KEYS.SYNC_BACKOFF]: { area: 'local', default: null },
+  [KEYS.QUERY_IDS]: { area: 'local', default: null },
+  [KEYS.VOYAGER_PACING]: { area: 'local', default: null },
 });
 
 function spec(key) {

@@ -8,8 +8,13 @@ export const SYNC_STATE = Object.freeze({
   SESSION_EXPIRED: 'session_expired',
   /** LinkedIn rate-limited or challenged us; see KEYS.SYNC_BACKOFF. */
   BACKOFF: 'backoff',
-  /** LinkedIn rejected a query (400) or answered JSON the parsers cannot read. */
+  /**
+   * LinkedIn rejected a query (400) and its web app named no other query id,
+   * or it answered JSON the parsers cannot read. `failedQuery` names the query.
+   */
   FORMAT_CHANGED: 'format_changed',
+  /** LinkedIn refused the worker's own requests and no LinkedIn tab is open to make them from. */
+  NEEDS_TAB: 'needs_tab',
   /** PingCRM unreachable or rejected the push (or LinkedIn unreachable). */
   ERROR: 'error',
 });

@@ -33,6 +33,7 @@ describe('sync: what a first sync pushes', () => {
     assert.deepEqual(status.lastRun, {
       conversations: 10,
       messages: expected.length,
+      olderMessages: 0,
       contactsCreated: 10,
       contactsUpdated: 0,
       interactionsCreated: expected.length,
@@ -63,15 +64,19 @@ describe('sync: what a first sync pushes', () => {
     assert.equal(oneToOne.filter((c) => !c.others[0].slug).length, 2);
 
     const cursor = await w.local(KEYS.SYNC_CURSOR);
+    const newest = w.account.newestFirst()[0].messages.at(-1).deliveredAt;
     assert.deepEqual(cursor, {
       memberId: w.account.me.memberId,
-      watermark: w.account.newestFirst()[0].messages.at(-1).deliveredAt,
+      watermark: newest,
       gaps: [],
+      mailbox: { synced: 13, newestAt: newest, oldestAt: null },
     });
+    assert.deepEqual(status.mailbox, { synced: 13, estimate: 13, complete: true });
+    assert.equal(status.history, null, 'a first sync walks no history');
   });
 
   it('a second sync makes only the first-page call and pushes nothing; a new message is then pushed alone', async () => {
-    const w = await createWorld();
+    const w = await createWorld({ account: { longThreads: 0 } });
     await w.syncNow();
     const cursor = await w.local(KEYS.SYNC_CURSOR);
     const callsBefore = w.voyager.calls.length;
@@ -102,30 +107,48 @@ describe('sync: what a first sync pushes', () => {
     assert.equal((await w.local(KEYS.SYNC_CURSOR)).watermark, outgoing.deliveredAt);
   });
 
-  it('pages older messages back to the watermark, at most 5 pages per conversation', async () => {
-    const w = await createWorld();
+  it('pages new messages back to the watermark, 5 pages at most; the rest comes with the history walk', async () => {
+    const w = await createWorld({ account: { longThreads: 1 } });
     await w.syncNow();
-    const [busy, busier] = w.account.oneToOne().slice(2, 4);
+    // busier: 45 messages, of which the first sync pushed the newest page.
+    const busier = w.account.oneToOne().find((c) => c.messages.length === 45);
+    const busy = w.account.oneToOne().find((c) => c !== busier);
     const added = Array.from({ length: 30 }, (_, i) => w.account.addMessage(busy, `note ${i}`));
     const flood = Array.from({ length: 130 }, (_, i) => w.account.addMessage(busier, `flood ${i}`));
+    const floor = (await w.local(KEYS.SYNC_CURSOR)).watermark;
     const pushesBefore = w.backend.state.pushes.length;
     const messageCallsBefore = w.voyager.callsOf('messages').length;
 
     await w.syncNow();
-    const pushed = w.pushedMessages(w.backend.state.pushes.slice(pushesBefore));
-    assert.deepEqual(urns(pushed.filter((m) => m.conversation === busy.urn)), urns(added));
-    // 130 new messages: the newest 5 pages of 20; the 30 older ones are not pushed.
-    assert.deepEqual(urns(pushed.filter((m) => m.conversation === busier.urn)), urns(flood.slice(-100)));
+    const pushes = w.backend.state.pushes.slice(pushesBefore);
+    // The new-messages push: busy's 30, and busier's newest 5 pages of 20, saying what is missing below them.
+    const [forward, ...older] = pushes;
+    const sent = (push, urn) => [push].flat().flatMap((p) => p.conversations).filter((c) => c.urn === urn);
+    assert.deepEqual(urns(sent(forward, busy.urn).flatMap((c) => c.messages)), urns(added));
+    const [capped] = sent(forward, busier.urn);
+    assert.deepEqual(urns(capped.messages), urns(flood.slice(-100)));
+    assert.equal(capped.older_missing_after, floor);
+    // The history walk then fetches the 30 missing ones and stops at the first page it already has
+    // (10 of its 20 messages were pushed by the first sync); it pushes page by page.
+    assert.equal(older.length, 2);
+    assert.deepEqual(urns(sent(older, busier.urn).flatMap((c) => c.messages).filter((m) => m.sent_at > floor)), urns(flood.slice(0, 30)));
+    assert.deepEqual(urns(w.pushedMessages(pushes).filter((m) => m.conversation === busier.urn && m.sent_at > floor)), urns(flood));
+
     const calls = w.voyager.callsOf('messages').slice(messageCallsBefore);
     assert.equal(calls.filter((c) => c.variables.conversationUrn === busy.urn).length, 2);
-    assert.equal(calls.filter((c) => c.variables.conversationUrn === busier.urn).length, 5);
-    const older = calls.find((c) => c.variables.deliveredAt);
-    assert.deepEqual(Object.keys(older.variables), ['conversationUrn', 'deliveredAt', 'countBefore', 'countAfter']);
-    assert.equal(older.variables.countAfter, '0');
+    assert.equal(calls.filter((c) => c.variables.conversationUrn === busier.urn).length, 5 + 2);
+    const paged = calls.find((c) => c.variables.deliveredAt);
+    assert.deepEqual(Object.keys(paged.variables), ['conversationUrn', 'deliveredAt', 'countBefore', 'countAfter']);
+    assert.equal(paged.variables.countAfter, '0');
+    const status = await w.local(KEYS.SYNC_STATUS);
+    assert.equal(status.lastRun.olderMessages, 40, 'the 30 missing and the 10 known ones of the last page');
+    // Its 25 oldest messages are still to walk: the next sync's history walk.
+    assert.deepEqual(status.history, { pages: 2, messages: 40, pending: 1 });
+    assert.equal(w.backend.state.conversations.get(busier.urn).gap, null);
   });
 
   it('uses embedded messages when they reach back to the watermark, else asks for the conversation', async () => {
-    const w = await createWorld();
+    const w = await createWorld({ account: { longThreads: 0 } });
     await w.syncNow();
     const [rich, plain] = w.account.oneToOne().slice(1, 3);
     rich.embedCount = 3;
@@ -160,33 +183,79 @@ describe('sync: limits', () => {
     assert.equal(new Set(pushes.flatMap((p) => p.conversations.map((c) => c.urn))).size, 230);
   });
 
-  it('walks at most 500 conversations; a capped later sync leaves a gap the next one walks', async () => {
+  it('a mailbox of 1,200 is complete after three syncs, 500 at a time, nothing pushed fetched twice', async () => {
+    const w = await createWorld({ account: { oneToOne: 1150, acoOnly: 0, groupChats: 50, unflaggedGroups: 0, longThreads: 0 } });
+    const all = w.account.newestFirst();
+    const shown = [];
+    const listed = [];
+    for (let sync = 1; sync <= 3; sync += 1) {
+      const before = w.voyager.callsOf('conversations').length;
+      await w.syncNow();
+      const status = await w.local(KEYS.SYNC_STATUS);
+      assert.equal(status.state, 'idle');
+      shown.push(status.mailbox);
+      listed.push(w.voyager.callsOf('conversations').length - before);
+      w.now.advance(3 * HOUR);
+    }
+    const [first, second, third] = shown;
+    assert.equal(first.synced, 500);
+    assert.equal(first.complete, false);
+    // "about N": an estimate from the walked part's density and the oldest conversation's time.
+    assert.ok(first.estimate >= 1000 && first.estimate <= 1400, `estimate ${first.estimate}`);
+    assert.equal(second.synced, 1000);
+    assert.ok(second.estimate >= 1100 && second.estimate <= 1300, `estimate ${second.estimate}`);
+    assert.deepEqual(third, { synced: 1200, estimate: 1200, complete: true });
+
+    const pushedUrns = w.backend.state.pushes.flatMap((p) => p.conversations.map((c) => c.urn));
+    assert.equal(new Set(pushedUrns).size, 1150, 'every 1:1 conversation');
+    assert.equal(pushedUrns.length, 1150, 'each pushed once');
+    const read = w.voyager.callsOf('messages').map((c) => c.variables.conversationUrn);
+    assert.equal(read.length, 1150, 'each conversation read once, group chats never');
+    assert.equal(new Set(read).size, 1150);
+    const cursor = await w.local(KEYS.SYNC_CURSOR);
+    assert.deepEqual(cursor.gaps, []);
+    assert.equal(cursor.mailbox.oldestAt, all.at(-1).messages.at(-1).deliveredAt, 'the probes found the oldest conversation');
+    // Pages of 20: a first sync's 25 and its probes for the oldest conversation (at most 12 + 1);
+    // then one page above the watermark, and the mailbox walk on (its first page repeats the
+    // conversation the last sync ended with, which is skipped, not read again).
+    assert.ok(listed[0] > 25 && listed[0] <= 25 + 13, `first sync: ${listed[0]} pages`);
+    assert.deepEqual(listed.slice(1), [1 + 26, 1 + 11 + 1]);
+  });
+
+  it('a later sync capped by new activity leaves a gap; the next one walks it and the rest of the mailbox', async () => {
     const w = await createWorld({ account: { oneToOne: 560, acoOnly: 0, groupChats: 0, longThreads: 0 } });
     const original = w.account.newestFirst();
     await w.syncNow();
-    let status = await w.local(KEYS.SYNC_STATUS);
-    assert.equal(status.progress.total, 500);
+    let cursor = await w.local(KEYS.SYNC_CURSOR);
     assert.equal(w.backend.state.contacts.size, 500, 'a first sync takes the newest 500');
-    assert.ok(!original.slice(500).some((c) => w.backend.state.contacts.has(c.others[0].memberId)));
-    assert.deepEqual((await w.local(KEYS.SYNC_CURSOR)).gaps, [], 'a first sync leaves no gap for older conversations');
+    assert.deepEqual(cursor.gaps, [
+      { before: original[499].messages.at(-1).deliveredAt + 1, after: null, initial: true, pushed: [original[499].urn] },
+    ]);
 
     const fresh = w.account.addConversations({ oneToOne: 530 });
     w.now.advance(3 * HOUR);
     const pushesBefore = w.backend.state.pushes.length;
     await w.syncNow();
-    status = await w.local(KEYS.SYNC_STATUS);
+    const status = await w.local(KEYS.SYNC_STATUS);
     assert.equal(status.progress.total, 500);
-    const cursor = await w.local(KEYS.SYNC_CURSOR);
+    cursor = await w.local(KEYS.SYNC_CURSOR);
     assert.equal(cursor.watermark, fresh[0].messages.at(-1).deliveredAt);
-    assert.equal(cursor.gaps.length, 1);
+    assert.equal(cursor.gaps.length, 2);
     assert.equal(cursor.gaps[0].after, original[0].messages.at(-1).deliveredAt, 'the gap reaches down to the old watermark');
+    assert.equal(cursor.gaps[1].initial, true, 'the mailbox walk waits');
+    assert.deepEqual(status.mailbox, { ...status.mailbox, synced: 500, complete: false });
 
     w.now.advance(3 * HOUR);
     await w.syncNow();
     assert.deepEqual((await w.local(KEYS.SYNC_CURSOR)).gaps, []);
-    const pushedUrns = new Set(w.backend.state.pushes.slice(pushesBefore).flatMap((p) => p.conversations.map((c) => c.urn)));
-    for (const c of fresh) assert.ok(pushedUrns.has(c.urn), `${c.urn} was skipped`);
-    assert.equal(pushedUrns.size, 530, 'nothing older than the watermark was pushed again');
+    const later = w.backend.state.pushes.slice(pushesBefore);
+    const pushedUrns = later.flatMap((p) => p.conversations.map((c) => c.urn));
+    assert.deepEqual(new Set(pushedUrns), new Set([...fresh, ...original.slice(500)].map((c) => c.urn)));
+    // Every message of those once. (A new conversation's messages older than the floor come with
+    // the history walk, so a conversation may appear in two pushes, its messages not.)
+    const messages = w.pushedMessages(later).map((m) => m.urn);
+    assert.deepEqual(messages.sort(), [...fresh, ...original.slice(500)].flatMap((c) => c.messages.map((m) => m.urn)).sort());
+    assert.deepEqual((await w.local(KEYS.SYNC_STATUS)).mailbox, { synced: 560, estimate: 560, complete: true });
   });
 });
 
@@ -269,11 +338,10 @@ describe('sync: triggers', () => {
     const resumed = w.backend.state.pushes.slice(1).flatMap((p) => p.conversations.map((c) => c.urn));
     const all = w.account.oneToOne().map((c) => c.urn);
     assert.deepEqual([...new Set([...firstPush, ...resumed])].sort(), [...all].sort(), 'nothing skipped');
-    // Only the boundary conversation is walked again (a tie at its activity
-    // time could hide an unpushed one); the rest of the pushed part is not.
-    const boundary = w.backend.state.pushes[0].conversations.at(-1).urn;
-    assert.deepEqual(resumed.filter((urn) => firstPush.has(urn)), [boundary]);
-    assert.equal(w.voyager.callsOf('messages').length - messageCallsBefore, 51);
+    // Nothing pushed is read again: the cut lists the pushed conversation at its
+    // activity time, so a tie there is walked again but that one is skipped.
+    assert.deepEqual(resumed.filter((urn) => firstPush.has(urn)), []);
+    assert.equal(w.voyager.callsOf('messages').length - messageCallsBefore, 50);
     assert.deepEqual((await w.local(KEYS.SYNC_CURSOR)).gaps, []);
     const done = await w.local(KEYS.SYNC_STATUS);
     assert.equal(done.state, 'idle');
@@ -368,17 +436,20 @@ describe('sync: LinkedIn trouble', () => {
     assert.equal((await w.local(KEYS.SYNC_STATUS)).backoffUntil, w.now() + 24 * HOUR);
   });
 
-  it('a redirect to /checkpoint/ backs off', async () => {
+  it('a redirect to /checkpoint/ from a LinkedIn tab backs off (from the worker it is first tried in the tab)', async () => {
     const w = await createWorld();
-    w.voyager.fail('me', {
+    w.chrome.tabs.open('https://www.linkedin.com/feed/');
+    const checkpoint = {
       status: 200,
       redirected: true,
       url: 'https://www.linkedin.com/checkpoint/challenge/AgG1',
       body: '<html>challenge</html>',
       contentType: 'text/html',
-    });
+    };
+    w.voyager.fail('me', checkpoint, { times: 2 });
     await w.syncNow();
     assert.equal((await w.local(KEYS.SYNC_STATUS)).state, 'backoff');
+    assert.deepEqual(w.voyager.callsOf('me').map((c) => c.fromPage), [false, true]);
   });
 
   it('stopped by LinkedIn midway: what was fetched is pushed, and the next sync resumes after it', async () => {
@@ -395,7 +466,7 @@ describe('sync: LinkedIn trouble', () => {
     w.now.advance(15 * MIN);
     const callsBefore = w.voyager.callsOf('messages').length;
     await w.syncNow();
-    assert.equal(w.voyager.callsOf('messages').length - callsBefore, 31, 'the 30 left and the boundary one');
+    assert.equal(w.voyager.callsOf('messages').length - callsBefore, 30, 'the 30 left, not the pushed boundary one');
     assert.equal(w.backend.state.contacts.size, 150);
     assert.deepEqual((await w.local(KEYS.SYNC_CURSOR)).gaps, []);
   });
@@ -450,7 +521,7 @@ describe('sync: LinkedIn trouble', () => {
 
 describe('sync: PingCRM trouble', () => {
   it('a failed push leaves the cursor and the next sync pushes the same data', async () => {
-    const w = await createWorld();
+    const w = await createWorld({ account: { longThreads: 0 } });
     await w.syncNow();
     const cursor = await w.local(KEYS.SYNC_CURSOR);
     const a = w.account.addMessage(w.account.oneToOne()[3], 'one');

@@ -1,16 +1,27 @@
 // The LinkedIn (Voyager) client, the only code that talks to LinkedIn.
 //
-// Requests are made from the service worker with `credentials: 'include'`:
-// the browser attaches the user's `li_at` and `JSESSIONID` cookies itself.
-// The extension reads those cookies only to check they exist and to derive
-// the csrf-token header; it never stores them and never sends them anywhere
-// else (the backend client api.js uses `credentials: 'omit'`).
+// Requests carry `credentials: 'include'`: the browser attaches the user's
+// `li_at` and `JSESSIONID` cookies itself. The extension reads those cookies
+// only to check they exist and to derive the csrf-token header; it never
+// stores them and never sends them anywhere else (the backend client api.js
+// uses `credentials: 'omit'`).
 //
-// Every answer is mapped to a typed ApiError (docs/linkedin-sync.md §1):
-// session expired, slow down (back off), format changed, unreachable.
+// Two routes (docs/linkedin-sync.md §1): the worker's own fetch first; when
+// LinkedIn refuses it although the session looks valid (answers.refusalOf),
+// the same call, and every later call of the session, is made from inside
+// an open LinkedIn tab (in-tab.js). GraphQL query ids come from
+// query-ids.js: on a 400 they are looked up in LinkedIn's web app and the
+// query is tried once more.
+//
+// Every answer is mapped to a typed ApiError (answers.js): session expired,
+// slow down (back off), format changed, unreachable, needs a tab.
 
 import { ERR } from '../../lib/errors.js';
-import { ApiError, parseRetryAfter } from '../api.js';
+import { KEYS, createStore } from '../../lib/storage.js';
+import { ApiError } from '../api.js';
+import { checkAnswer, jsonOf, refusalOf } from './answers.js';
+import { createTabRoute } from './in-tab.js';
+import { DISCOVERY, createQueryIdStore, discoverQueryIds, readCapped } from './query-ids.js';
 import { parseConversationsPage, parseMe, parseMessagesPage } from './voyager-parse.js';
 
 export const VOYAGER_ORIGIN = 'https://www.linkedin.com';
@@ -18,27 +29,29 @@ const COOKIE_URL = `${VOYAGER_ORIGIN}/`;
 const ME_PATH = '/voyager/api/me';
 const GRAPHQL_PATH = '/voyager/api/voyagerMessagingGraphQL/graphql';
 
-/** The GraphQL query ids LinkedIn's own web app uses (they change when LinkedIn redeploys them). */
-export const QUERY_IDS = Object.freeze({
-  CONVERSATIONS: 'messengerConversations.0d5e6781bbee71c3e51c8843c6519f48',
-  MESSAGES: 'messengerMessages.5846eeb71c981f11e0134cb6626cc314',
-});
-
+/** The headers LinkedIn's own web app sends with Voyager calls (plus `csrf-token`). */
 export const VOYAGER_HEADERS = Object.freeze({
-  'x-restli-protocol-version': '2.0.0',
   accept: 'application/vnd.linkedin.normalized+json+2.1',
+  'x-restli-protocol-version': '2.0.0',
+  'x-li-lang': 'en_US',
 });
+const PAGE_HEADERS = Object.freeze({ accept: 'text/html' });
 
-/** Messages asked for per older-messages page. */
+/** Messages asked for per older-messages page; a shorter page is the start of the conversation. */
 export const MESSAGES_PAGE_SIZE = 20;
 
 /**
- * Pause between two Voyager calls, drawn anew each time: a steady, machine
+ * Pause between two LinkedIn calls, drawn anew each time: a steady, machine
  * regular request rate is what gets an account challenged.
  */
 export const CALL_DELAY_MS = Object.freeze({ min: 400, max: 1200 });
 
 export const VOYAGER_TIMEOUT_MS = 30_000;
+/** Characters of a JSON answer brought back from a tab at most (a page of 20 conversations is ~0.2 MB). */
+const MAX_ANSWER_CHARS = 20_000_000;
+
+/** Route names, as `session.route` reports them. */
+export const ROUTE = Object.freeze({ WORKER: 'worker', TAB: 'tab' });
 
 /**
  * One Rest.li value: numbers as digits, strings percent-encoded. On top of
@@ -65,49 +78,26 @@ function graphqlPath(queryId, variables) {
   return `${GRAPHQL_PATH}?queryId=${queryId}&variables=${restliVariables(variables)}`;
 }
 
-function sessionExpired(message) {
-  return new ApiError(ERR.LINKEDIN_SESSION_EXPIRED, message);
+function unreachable(err) {
+  return new ApiError(
+    ERR.LINKEDIN_UNREACHABLE,
+    `Cannot reach LinkedIn (${err?.name === 'TimeoutError' ? 'timed out' : (err?.message ?? err)})`,
+  );
 }
 
-function slowDown(message, { status = 0, retryAfterMs = null } = {}) {
-  return new ApiError(ERR.LINKEDIN_SLOW_DOWN, message, { status, retryAfterMs });
+/** A 400 to a GraphQL query: the query id is no longer served. */
+function queryRejected(err) {
+  return err instanceof ApiError && err.code === ERR.LINKEDIN_FORMAT_CHANGED && err.status === 400;
 }
 
-function landedOn(res) {
-  if (!res.redirected || !res.url) return '';
-  try {
-    return new URL(res.url).pathname;
-  } catch {
-    return '';
-  }
-}
-
-/** Throw the typed error an answer stands for; return when it is usable JSON text. */
-function checkAnswer(res, text, what, now) {
-  const path = landedOn(res);
-  if (path.startsWith('/checkpoint/')) throw slowDown('LinkedIn asked for a security check', { status: res.status });
-  if (/^\/(?:login|uas\/login|authwall|signup)\b/.test(path)) throw sessionExpired('LinkedIn sent the login page');
-  const { status } = res;
-  if (status === 401 || status === 403) throw sessionExpired(`LinkedIn answered HTTP ${status}`);
-  if (status === 429 || status === 999) {
-    throw slowDown(`LinkedIn answered HTTP ${status}`, {
-      status,
-      retryAfterMs: parseRetryAfter(res.headers.get('Retry-After'), now()),
-    });
-  }
-  if (status >= 500) throw new ApiError(ERR.LINKEDIN_UNREACHABLE, `LinkedIn answered HTTP ${status}`, { status });
-  if (status < 200 || status >= 300) {
-    throw new ApiError(ERR.LINKEDIN_FORMAT_CHANGED, `LinkedIn answered HTTP ${status} to ${what}`, { status });
-  }
-  // A web page where data was expected is a challenge or interstitial.
-  if (/text\/html/i.test(res.headers.get('Content-Type') ?? '') || /^\s*</.test(text)) {
-    throw slowDown(`LinkedIn answered a web page to ${what}`, { status });
-  }
-}
+// Errors a discovery passes on: they are about the session, not the ids.
+const DISCOVERY_STOPS = new Set([ERR.LINKEDIN_SLOW_DOWN, ERR.LINKEDIN_SESSION_EXPIRED, ERR.LINKEDIN_NEEDS_TAB]);
 
 /**
  * @param {{chrome: object, fetch: Function, now?: () => number, random?: () => number,
- *          sleep?: (ms: number) => Promise<void>, delayMs?: {min: number, max: number}, timeoutMs?: number}} deps
+ *          sleep?: (ms: number) => Promise<void>, delayMs?: {min: number, max: number},
+ *          timeoutMs?: number, pacingOverride?: boolean}} deps
+ *   `pacingOverride`: honour KEYS.VOYAGER_PACING (an unpacked extension only, see worker.js).
  */
 export function createVoyager({
   chrome,
@@ -117,10 +107,43 @@ export function createVoyager({
   sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   delayMs = CALL_DELAY_MS,
   timeoutMs = VOYAGER_TIMEOUT_MS,
+  pacingOverride = false,
 }) {
+  const store = createStore(chrome);
+  const queryIds = createQueryIdStore({ chrome, now });
+  const tabRoute = createTabRoute({ chrome, origin: VOYAGER_ORIGIN, timeoutMs });
+
   async function cookie(name) {
     const found = await chrome.cookies.get({ url: COOKIE_URL, name });
     return typeof found?.value === 'string' && found.value !== '' ? found.value : null;
+  }
+
+  async function workerRoute(path, { headers, maxChars }) {
+    try {
+      const res = await fetch(VOYAGER_ORIGIN + path, {
+        method: 'GET',
+        headers,
+        credentials: 'include',
+        cache: 'no-store',
+        // 'follow' rather than 'manual': a manual redirect is an opaque
+        // answer whose target cannot be read, and the target is what tells
+        // a security challenge (/checkpoint/ → back off) from the login
+        // page (→ session expired). Healthy API calls never redirect.
+        redirect: 'follow',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const text = maxChars < MAX_ANSWER_CHARS ? await readCapped(res, maxChars) : await res.text();
+      return {
+        status: res.status,
+        url: res.url,
+        redirected: res.redirected,
+        contentType: res.headers.get('Content-Type') ?? '',
+        retryAfter: res.headers.get('Retry-After'),
+        text,
+      };
+    } catch (err) {
+      throw unreachable(err);
+    }
   }
 
   /**
@@ -130,45 +153,119 @@ export function createVoyager({
    */
   async function openSession() {
     const [liAt, jsessionId] = await Promise.all([cookie('li_at'), cookie('JSESSIONID')]);
-    if (!liAt || !jsessionId) throw sessionExpired('No LinkedIn session cookies: not signed in to linkedin.com');
+    if (!liAt || !jsessionId) {
+      throw new ApiError(ERR.LINKEDIN_SESSION_EXPIRED, 'No LinkedIn session cookies: not signed in to linkedin.com');
+    }
     const csrfToken = jsessionId.replace(/^"(.*)"$/, '$1');
+    const pacing = (pacingOverride && (await store.get(KEYS.VOYAGER_PACING))) || delayMs;
+    let ids = await queryIds.current();
+    let discovered = null; // this session's discovery: it runs at most once
+    let route = ROUTE.WORKER;
     let calls = 0;
 
+    async function pace() {
+      if (calls++ > 0) await sleep(pacing.min + random() * (pacing.max - pacing.min));
+    }
+
+    /** One call to www.linkedin.com on the session's route → the answer (unchecked). */
+    async function send(path, { headers = { 'csrf-token': csrfToken, ...VOYAGER_HEADERS }, maxChars = MAX_ANSWER_CHARS } = {}) {
+      await pace();
+      if (route === ROUTE.WORKER) {
+        const answer = await workerRoute(path, { headers, maxChars });
+        if (refusalOf(answer) === null) return answer;
+        // Refused although the cookies are there: LinkedIn may not take
+        // requests from outside its pages. The rest of this session goes
+        // through a LinkedIn tab; the next session tries the worker again.
+        route = ROUTE.TAB;
+        await pace();
+      }
+      return tabRoute(path, { headers, maxChars });
+    }
+
     async function get(path, what) {
-      if (calls++ > 0) await sleep(delayMs.min + random() * (delayMs.max - delayMs.min));
-      let res;
-      let text;
+      const answer = await send(path);
+      checkAnswer(answer, what, now);
+      return jsonOf(answer, what);
+    }
+
+    async function discover() {
+      return discoverQueryIds({
+        pageUrl: VOYAGER_ORIGIN + DISCOVERY.pagePath,
+        now,
+        getPage: async (path) => {
+          try {
+            const answer = await send(path, { headers: PAGE_HEADERS, maxChars: DISCOVERY.maxPageChars });
+            checkAnswer(answer, 'the messaging page', now, { expectJson: false });
+            return answer.text;
+          } catch (err) {
+            if (err instanceof ApiError && DISCOVERY_STOPS.has(err.code)) throw err;
+            return null;
+          }
+        },
+        // LinkedIn's CDN, from the worker: public files, no cookies.
+        getBundle: async (url, deadline) => {
+          await pace();
+          try {
+            const res = await fetch(url, {
+              method: 'GET',
+              credentials: 'omit',
+              cache: 'no-store',
+              signal: AbortSignal.timeout(Math.max(1, Math.min(timeoutMs, deadline - now()))),
+            });
+            return res.ok ? await readCapped(res, DISCOVERY.maxBundleBytes) : null;
+          } catch {
+            return null;
+          }
+        },
+      });
+    }
+
+    /** Another id for `key`'s query than `failingId`, from LinkedIn's web app; null when none. */
+    async function replacementFor(key, failingId) {
+      if (discovered === null) {
+        if (!(await queryIds.mayDiscover(failingId))) return null;
+        discovered = await discover();
+        await queryIds.tried();
+      }
+      return discovered[key].find((id) => id !== failingId) ?? null;
+    }
+
+    /** A GraphQL query; on a 400, once more with the id LinkedIn's web app uses now. */
+    async function graphql(key, variables) {
+      const failingId = ids[key];
       try {
-        res = await fetch(VOYAGER_ORIGIN + path, {
-          method: 'GET',
-          headers: { 'csrf-token': csrfToken, ...VOYAGER_HEADERS },
-          credentials: 'include',
-          cache: 'no-store',
-          // 'follow' rather than 'manual': a manual redirect is an opaque
-          // answer whose target cannot be read, and the target is what tells
-          // a security challenge (/checkpoint/ → back off) from the login
-          // page (→ session expired). Healthy API calls never redirect.
-          redirect: 'follow',
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        text = await res.text();
+        return await get(graphqlPath(failingId, variables), key);
       } catch (err) {
-        throw new ApiError(
-          ERR.LINKEDIN_UNREACHABLE,
-          `Cannot reach LinkedIn (${err?.name === 'TimeoutError' ? 'timed out' : (err?.message ?? err)})`,
-        );
+        if (!queryRejected(err)) throw err;
       }
-      checkAnswer(res, text, what, now);
-      try {
-        return JSON.parse(text);
-      } catch {
-        throw new ApiError(ERR.LINKEDIN_FORMAT_CHANGED, `LinkedIn answered ${what} with unreadable JSON`, {
-          status: res.status,
-        });
+      const candidate = await replacementFor(key, failingId);
+      if (candidate !== null) {
+        try {
+          const json = await get(graphqlPath(candidate, variables), key);
+          ids = { ...ids, [key]: candidate };
+          await queryIds.confirm(key, candidate);
+          return json;
+        } catch (err) {
+          if (!queryRejected(err)) throw err;
+        }
       }
+      await queryIds.unfixed(candidate === null ? [failingId] : [failingId, candidate]);
+      throw new ApiError(
+        ERR.LINKEDIN_FORMAT_CHANGED,
+        `LinkedIn no longer answers its ${key} query (HTTP 400), and its web app names no query id that works`,
+        { status: 400, query: key },
+      );
     }
 
     return {
+      /** Which route the session's calls take now: 'worker', or 'tab' after a refusal. */
+      get route() {
+        return route;
+      },
+      /** LinkedIn calls made so far (Voyager, the messaging page, bundles). */
+      get calls() {
+        return calls;
+      },
       /** The signed-in member's id (`ACo…`). */
       async me() {
         return parseMe(await get(ME_PATH, '/me'));
@@ -176,7 +273,7 @@ export function createVoyager({
       /** A page of conversations, newest activity first; `before`: only activity strictly older. */
       async conversations({ selfId, before = null }) {
         const variables = { mailboxUrn: `urn:li:fsd_profile:${selfId}`, lastUpdatedBefore: before };
-        return parseConversationsPage(await get(graphqlPath(QUERY_IDS.CONVERSATIONS, variables), 'conversations'), selfId);
+        return parseConversationsPage(await graphql('conversations', variables), selfId);
       },
       /** The newest messages of a conversation; `before`: the page of messages strictly older. */
       async messages({ selfId, conversationUrn, before = null }) {
@@ -184,7 +281,7 @@ export function createVoyager({
           before === null
             ? { conversationUrn }
             : { conversationUrn, deliveredAt: before, countBefore: MESSAGES_PAGE_SIZE, countAfter: 0 };
-        return parseMessagesPage(await get(graphqlPath(QUERY_IDS.MESSAGES, variables), 'messages'), selfId);
+        return parseMessagesPage(await graphql('messages', variables), selfId);
       },
     };
   }

@@ -24,11 +24,18 @@ export function truncateText(text, max = PUSH_LIMITS.textChars) {
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
 
+/** A parsed message → a contract message. */
+export function toPushMessage(m, limits = PUSH_LIMITS) {
+  return { urn: m.urn, from_self: m.fromSelf, text: truncateText(m.text, limits.textChars), sent_at: m.sentAt };
+}
+
 /**
  * A parsed conversation and the messages to push → a contract conversation.
  * Unknown slug and profile URL are left out rather than sent empty.
+ * `history`: what the walk learned about older messages (docs/linkedin-sync.md §2):
+ * `{firstMessageAt?, missingAfter?}`.
  */
-export function toPushConversation(conversation, messages, limits = PUSH_LIMITS) {
+export function toPushConversation(conversation, messages, limits = PUSH_LIMITS, history = {}) {
   const p = conversation.partner;
   return {
     urn: conversation.urn,
@@ -40,18 +47,16 @@ export function toPushConversation(conversation, messages, limits = PUSH_LIMITS)
       headline: p.headline,
       ...(p.profileUrl ? { profile_url: p.profileUrl } : {}),
     },
-    messages: messages.map((m) => ({
-      urn: m.urn,
-      from_self: m.fromSelf,
-      text: truncateText(m.text, limits.textChars),
-      sent_at: m.sentAt,
-    })),
+    messages: messages.map((m) => toPushMessage(m, limits)),
+    ...(history.firstMessageAt != null ? { first_message_at: history.firstMessageAt } : {}),
+    ...(history.missingAfter != null ? { older_missing_after: history.missingAfter } : {}),
   };
 }
 
 /**
  * Split a contract conversation whose messages would not fit one push into
- * parts (same urn and partner) that each fit an empty push.
+ * parts (same urn and partner) that each fit an empty push. A conversation
+ * without messages (it only tells where the conversation starts) is one part.
  */
 export function splitConversation(conversation, limits = PUSH_LIMITS) {
   const room = limits.bytes - EMPTY_BODY_BYTES - byteLength({ ...conversation, messages: [] });
@@ -68,7 +73,7 @@ export function splitConversation(conversation, limits = PUSH_LIMITS) {
     current.push(message);
     bytes += size;
   }
-  if (current.length > 0) parts.push({ ...conversation, messages: current });
+  if (current.length > 0 || parts.length === 0) parts.push({ ...conversation, messages: current });
   return parts;
 }
 

@@ -1,22 +1,28 @@
 // One sync pass (docs/linkedin-sync.md §3): walk the open ranges of
 // conversation activity newest first, fetch each 1:1 conversation's new
 // messages, push them in batches within the backend's limits, and move the
-// cursor after every push the backend acknowledged. A pass killed midway
-// (worker stopped, push failed) leaves a cursor that the next pass resumes
-// from; re-pushing is harmless because the backend dedupes by message URN.
+// cursor after every push the backend acknowledged. Then, on every sync but
+// a first one, walk older messages within the history budget
+// (sync/history.js). A pass killed midway (worker stopped, push failed)
+// leaves a cursor that the next pass resumes from; re-pushing is harmless
+// because the backend dedupes by message URN.
 
 import { ERR } from '../../lib/errors.js';
 import { KEYS, createStore } from '../../lib/storage.js';
 import { ApiError, PATHS } from '../api.js';
-import { PUSH_LIMITS, createPushBatch, splitConversation, toPushConversation } from './push-batches.js';
+import { MESSAGES_PAGE_SIZE } from '../linkedin/voyager.js';
 import { MAX_CONVERSATIONS_PER_SYNC, cursorAfter, messageFloor, planRanges } from './cursor.js';
+import { walkHistory } from './history.js';
+import { mailboxProgress, openMailboxGap, probeOldestActivity } from './mailbox.js';
+import { PUSH_LIMITS, createPushBatch, splitConversation, toPushConversation } from './push-batches.js';
 
 /**
  * Message pages (of about 20) read per conversation while looking for the
- * floor: 100 messages in one conversation since the last sync. Older ones
- * beyond that are not pushed; the bound keeps one busy thread from stalling
- * a sync. A first sync reads one page: the recent conversation, not its
- * whole history (DESIGN.md: the CSV import covers history).
+ * floor: 100 messages in one conversation since the last sync. When that
+ * does not reach the floor, the push says so (`older_missing_after`) and
+ * the history walk fetches the rest later; the bound keeps one busy thread
+ * from stalling a sync. A conversation never pushed before gets its newest
+ * page; its older messages are the history walk's.
  */
 export const MAX_MESSAGE_PAGES = 5;
 
@@ -25,6 +31,7 @@ export function emptyCounts() {
   return {
     conversations: 0,
     messages: 0,
+    olderMessages: 0,
     contactsCreated: 0,
     contactsUpdated: 0,
     interactionsCreated: 0,
@@ -42,11 +49,49 @@ function tally(counts, answer) {
   counts.rejected += Array.isArray(answer?.rejected) ? answer.rejected.length : 0;
 }
 
+/** Conversations batched into pushes: `send(body)` posts one (and does what must follow it). */
+function createPusher({ limits, send }) {
+  const batch = createPushBatch(limits);
+  return {
+    get size() {
+      return batch.size;
+    },
+    /** Add a contract conversation; a batch it does not fit into is sent first. */
+    async add(conversation) {
+      for (const part of splitConversation(conversation, limits)) {
+        if (!batch.tryAdd(part)) {
+          await send(batch.take());
+          batch.tryAdd(part);
+        }
+      }
+    },
+    /** Send what is batched (with `evenEmpty`, an empty push too). */
+    async flush({ evenEmpty = false } = {}) {
+      if (batch.size > 0 || evenEmpty) await send(batch.take());
+    },
+  };
+}
+
+/**
+ * LinkedIn stopped us (slow down, session gone…): push what is already
+ * fetched so the next sync need not fetch it again, then rethrow. Should
+ * that push fail too, LinkedIn's error is still the one the user must act on.
+ */
+async function flushThenThrow(pusher, err) {
+  if (pusher.size > 0 && err instanceof ApiError && err.code.startsWith('linkedin_')) {
+    await pusher.flush().catch(() => {});
+  }
+  throw err;
+}
+
 /** Walk one range newest first, up to `budget` conversations. */
 async function walkRange({ session, selfId, range, budget, checkpoint, found }) {
   const items = [];
   let before = range.before;
   let complete = false;
+  // Conversations an earlier cut at exactly this time already pushed.
+  const pushedAtCut = new Set(range.pushed);
+  const alreadyPushed = (c) => range.before !== null && c.lastActivityAt === range.before - 1 && pushedAtCut.has(c.urn);
   while (items.length < budget && !complete) {
     await checkpoint({ done: 0, total: found + items.length });
     const page = await session.conversations({ selfId, before });
@@ -59,7 +104,9 @@ async function walkRange({ session, selfId, range, budget, checkpoint, found }) 
       .sort((a, b) => b.lastActivityAt - a.lastActivityAt);
     if (older.length === 0) {
       // Paging would fetch the same page forever.
-      throw new ApiError(ERR.LINKEDIN_FORMAT_CHANGED, 'LinkedIn ignored lastUpdatedBefore: conversations cannot be paged');
+      throw new ApiError(ERR.LINKEDIN_FORMAT_CHANGED, 'LinkedIn ignored lastUpdatedBefore: conversations cannot be paged', {
+        query: 'conversations',
+      });
     }
     for (const conversation of older) {
       if (range.after !== null && conversation.lastActivityAt <= range.after) {
@@ -67,26 +114,25 @@ async function walkRange({ session, selfId, range, budget, checkpoint, found }) 
         break;
       }
       if (items.length === budget) break;
-      items.push(conversation);
+      if (!alreadyPushed(conversation)) items.push(conversation);
     }
     before = older[older.length - 1].lastActivityAt;
-  }
-  if (range.first && !complete && items.length > 0) {
-    // A first sync takes the newest conversations up to the cap and leaves
-    // the older ones (DESIGN.md): its range ends where the walk stopped.
-    return { ...range, after: items[items.length - 1].lastActivityAt - 1, items, complete: true };
   }
   return { ...range, items, complete };
 }
 
 /**
  * The messages of `conversation` newer than `floor` (all of the newest page
- * when floor is null), oldest first. The embedded messages serve when they
- * reach back to the floor; otherwise the messages query is paged back.
+ * when floor is null), oldest first, and what the walk learned about older
+ * ones: `firstMessageAt` when it saw the conversation's start (a page
+ * shorter than asked), `missingAfter` when it stopped before the floor.
+ * The embedded messages serve when they reach back to the floor; otherwise
+ * the messages query is paged back.
  */
 async function newMessages({ session, selfId, conversation, floor, checkpoint, progress }) {
   const embedded = conversation.embeddedMessages;
   let found = embedded;
+  const history = {};
   if (floor === null || !embedded.some((m) => m.sentAt <= floor)) {
     found = [];
     let before = null;
@@ -94,27 +140,33 @@ async function newMessages({ session, selfId, conversation, floor, checkpoint, p
     for (let page = 0; page < pages; page += 1) {
       await checkpoint(progress);
       const messages = await session.messages({ selfId, conversationUrn: conversation.urn, before });
-      if (messages.length === 0) break;
       found.push(...messages);
+      if (messages.length < MESSAGES_PAGE_SIZE) {
+        if (found.length > 0) history.firstMessageAt = Math.min(...found.map((m) => m.sentAt));
+        break;
+      }
       before = Math.min(...messages.map((m) => m.sentAt));
       if (floor !== null && before <= floor) break;
+      if (floor !== null && page === pages - 1) history.missingAfter = floor;
     }
   }
   const seen = new Set();
-  return found
+  const messages = found
     .filter((m) => (floor === null || m.sentAt > floor) && !seen.has(m.urn) && seen.add(m.urn))
     .sort((a, b) => a.sentAt - b.sentAt);
+  return { messages, history };
 }
 
 /**
  * Run one sync pass.
  * @param {{session: object, api: {request: Function}, chrome: object,
- *          checkpoint: (progress?: {done: number, total: number}) => Promise<void>,
+ *          checkpoint: (progress?: {done: number, total: number, phase?: string}) => Promise<void>,
  *          limits?: typeof PUSH_LIMITS}} deps
  *   `session` from voyager.openSession(); `checkpoint` is awaited before
  *   every network call and cursor write (it renews the lock and reports
  *   progress, and throws to stop the pass).
- * @returns {Promise<ReturnType<typeof emptyCounts>>}
+ * @returns {Promise<{counts: ReturnType<typeof emptyCounts>,
+ *   mailbox: ReturnType<typeof mailboxProgress>, history: {pages, messages, pending}|null}>}
  */
 export async function runSync({ session, api, chrome, checkpoint, limits = PUSH_LIMITS }) {
   const store = createStore(chrome);
@@ -136,66 +188,95 @@ export async function runSync({ session, api, chrome, checkpoint, limits = PUSH_
     walked.push(result);
   }
 
-  const conversations = walked.flatMap((range) => range.items);
-  const total = conversations.length;
+  const total = found;
   const floor = messageFloor(cursor);
   const counts = emptyCounts();
-  const batch = createPushBatch(limits);
+  let saved = stored;
 
-  async function saveCursor(done) {
-    const next = cursorAfter(cursor, walked, done, selfId);
-    if (next === null || JSON.stringify(next) === JSON.stringify(stored)) return;
+  async function saveCursor(next) {
+    if (next === null || JSON.stringify(next) === JSON.stringify(saved)) return;
     await checkpoint();
     await store.set(KEYS.SYNC_CURSOR, next);
+    saved = next;
   }
 
   let pushes = 0;
-  /** Push the batch; `done` conversations are then fully acknowledged. */
-  async function push(done) {
-    await checkpoint({ done, total });
-    const { data } = await api.request(PATHS.LINKEDIN_PUSH, { method: 'POST', body: batch.take(), auth: true });
+  async function postPush(body) {
+    const { data } = await api.request(PATHS.LINKEDIN_PUSH, { method: 'POST', body, auth: true });
     pushes += 1;
     tally(counts, data);
-    await saveCursor(done);
   }
 
   let handled = 0;
+  // After each acknowledged push, the first `handled` conversations are done.
+  const pusher = createPusher({
+    limits,
+    send: async (body) => {
+      const done = handled;
+      await checkpoint({ done, total });
+      await postPush(body);
+      await saveCursor(cursorAfter(cursor, walked, done, selfId));
+    },
+  });
   try {
-    for (const conversation of conversations) {
-      const progress = { done: handled, total };
-      await checkpoint(progress);
-      if (conversation.isGroup) {
-        counts.skippedGroupChats += 1;
-      } else if (!conversation.partner) {
-        counts.skippedNoPartner += 1;
-      } else {
-        const messages = await newMessages({ session, selfId, conversation, floor, checkpoint, progress });
-        if (messages.length > 0) {
-          counts.conversations += 1;
-          counts.messages += messages.length;
-          for (const part of splitConversation(toPushConversation(conversation, messages, limits), limits)) {
-            if (!batch.tryAdd(part)) {
-              await push(handled);
-              batch.tryAdd(part);
-            }
+    for (const range of walked) {
+      for (const conversation of range.items) {
+        const progress = { done: handled, total };
+        await checkpoint(progress);
+        if (conversation.isGroup) {
+          counts.skippedGroupChats += 1;
+        } else if (!conversation.partner) {
+          counts.skippedNoPartner += 1;
+        } else {
+          const rangeFloor = range.initial ? null : floor;
+          const { messages, history } = await newMessages({
+            session,
+            selfId,
+            conversation,
+            floor: rangeFloor,
+            checkpoint,
+            progress,
+          });
+          if (messages.length > 0) {
+            counts.conversations += 1;
+            counts.messages += messages.length;
+            await pusher.add(toPushConversation(conversation, messages, limits, history));
           }
         }
+        handled += 1;
       }
-      handled += 1;
     }
   } catch (err) {
-    // LinkedIn stopped us (slow down, session gone…): push what is already
-    // fetched so the next sync need not fetch it again. Should that push
-    // fail too, LinkedIn's error is still the one the user must act on.
-    if (batch.size > 0 && err instanceof ApiError && err.code.startsWith('linkedin_')) {
-      await push(handled).catch(() => {});
-    }
-    throw err;
+    await flushThenThrow(pusher, err);
   }
   // A sync with nothing new still pushes once (empty): every answered push
   // sets PingCRM's last sync time, which shows the browser is syncing.
-  if (batch.size > 0 || pushes === 0) await push(total);
-  else await saveCursor(total);
+  await pusher.flush({ evenEmpty: pushes === 0 });
+  await saveCursor(cursorAfter(cursor, walked, total, selfId));
   await checkpoint({ done: total, total });
-  return counts;
+
+  // How big the mailbox is, once, when a first sync leaves part of it for later.
+  const gap = openMailboxGap(saved);
+  if (gap !== null && saved.mailbox.oldestAt === null) {
+    const oldest = await probeOldestActivity({ session, selfId, below: gap.before, checkpoint });
+    await saveCursor({ ...saved, mailbox: { ...saved.mailbox, oldestAt: oldest ?? gap.before - 1 } });
+  }
+
+  let history = null;
+  if (cursor !== null) {
+    const historyPusher = createPusher({
+      limits,
+      send: async (body) => {
+        await checkpoint();
+        await postPush(body);
+      },
+    });
+    try {
+      history = await walkHistory({ session, selfId, api, pusher: historyPusher, checkpoint });
+    } catch (err) {
+      await flushThenThrow(historyPusher, err);
+    }
+    counts.olderMessages = history?.messages ?? 0;
+  }
+  return { counts, mailbox: mailboxProgress(saved), history };
 }

@@ -40,6 +40,7 @@ const STATE_OF_ERROR = {
   [ERR.LINKEDIN_SESSION_EXPIRED]: SYNC_STATE.SESSION_EXPIRED,
   [ERR.LINKEDIN_SLOW_DOWN]: SYNC_STATE.BACKOFF,
   [ERR.LINKEDIN_FORMAT_CHANGED]: SYNC_STATE.FORMAT_CHANGED,
+  [ERR.LINKEDIN_NEEDS_TAB]: SYNC_STATE.NEEDS_TAB,
 };
 
 const EMPTY_STATUS = Object.freeze({
@@ -47,23 +48,35 @@ const EMPTY_STATUS = Object.freeze({
   progress: null,
   lastSuccessAt: null,
   lastRun: null,
+  mailbox: null,
+  history: null,
   backoffUntil: null,
   message: null,
+  failedQuery: null,
   finishedAt: null,
 });
 
 /**
  * @param {{chrome: object, fetch: Function, now?: () => number, random?: () => number,
  *          sleep?: (ms: number) => Promise<void>, voyagerDelayMs?: {min: number, max: number},
- *          api?: ReturnType<typeof createApi>, log?: {error?: Function}}} deps
- *   `sleep` and `voyagerDelayMs` pace the Voyager calls (tests pass a no-op sleep).
+ *          pacingOverride?: boolean, api?: ReturnType<typeof createApi>, log?: {error?: Function}}} deps
+ *   `sleep`, `voyagerDelayMs` and `pacingOverride` pace the Voyager calls
+ *   (Node tests pass a no-op sleep; see voyager.js for the override).
  */
 export function createSync(deps) {
   const { chrome, fetch, now = Date.now, random = Math.random, sleep, log = console } = deps;
   const store = createStore(chrome);
   const api = deps.api ?? createApi(deps);
   const lock = createSyncLock({ chrome, now, random });
-  const voyager = createVoyager({ chrome, fetch, now, random, sleep, delayMs: deps.voyagerDelayMs });
+  const voyager = createVoyager({
+    chrome,
+    fetch,
+    now,
+    random,
+    sleep,
+    delayMs: deps.voyagerDelayMs,
+    pacingOverride: deps.pacingOverride,
+  });
   // The in-memory guard: this worker instance's trigger-and-run, or null.
   // The storage lock alone cannot stop two triggers of the same instance
   // that both read "unlocked" before either writes.
@@ -83,8 +96,9 @@ export function createSync(deps) {
     if (backoff && now() < backoff.until) {
       return { started: false, reason: NOT_STARTED.BACKOFF, backoffUntil: backoff.until };
     }
-    if (trigger === TRIGGER.PAGE_LOAD) {
-      const status = await store.get(KEYS.SYNC_STATUS);
+    // After "open linkedin.com to sync", the page the user opened syncs at once.
+    const status = await store.get(KEYS.SYNC_STATUS);
+    if (trigger === TRIGGER.PAGE_LOAD && status?.state !== SYNC_STATE.NEEDS_TAB) {
       if (status?.lastSuccessAt && now() - status.lastSuccessAt < AUTO_SYNC_AFTER_MS) {
         return { started: false, reason: NOT_STARTED.RECENT };
       }
@@ -94,7 +108,13 @@ export function createSync(deps) {
     }
     const runId = await lock.acquire();
     if (!runId) return { started: false, reason: NOT_STARTED.RUNNING };
-    await writeStatus({ state: SYNC_STATE.RUNNING, progress: { done: 0, total: 0 }, message: null, backoffUntil: null });
+    await writeStatus({
+      state: SYNC_STATE.RUNNING,
+      progress: { done: 0, total: 0 },
+      message: null,
+      failedQuery: null,
+      backoffUntil: null,
+    });
     return { started: true, runId };
   }
 
@@ -111,28 +131,37 @@ export function createSync(deps) {
       await writeStatus({ state: SYNC_STATE.BACKOFF, backoffUntil: backoff.until, message: err.message, finishedAt });
       return;
     }
-    await writeStatus({ state: STATE_OF_ERROR[err.code] ?? SYNC_STATE.ERROR, message: err.message, finishedAt });
+    await writeStatus({
+      state: STATE_OF_ERROR[err.code] ?? SYNC_STATE.ERROR,
+      message: err.message,
+      failedQuery: err.query,
+      finishedAt,
+    });
   }
 
   async function run(runId) {
     let reported = null;
     const checkpoint = async (progress) => {
       await lock.heartbeat(runId);
-      if (progress && (progress.done !== reported?.done || progress.total !== reported?.total)) {
+      if (progress && JSON.stringify(progress) !== JSON.stringify(reported)) {
         reported = progress;
         await writeStatus({ progress });
       }
     };
     try {
       const session = await voyager.openSession();
-      const lastRun = await runSync({ session, api, chrome, checkpoint });
+      const { counts, mailbox, history } = await runSync({ session, api, chrome, checkpoint });
       await store.remove(KEYS.SYNC_BACKOFF);
       await writeStatus({
         state: SYNC_STATE.IDLE,
         lastSuccessAt: now(),
         finishedAt: now(),
-        lastRun,
+        lastRun: counts,
+        mailbox,
+        // A first sync walks no history: what an earlier sync learned stays.
+        ...(history ? { history } : {}),
         message: null,
+        failedQuery: null,
         backoffUntil: null,
       });
     } catch (err) {

@@ -29,6 +29,9 @@ export function createFakeBackend({ apiUrl = API_URL, now = Date.now } = {}) {
     pushes: [], // accepted push bodies, in order
     contacts: new Map(), // member_id -> partner
     interactions: new Map(), // message urn -> {member_id, from_self, text, sent_at}
+    // How far back each conversation's messages reach (docs/linkedin-sync.md §2, history):
+    // urn -> {partner, oldest, newest, first, gap: {before, after} | null}
+    conversations: new Map(),
   };
   const calls = [];
 
@@ -36,6 +39,54 @@ export function createFakeBackend({ apiUrl = API_URL, now = Date.now } = {}) {
     const token = `tok-${++state.tokenSeq}`;
     state.tokens.set(token, { valid: true, renewable: true });
     return token;
+  }
+
+  /** The history rules of docs/linkedin-sync.md §2, as contacts_service applies them. */
+  function recordHistory(conversation, memberId) {
+    const times = conversation.messages.map((m) => m.sent_at).filter(Number.isFinite);
+    let row = state.conversations.get(conversation.urn);
+    if (!row) {
+      if (times.length === 0) return;
+      row = { partner: { member_id: memberId, slug: conversation.partner.slug ?? null }, oldest: Math.min(...times), newest: Math.max(...times), first: null, gap: null };
+      state.conversations.set(conversation.urn, row);
+    } else if (times.length > 0) {
+      const [low, high] = [Math.min(...times), Math.max(...times)];
+      if (row.gap) {
+        const inside = times.filter((t) => t > row.gap.after && t < row.gap.before);
+        if (low <= row.gap.after) row.gap = null;
+        else if (inside.length) row.gap.before = Math.min(row.gap.before, ...inside);
+      }
+      const missingAfter = conversation.older_missing_after;
+      if (Number.isFinite(missingAfter) && row.oldest <= missingAfter) {
+        row.gap = { before: low, after: row.gap ? Math.min(row.gap.after, missingAfter) : missingAfter };
+      }
+      row.oldest = Math.min(row.oldest, low);
+      row.newest = Math.max(row.newest, high);
+    }
+    if (Number.isFinite(conversation.first_message_at)) {
+      row.first = conversation.first_message_at;
+      if (row.gap && row.first >= row.gap.after) row.gap = null;
+    }
+  }
+
+  /** GET /api/v1/linkedin/history?limit= */
+  function history(limit) {
+    const pending = [...state.conversations.entries()]
+      .filter(([, row]) => row.gap || !(row.first !== null && row.oldest <= row.first))
+      .sort(([, a], [, b]) => b.newest - a.newest);
+    const iso = (ms) => new Date(ms).toISOString();
+    return {
+      status: 200,
+      body: {
+        conversations: pending.slice(0, limit).map(([urn, row]) => ({
+          urn,
+          partner: row.partner,
+          before: iso(row.gap ? row.gap.before : row.oldest),
+          after: row.gap ? iso(row.gap.after) : null,
+        })),
+        total: pending.length,
+      },
+    };
   }
 
   /** POST /api/v1/linkedin/push with the backend's limits, dedupe by message URN, and per-item rejects. */
@@ -58,7 +109,9 @@ export function createFakeBackend({ apiUrl = API_URL, now = Date.now } = {}) {
       }
       if (state.contacts.has(memberId)) answer.contacts_updated += 1;
       else answer.contacts_created += 1;
-      state.contacts.set(memberId, conversation.partner);
+      // A partner's empty names never replace stored ones.
+      state.contacts.set(memberId, { ...state.contacts.get(memberId), ...conversation.partner });
+      recordHistory(conversation, memberId);
       conversation.messages.forEach((m, j) => {
         if (typeof m?.urn !== 'string' || !(Number.isFinite(m.sent_at) || typeof m.sent_at === 'string')) {
           answer.rejected.push({ path: `conversations[${i}].messages[${j}]`, reason: 'urn and sent_at are required' });
@@ -110,6 +163,10 @@ export function createFakeBackend({ apiUrl = API_URL, now = Date.now } = {}) {
     if (path === '/api/v1/extension/status' && method === 'GET') {
       if (!state.tokens.get(bearer)?.valid) return problem(401, 'invalid_token', 'Bad token');
       return { status: 200, body: { paired: true, email: state.email, paired_at: '2026-01-02T03:04:05Z', last_sync_at: null } };
+    }
+    if (path === '/api/v1/linkedin/history' && method === 'GET') {
+      if (!state.tokens.get(bearer)?.valid) return problem(401, 'token_invalid', 'Bad token');
+      return history(Number(url.searchParams.get('limit') ?? 50));
     }
     if (path === '/api/v1/linkedin/push' && method === 'POST') {
       if (!state.tokens.get(bearer)?.valid) return problem(401, 'invalid_token', 'Bad token');

@@ -1,5 +1,8 @@
 // A small fake of the chrome.* APIs the extension uses: storage (local and
-// session, with onChanged), permissions, runtime messaging and cookies.
+// session, with onChanged), permissions, runtime messaging, cookies, tabs
+// and scripting.executeScript (which runs the injected function's source in
+// a fresh realm, as Chrome does: a function that leans on its closure fails).
+import vm from 'node:vm';
 
 function createEvent() {
   const listeners = [];
@@ -97,8 +100,45 @@ export function createFakeChrome({ id = 'iphbonbehjlngbblihlgpdkcodehigec', gran
         return this.jar.has(name) ? { name, value: this.jar.get(name), domain: '.linkedin.com', path: '/' } : null;
       },
     },
+    tabs: {
+      /** The browser's tabs: {id, url, active, discarded, lastAccessed}. */
+      list: [],
+      /** Open a tab at `url` (the newest is the last accessed). */
+      open(url, extra = {}) {
+        const tab = { id: this.list.length + 100, url, active: false, discarded: false, lastAccessed: this.list.length + 1, ...extra };
+        this.list.push(tab);
+        return tab;
+      },
+      close(tabId) {
+        this.list = this.list.filter((tab) => tab.id !== tabId);
+      },
+      async query({ url } = {}) {
+        const prefix = url ? url.replace(/\*$/, '') : '';
+        return this.list.filter((tab) => tab.url.startsWith(prefix)).map((tab) => ({ ...tab }));
+      },
+    },
+    scripting: {
+      /** Every executeScript call: {tabId, world, args}. */
+      calls: [],
+      /** The fetch a page makes: (url, init) → Response-like. Set by the test. */
+      pageFetch: null,
+      async executeScript({ target, world, func, args = [] }) {
+        this.calls.push({ tabId: target.tabId, world, args: structuredClone(args) });
+        const tab = chrome.tabs.list.find((t) => t.id === target.tabId);
+        if (!tab) throw new Error(`No tab with id: ${target.tabId}.`);
+        const page = new URL(tab.url);
+        const context = vm.createContext({
+          location: { origin: page.origin, href: page.href },
+          AbortSignal,
+          fetch: (input, init) => this.pageFetch(new URL(input, page).toString(), init),
+        });
+        const result = await vm.runInContext(`(${func.toString()})(...${JSON.stringify(args)})`, context);
+        return [{ frameId: 0, documentId: `doc-${tab.id}`, result: structuredClone(result) }];
+      },
+    },
     runtime: {
       id,
+      getManifest: () => ({ manifest_version: 3 }),
       onMessage,
       /** Deliver to the registered listeners like Chrome does (first answer wins). */
       sendMessage(message, sender = popupSender) {

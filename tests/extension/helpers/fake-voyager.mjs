@@ -7,11 +7,23 @@
 // Like the browser, it attaches the www.linkedin.com cookies from the fake
 // chrome's jar only when `credentials: 'include'`; like LinkedIn, it answers
 // 401 without a valid li_at, 403 when csrf-token is not JSESSIONID without
-// its quotes, and 400 for a missing Rest.li header or a malformed
-// `variables`. Faults (status, HTML, redirects, bad JSON) and held requests
-// are injectable.
+// its quotes, and 400 for a missing Rest.li header, a malformed `variables`
+// or a GraphQL query id it does not serve. Faults (status, HTML, redirects,
+// bad JSON) and held requests are injectable.
+//
+// Switches for what real LinkedIn does to an extension: `rotateQueryIds()`
+// (the old ids answer 400, the new ones are in the messaging page's script
+// bundles on static.licdn.com, or nowhere), and `refuseWorker` (requests
+// that do not come from a LinkedIn page — `pageFetch`, the fetch a tab makes
+// — answer 403).
 
 export const LINKEDIN = 'https://www.linkedin.com';
+export const CDN = 'https://static.licdn.com';
+/** The ids the extension ships with (background/linkedin/query-ids.js). */
+export const SHIPPED_QUERY_IDS = Object.freeze({
+  conversations: 'messengerConversations.0d5e6781bbee71c3e51c8843c6519f48',
+  messages: 'messengerMessages.5846eeb71c981f11e0134cb6626cc314',
+});
 export const COOKIES = Object.freeze({ li_at: 'AQEDAR-fake-li-at-SECRET-0042', JSESSIONID: '"ajax:8675309123456789"' });
 export const PAGE_SIZE = 20;
 const MINUTE = 60_000;
@@ -38,9 +50,9 @@ export function seededRandom(seed) {
 /**
  * A LinkedIn account with generated conversations.
  * @param {{seed?: number, oneToOne?: number, acoOnly?: number, groupChats?: number, unflaggedGroups?: number,
- *          longThreads?: number, now?: number}} options
+ *          longThreads?: number, longThreadLength?: number, now?: number}} options
  *   `acoOnly` partners have no slug; `unflaggedGroups` of the group chats omit `groupChat`
- *   (recognisable only by their participants); `longThreads` chats have 45 messages.
+ *   (recognisable only by their participants); `longThreads` chats have `longThreadLength` (45) messages.
  */
 export function generateAccount({
   seed = 1,
@@ -49,6 +61,7 @@ export function generateAccount({
   groupChats = 2,
   unflaggedGroups = 1,
   longThreads = 1,
+  longThreadLength = 45,
   now = Date.parse('2026-03-01T12:00:00Z'),
 } = {}) {
   const rnd = seededRandom(seed);
@@ -111,9 +124,18 @@ export function generateAccount({
   }
 
   /** Add conversations whose activity is newer than every existing one. Returns them newest first. */
-  account.addConversations = ({ oneToOne: n1 = 0, acoOnly: nAco = 0, groupChats: nGroups = 0, unflaggedGroups: nUnflagged = 0, longThreads: nLong = 0 } = {}) => {
+  account.addConversations = ({
+    oneToOne: n1 = 0,
+    acoOnly: nAco = 0,
+    groupChats: nGroups = 0,
+    unflaggedGroups: nUnflagged = 0,
+    longThreads: nLong = 0,
+    longThreadLength: longLength = 45,
+  } = {}) => {
     const plans = [];
-    for (let i = 0; i < n1; i += 1) plans.push({ others: [member({ withSlug: i >= nAco })], group: false, flagged: rnd() < 0.5, count: i < nLong ? 45 : int(1, 5) });
+    for (let i = 0; i < n1; i += 1) {
+      plans.push({ others: [member({ withSlug: i >= nAco })], group: false, flagged: rnd() < 0.5, count: i < nLong ? longLength : int(1, 5) });
+    }
     for (let i = 0; i < nGroups; i += 1) {
       const others = Array.from({ length: int(2, 3) }, () => member());
       plans.push({ others, group: true, flagged: i >= nUnflagged, count: int(2, 5) });
@@ -146,7 +168,7 @@ export function generateAccount({
   account.groupChats = () => account.newestFirst().filter((c) => c.isGroup);
   account.byUrn = (urn) => account.conversations.find((c) => c.urn === urn);
 
-  account.addConversations({ oneToOne, acoOnly, groupChats, unflaggedGroups, longThreads });
+  account.addConversations({ oneToOne, acoOnly, groupChats, unflaggedGroups, longThreads, longThreadLength });
   return account;
 }
 
@@ -272,6 +294,24 @@ function fakeResponse({ status = 200, body = '', contentType = 'application/json
   return { status, ok: status >= 200 && status < 300, headers: h, url, redirected, text: async () => payload };
 }
 
+/** A 32-hex query hash from a seed. */
+function hashOf(seed) {
+  const rnd = seededRandom(seed);
+  return Array.from({ length: 32 }, () => Math.floor(rnd() * 16).toString(16)).join('');
+}
+
+/** A script bundle: filler code, and the ids in the given format (or none). */
+export function bundleText(ids, { format = 'quoted', fillerChars = 2_000 } = {}) {
+  const filler = 'function n(e){return e&&e.__esModule?e.default:e}'.repeat(Math.ceil(fillerChars / 50)).slice(0, fillerChars);
+  if (!ids) return `${filler};var graphql={endpoint:"voyagerMessagingGraphQL/graphql"};`;
+  const write = {
+    quoted: (id) => `queryId:"${id}"`,
+    json: (id) => `\\"queryId\\":\\"${id.replace('.', '\\u002e')}\\"`,
+    url: (id) => `"/voyager/api/voyagerMessagingGraphQL/graphql?queryId=${id.replace('.', '%2E')}&variables="`,
+  }[format];
+  return `${filler};define("messaging/queries",[],function(){return{conversations:{${write(ids.conversations)}},messages:{${write(ids.messages)}}}});${filler}`;
+}
+
 /**
  * @param {{chrome: object, account: ReturnType<typeof generateAccount>}} options
  */
@@ -279,6 +319,10 @@ export function createFakeVoyager({ chrome, account }) {
   const calls = [];
   const faults = []; // {kind, times, response}
   const holds = []; // {kind, skip, arrived, release, resolveArrived}
+  // The web app's current query ids, and its messaging page's bundles (url → text).
+  let queryIds = { ...SHIPPED_QUERY_IDS };
+  const bundles = new Map([[`${CDN}/aero-v1/sc/h/vendor.js`, bundleText(null)]]);
+  const bundleReads = [];
 
   function kindOf(url) {
     if (url.pathname === '/voyager/api/me') return 'me';
@@ -287,11 +331,18 @@ export function createFakeVoyager({ chrome, account }) {
       if (queryId.startsWith('messengerConversations.')) return 'conversations';
       if (queryId.startsWith('messengerMessages.')) return 'messages';
     }
+    if (url.pathname === '/messaging/') return 'page';
     return 'other';
+  }
+
+  function messagingPage() {
+    const scripts = [...bundles.keys()].map((src) => `<script src="${src}" defer></script>`).join('\n');
+    return `<!DOCTYPE html><html><head><title>Messaging | LinkedIn</title>${scripts}</head><body><main id="messaging"></main></body></html>`;
   }
 
   function answer(kind, url, headers, cookies) {
     if (cookies.li_at !== COOKIES.li_at) return fakeResponse({ status: 401, body: { status: 401 } });
+    if (kind === 'page') return fakeResponse({ body: messagingPage(), contentType: 'text/html; charset=utf-8' });
     if (!cookies.JSESSIONID || headers.get('csrf-token') !== cookies.JSESSIONID.replace(/^"|"$/g, '')) {
       return fakeResponse({ status: 403, body: 'CSRF check failed.', contentType: 'text/plain' });
     }
@@ -299,6 +350,10 @@ export function createFakeVoyager({ chrome, account }) {
       return fakeResponse({ status: 400, body: { status: 400, message: 'missing Rest.li headers' } });
     }
     if (kind === 'me') return fakeResponse({ body: meAnswer(account) });
+    if (kind === 'conversations' || kind === 'messages') {
+      const queryId = decodeURIComponent(rawParam(url.search, 'queryId'));
+      if (queryId !== queryIds[kind]) return fakeResponse({ status: 400, body: { status: 400, message: 'persisted query not found' } });
+    }
     const vars = parseVariables(rawParam(url.search, 'variables'));
     if (kind === 'conversations') {
       if (vars.mailboxUrn !== account.me.urn) throw new BadRequest(`unknown mailbox ${vars.mailboxUrn}`);
@@ -323,8 +378,13 @@ export function createFakeVoyager({ chrome, account }) {
     return fakeResponse({ status: 404, body: '<html>Not found</html>', contentType: 'text/html' });
   }
 
-  async function fetch(input, init = {}) {
+  async function fetch(input, init = {}, { fromPage = false } = {}) {
     const url = new URL(String(input));
+    if (url.origin === CDN) {
+      bundleReads.push(url.toString());
+      const text = bundles.get(url.toString());
+      return text === undefined ? new Response('Not found', { status: 404 }) : new Response(text, { headers: { 'Content-Type': 'text/javascript' } });
+    }
     if (url.origin !== LINKEDIN) throw new TypeError('fetch failed');
     const headers = new Headers(init.headers ?? {});
     // What the browser does with credentials: 'include'.
@@ -336,8 +396,11 @@ export function createFakeVoyager({ chrome, account }) {
     } catch {
       // answered below with 400
     }
-    const call = { url: url.toString(), kind, variables, headers, init, cookies };
+    const call = { url: url.toString(), kind, variables, headers, init, cookies, fromPage };
     calls.push(call);
+    if (api.refuseWorker && !fromPage && url.pathname.startsWith('/voyager/api/')) {
+      return fakeResponse({ url: url.toString(), status: 403, body: { status: 403, message: 'Forbidden' } });
+    }
 
     const hold = holds.find((h) => h.kind === kind && !h.taken && h.skip-- <= 0);
     if (hold) {
@@ -359,10 +422,29 @@ export function createFakeVoyager({ chrome, account }) {
     }
   }
 
-  return {
+  const api = {
     fetch,
+    /** The fetch of a www.linkedin.com page (chrome.scripting's MAIN world). */
+    pageFetch: (input, init) => fetch(input, init, { fromPage: true }),
     calls,
     account,
+    /** Requests that do not come from a LinkedIn page answer 403. */
+    refuseWorker: false,
+    /** Bundle URLs read, in order. */
+    bundleReads,
+    bundles,
+    get queryIds() {
+      return queryIds;
+    },
+    /**
+     * LinkedIn deployed: new query ids. `inBundles`: the messaging page's
+     * bundles carry them (in `format`), else no bundle names any id.
+     */
+    rotateQueryIds({ inBundles = true, format = 'quoted', seed = 99 } = {}) {
+      queryIds = { conversations: `messengerConversations.${hashOf(seed)}`, messages: `messengerMessages.${hashOf(seed + 1)}` };
+      bundles.set(`${CDN}/aero-v1/sc/h/messaging-${seed}.js`, bundleText(inBundles ? queryIds : null, { format }));
+      return queryIds;
+    },
     /** Calls of one kind: 'me' | 'conversations' | 'messages'. */
     callsOf: (kind) => calls.filter((c) => c.kind === kind),
     /**
@@ -393,6 +475,7 @@ export function createFakeVoyager({ chrome, account }) {
       return h;
     },
   };
+  return api;
 }
 
 /** Put the signed-in LinkedIn session's cookies into the fake chrome's jar. */

@@ -6,7 +6,7 @@ import { createSync } from '../../../extension/background/sync/sync.js';
 import { KEYS } from '../../../extension/lib/storage.js';
 import { createFakeChrome } from './fake-chrome.mjs';
 import { API_URL, createClock, createFakeBackend } from './fake-backend.mjs';
-import { LINKEDIN, createFakeVoyager, generateAccount, seededRandom, signIn } from './fake-voyager.mjs';
+import { CDN, LINKEDIN, createFakeVoyager, generateAccount, seededRandom, signIn } from './fake-voyager.mjs';
 
 export const PUSH_PATH = '/api/v1/linkedin/push';
 export const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -22,7 +22,9 @@ export async function createWorld({ account: accountOptions = {}, paired = true,
   const account = generateAccount({ now: now(), ...accountOptions });
   const voyager = createFakeVoyager({ chrome, account });
   if (signedIn) signIn(chrome);
-  const fetch = (input, init) => (String(input).startsWith(LINKEDIN) ? voyager.fetch(input, init) : backend.fetch(input, init));
+  chrome.scripting.pageFetch = voyager.pageFetch;
+  const toLinkedIn = (url) => url.startsWith(LINKEDIN) || url.startsWith(CDN);
+  const fetch = (input, init) => (toLinkedIn(String(input)) ? voyager.fetch(input, init) : backend.fetch(input, init));
   if (paired) {
     backend.state.tokens.set('tok-1', { valid: true, renewable: true });
     await chrome.storage.local.set({
