@@ -3,6 +3,10 @@
 // views and to show a running sync live (it reads the sync status from
 // storage; it never writes storage). Dependencies are parameters so it can
 // run against fakes.
+//
+// Unpaired, it shows one step at a time: where PingCRM is (the URL form,
+// with "Looking for PingCRM at …" or why it cannot be reached) until that
+// address hands out a code; then the code to enter there.
 
 import { ERR, describeError } from '../lib/errors.js';
 import { MSG, message } from '../lib/messages.js';
@@ -24,6 +28,7 @@ export function startPopup({ document, chrome, timers = globalThis, now = Date.n
   let pollTimer = null;
   let pollInFlight = false;
   let syncSeq = 0; // orders sync-status reads and live changes
+  let editingServer = false; // "Change" pressed: the address step, although a code is there
 
   async function send(type, payload = {}) {
     try {
@@ -38,6 +43,14 @@ export function startPopup({ document, chrome, timers = globalThis, now = Date.n
     const el = $('error');
     el.textContent = error ? describeError(error) : '';
     el.hidden = !error;
+    if (error) showChecking(null);
+  }
+
+  /** "Looking for PingCRM at …" while an address is asked for its first code; null hides it. */
+  function showChecking(apiUrl) {
+    const el = $('server-checking');
+    el.textContent = apiUrl ? `Looking for PingCRM at ${apiUrl}…` : '';
+    el.hidden = !apiUrl;
   }
 
   function showNotice(text) {
@@ -52,7 +65,7 @@ export function startPopup({ document, chrome, timers = globalThis, now = Date.n
   }
 
   function schedulePoll(delay) {
-    if (pollTimer !== null || pollInFlight || current?.paired) return;
+    if (pollTimer !== null || pollInFlight || current?.paired || editingServer) return;
     pollTimer = timers.setTimeout(pollOnce, Math.max(delay ?? pollIntervalMs, 0));
   }
 
@@ -93,6 +106,11 @@ export function startPopup({ document, chrome, timers = globalThis, now = Date.n
     }
     const input = $('api-url');
     if (document.activeElement !== input) input.value = view.apiUrl;
+    const codeShown = Boolean(view.pending) && !editingServer;
+    $('server-step').hidden = codeShown;
+    $('code-step').hidden = !codeShown;
+    if (codeShown) showChecking(null);
+    $('code-api-url').textContent = view.apiUrl;
     $('pairing-code').textContent = view.pending?.code ?? '…';
     renderExpiry(view);
     if (view.renewed) showNotice(describeError({ code: view.renewed }));
@@ -116,6 +134,8 @@ export function startPopup({ document, chrome, timers = globalThis, now = Date.n
     const line = $('sync-state');
     line.replaceChildren(...view.parts.map((part) => (typeof part === 'string' ? part : link(part))));
     line.className = view.problem ? 'sync-state problem' : 'sync-state';
+    $('sync-mailbox').textContent = view.mailbox;
+    $('sync-history').textContent = view.history;
     const progress = $('sync-progress');
     progress.textContent = view.progress ?? '';
     progress.hidden = view.progress === null;
@@ -175,10 +195,20 @@ export function startPopup({ document, chrome, timers = globalThis, now = Date.n
         return;
       }
       showNotice(null);
+      showError(null);
       stopPolling();
+      editingServer = false;
+      showChecking(apiUrl);
       handle(await send(MSG.SETTINGS_SET_API_URL, { apiUrl }));
       if (!current?.paired) schedulePoll(pollIntervalMs);
     });
+  }
+
+  function onChangeServer() {
+    editingServer = true;
+    stopPolling();
+    if (current) render(current);
+    $('api-url').focus?.();
   }
 
   async function onDisconnect() {
@@ -202,6 +232,7 @@ export function startPopup({ document, chrome, timers = globalThis, now = Date.n
 
   $('api-url-form').addEventListener('submit', onSaveUrl);
   $('disconnect').addEventListener('click', onDisconnect);
+  $('change-server').addEventListener('click', onChangeServer);
   $('sync-now').addEventListener('click', onSyncNow);
   const unsubscribePairing = onKeysChanged(chrome, [KEYS.PAIRING, KEYS.PENDING_CODE], () => {
     refreshFromStorage();
@@ -216,6 +247,7 @@ export function startPopup({ document, chrome, timers = globalThis, now = Date.n
     const first = handle(await send(MSG.STATUS_GET, { verify: true }));
     if (first.ok && !first.data.paired) {
       stopPolling();
+      if (!first.data.pending) showChecking(first.data.apiUrl);
       handle(await send(MSG.PAIRING_START));
       if (!current?.paired) schedulePoll(pollIntervalMs);
     } else if (!first.ok) {

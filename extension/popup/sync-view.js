@@ -5,16 +5,33 @@ import { SYNC_STATE, isStalledRun } from '../lib/sync-state.js';
 
 export const LINKEDIN_URL = 'https://www.linkedin.com/';
 
-const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const number = (n) => n.toLocaleString('en-US');
+const plural = (n, word) => `${number(n)} ${word}${n === 1 ? '' : 's'}`;
 const when = (at) => new Date(at).toLocaleString();
 
 function counts(lastRun) {
   if (!lastRun) return 'Nothing yet';
   const parts = [`${plural(lastRun.conversations, 'conversation')}, ${plural(lastRun.messages, 'message')}`];
+  if (lastRun.olderMessages > 0) parts.push(`${plural(lastRun.olderMessages, 'older message')}`);
   if (lastRun.contactsCreated > 0) parts.push(`${plural(lastRun.contactsCreated, 'new contact')}`);
   if (lastRun.skippedGroupChats > 0) parts.push(`${plural(lastRun.skippedGroupChats, 'group chat')} skipped`);
   if (lastRun.rejected > 0) parts.push(`${lastRun.rejected} rejected by PingCRM`);
   return parts.join('; ');
+}
+
+/** How much of the mailbox is synced: "500 of about 1,200 conversations synced". */
+function mailboxLine(mailbox) {
+  if (!mailbox) return 'Not synced yet';
+  if (mailbox.complete) return `All ${plural(mailbox.synced, 'conversation')} synced`;
+  if (mailbox.estimate === null) return `${plural(mailbox.synced, 'conversation')} synced; older ones follow`;
+  return `${number(mailbox.synced)} of about ${number(mailbox.estimate)} conversations synced`;
+}
+
+/** How far the history walk is. */
+function historyLine(history, mailbox) {
+  if (!history) return mailbox ? 'Fetched from the next sync on' : 'Not synced yet';
+  if (history.pending === 0) return 'All synced';
+  return `${plural(history.pending, 'conversation')} still to fetch`;
 }
 
 /**
@@ -22,7 +39,8 @@ function counts(lastRun) {
  * @param {{now: number, lastSyncAt?: string|null}} context `lastSyncAt`: the
  *   backend's last push time from the pairing, used until this browser syncs
  * @returns {{parts: Array<string|{text: string, href: string}>, problem: boolean,
- *            progress: string|null, counts: string, lastSync: string, running: boolean}}
+ *            progress: string|null, counts: string, mailbox: string, history: string,
+ *            lastSync: string, running: boolean}}
  *   `parts`: the status line, strings and links
  */
 export function syncView(status, { now, lastSyncAt = null }) {
@@ -35,6 +53,8 @@ export function syncView(status, { now, lastSyncAt = null }) {
     problem: false,
     progress: null,
     counts: counts(status?.lastRun ?? null),
+    mailbox: mailboxLine(status?.mailbox ?? null),
+    history: historyLine(status?.history ?? null, status?.mailbox ?? null),
     lastSync: lastAt ? when(lastAt) : 'Never',
     running,
   };
@@ -43,9 +63,10 @@ export function syncView(status, { now, lastSyncAt = null }) {
       if (stalled) {
         view.parts = ['The last sync stopped midway; the next one picks up where it left off.'];
       } else {
-        const { done = 0, total = 0 } = status.progress ?? {};
+        const { done = 0, total = 0, phase } = status.progress ?? {};
         view.parts = ['Syncing LinkedIn messages…'];
-        view.progress = total > 0 ? `${done} / ${total} conversations` : 'Looking for new conversations…';
+        if (phase === 'history') view.progress = `Older messages: page ${done + 1} of at most ${total}`;
+        else view.progress = total > 0 ? `${done} / ${total} conversations` : 'Looking for new conversations…';
       }
       break;
     case SYNC_STATE.SESSION_EXPIRED:
@@ -57,7 +78,19 @@ export function syncView(status, { now, lastSyncAt = null }) {
       view.problem = true;
       break;
     case SYNC_STATE.FORMAT_CHANGED:
-      view.parts = ['LinkedIn changed its format; PingCRM needs an update.'];
+      view.parts = [
+        status.failedQuery
+          ? `LinkedIn changed its ${status.failedQuery} query; PingCRM needs an update.`
+          : 'LinkedIn changed its format; PingCRM needs an update.',
+      ];
+      view.problem = true;
+      break;
+    case SYNC_STATE.NEEDS_TAB:
+      view.parts = [
+        'Open ',
+        { text: 'linkedin.com', href: LINKEDIN_URL },
+        ' to sync: LinkedIn answers PingCRM only from its own tab.',
+      ];
       view.problem = true;
       break;
     case SYNC_STATE.ERROR:

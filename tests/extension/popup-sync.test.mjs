@@ -89,6 +89,21 @@ describe('popup: message sync', () => {
     shown.format_changed = text('sync-state');
     assert.match(shown.format_changed, /LinkedIn changed its format/);
 
+    await setStatus({ state: 'format_changed', failedQuery: 'messages', message: 'LinkedIn no longer answers…', updatedAt: now });
+    shown.format_changed_query = text('sync-state');
+    assert.equal(shown.format_changed_query, 'LinkedIn changed its messages query; PingCRM needs an update.');
+
+    await setStatus({ state: 'needs_tab', message: 'LinkedIn refused…', updatedAt: now });
+    shown.needs_tab = text('sync-state');
+    assert.equal(shown.needs_tab, 'Open linkedin.com to sync: LinkedIn answers PingCRM only from its own tab.');
+    const open = el('sync-state').children.find((child) => typeof child !== 'string');
+    assert.deepEqual([open.tagName, open.href, open.textContent], ['A', 'https://www.linkedin.com/', 'linkedin.com']);
+    assert.equal(el('sync-state').className, 'sync-state problem');
+    assert.equal(el('sync-now').disabled, false);
+
+    await setStatus({ state: 'running', progress: { done: 3, total: 30, phase: 'history' }, updatedAt: now });
+    assert.equal(text('sync-progress'), 'Older messages: page 4 of at most 30');
+
     await setStatus({ state: 'error', message: 'contacts service unavailable', updatedAt: now });
     shown.error = text('sync-state');
     assert.match(shown.error, /contacts service unavailable/);
@@ -101,6 +116,23 @@ describe('popup: message sync', () => {
     assert.equal(text('sync-counts'), '12 conversations, 40 messages; 3 new contacts; 2 group chats skipped; 1 rejected by PingCRM');
 
     assert.equal(new Set(Object.values(shown)).size, Object.keys(shown).length, JSON.stringify(shown, null, 1));
+    popup.stop();
+  });
+
+  it('shows how much of the mailbox and of the older messages is synced', async () => {
+    const now = w.now();
+    assert.equal(text('sync-mailbox'), 'Not synced yet');
+    assert.equal(text('sync-history'), 'Not synced yet');
+    const idle = { state: 'idle', lastSuccessAt: now, updatedAt: now, lastRun: null };
+    await setStatus({ ...idle, mailbox: { synced: 500, estimate: 1200, complete: false }, history: null });
+    assert.equal(text('sync-mailbox'), '500 of about 1,200 conversations synced');
+    assert.equal(text('sync-history'), 'Fetched from the next sync on');
+    await setStatus({ ...idle, mailbox: { synced: 500, estimate: null, complete: false }, history: { pages: 30, messages: 600, pending: 12 } });
+    assert.equal(text('sync-mailbox'), '500 conversations synced; older ones follow');
+    assert.equal(text('sync-history'), '12 conversations still to fetch');
+    await setStatus({ ...idle, mailbox: { synced: 1200, estimate: 1200, complete: true }, history: { pages: 3, messages: 41, pending: 0 } });
+    assert.equal(text('sync-mailbox'), 'All 1,200 conversations synced');
+    assert.equal(text('sync-history'), 'All synced');
     popup.stop();
   });
 

@@ -65,18 +65,65 @@ describe('popup', () => {
     popup.stop();
   });
 
-  it('shows server_unreachable in #error and keeps polling', async () => {
+  it('first run, nothing at the address: only the address step, saying so; the code once it answers', async () => {
     backend.state.down = true;
     const popup = startPopup({ document, chrome, timers, now });
     await popup.ready;
+    assert.equal(el('server-step').hidden, false);
+    assert.equal(el('code-step').hidden, true, 'no "…" code and no "Waiting for you to enter this code"');
     assert.equal(el('error').hidden, false);
     assert.match(el('error').textContent, /Cannot reach PingCRM/);
-    assert.equal(timers.pending.size, 1);
+    assert.equal(el('server-checking').hidden, true, 'not "looking" and "cannot reach" at once');
+    assert.match(el('server-hint').textContent, /Settings → Integrations → LinkedIn/);
+    assert.equal(timers.pending.size, 1, 'it keeps asking');
 
     backend.state.down = false;
     await timers.runAll();
     await settle();
     assert.equal(el('error').hidden, true);
+    assert.equal(el('server-step').hidden, true);
+    assert.equal(el('code-step').hidden, false);
+    assert.equal(el('pairing-code').textContent, 'PING-AAAAA1');
+    assert.equal(el('code-api-url').textContent, 'http://127.0.0.1:8000');
+    popup.stop();
+  });
+
+  it('while the address is asked for a first code, the popup says where it is looking', async () => {
+    let answerStart;
+    const held = new Promise((resolve) => {
+      answerStart = resolve;
+    });
+    const original = chrome.runtime.sendMessage.bind(chrome.runtime);
+    chrome.runtime.sendMessage = async (msg, sender) => {
+      if (msg.type === 'pairing/start') await held;
+      return original(msg, sender);
+    };
+    const popup = startPopup({ document, chrome, timers, now });
+    await settle();
+    await settle();
+    assert.equal(el('server-step').hidden, false);
+    assert.equal(el('code-step').hidden, true);
+    assert.equal(el('server-checking').hidden, false);
+    assert.equal(el('server-checking').textContent, 'Looking for PingCRM at http://127.0.0.1:8000…');
+    answerStart();
+    await popup.ready;
+    assert.equal(el('server-checking').hidden, true);
+    assert.equal(el('code-step').hidden, false);
+    popup.stop();
+  });
+
+  it('"Change" goes back to the address step; saving the same address shows the same code', async () => {
+    const popup = startPopup({ document, chrome, timers, now });
+    await popup.ready;
+    assert.equal(el('code-step').hidden, false);
+    await el('change-server').dispatch('click');
+    assert.equal(el('server-step').hidden, false);
+    assert.equal(el('code-step').hidden, true);
+    assert.equal(timers.pending.size, 0, 'no polling while the address is being changed');
+    await el('api-url-form').dispatch('submit');
+    await settle();
+    await settle();
+    assert.equal(el('code-step').hidden, false);
     assert.equal(el('pairing-code').textContent, 'PING-AAAAA1');
     popup.stop();
   });

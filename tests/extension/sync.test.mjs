@@ -519,6 +519,92 @@ describe('sync: LinkedIn trouble', () => {
   });
 });
 
+describe('sync: LinkedIn changes under the extension', () => {
+  /** Every sync state the status went through. */
+  function statesSeen(w) {
+    const seen = [];
+    w.chrome.storage.onChanged.addListener((changes) => {
+      const state = changes[KEYS.SYNC_STATUS]?.newValue?.state;
+      if (state && seen.at(-1) !== state) seen.push(state);
+    });
+    return seen;
+  }
+
+  it('rotated query ids: one sync still succeeds, and never says "LinkedIn changed"', async () => {
+    const w = await createWorld({ account: { longThreads: 0 } });
+    w.voyager.rotateQueryIds();
+    const seen = statesSeen(w);
+    await w.syncNow();
+    await settle();
+    assert.deepEqual(seen, ['running', 'idle']);
+    assert.equal(w.backend.state.contacts.size, w.account.oneToOne().length);
+  });
+
+  it('query ids nowhere in LinkedIn’s web app: format changed, naming the failed query', async () => {
+    const w = await createWorld();
+    await w.syncNow();
+    w.voyager.rotateQueryIds({ inBundles: false });
+    w.now.advance(3 * HOUR);
+    await w.syncNow();
+    const status = await w.local(KEYS.SYNC_STATUS);
+    assert.equal(status.state, 'format_changed');
+    assert.equal(status.failedQuery, 'conversations');
+    assert.match(status.message, /conversations query/);
+    // Sync Now again soon: no second discovery for the same id within 24 h (no loop)…
+    w.now.advance(15 * MIN);
+    const calls = w.voyager.calls.length;
+    await w.syncNow();
+    assert.deepEqual(w.voyager.calls.slice(calls).map((c) => c.kind), ['me', 'conversations']);
+    // …and a day later, LinkedIn's web app names new ids again: the sync works and clears the state.
+    w.voyager.rotateQueryIds({ seed: 3 });
+    w.now.advance(24 * HOUR);
+    await w.syncNow();
+    assert.deepEqual(
+      [(await w.local(KEYS.SYNC_STATUS)).state, (await w.local(KEYS.SYNC_STATUS)).failedQuery],
+      ['idle', null],
+    );
+  });
+
+  it('worker refused: with a LinkedIn tab the sync goes through it; without one the popup asks for one', async () => {
+    const w = await createWorld({ account: { longThreads: 0 } });
+    w.voyager.refuseWorker = true;
+    const sync = w.newSync();
+    await w.syncNow(sync);
+    let status = await w.local(KEYS.SYNC_STATUS);
+    assert.equal(status.state, 'needs_tab');
+    assert.match(status.message, /open linkedin\.com/);
+    assert.equal(w.pushCalls().length, 0);
+
+    // Within 2 h of nothing: opening LinkedIn (its page load) syncs at once, through that tab.
+    w.now.advance(MIN);
+    w.chrome.tabs.open('https://www.linkedin.com/feed/', { active: true });
+    assert.deepEqual(await sync.pageLoaded(), { started: true });
+    await sync.settled();
+    status = await w.local(KEYS.SYNC_STATUS);
+    assert.equal(status.state, 'idle');
+    assert.equal(w.backend.state.contacts.size, w.account.oneToOne().length);
+    const [refused, first, ...rest] = w.voyager.calls.slice(1);
+    assert.deepEqual([refused.kind, refused.fromPage], ['me', false], 'each sync tries the worker first');
+    assert.deepEqual([first.kind, first.fromPage], ['me', true], 'the refused /me again, from the tab');
+    assert.ok(rest.every((c) => c.fromPage), 'and everything after it');
+  });
+
+  it('the in-tab route carries no LinkedIn cookie to PingCRM either', async () => {
+    const w = await createWorld({ account: { oneToOne: 30 } });
+    w.voyager.refuseWorker = true;
+    w.chrome.tabs.open('https://www.linkedin.com/messaging/');
+    await w.syncNow();
+    assert.equal((await w.local(KEYS.SYNC_STATUS)).state, 'idle');
+    const secrets = [COOKIES.li_at, COOKIES.JSESSIONID.replace(/"/g, '')];
+    assert.ok(w.backend.calls.length >= 1);
+    for (const call of w.backend.calls) {
+      const sent = JSON.stringify([[...call.headers.entries()], call.body ?? null, call.url]);
+      for (const secret of secrets) assert.ok(!sent.includes(secret), `${call.path} carries a LinkedIn cookie value`);
+    }
+    assert.ok(w.voyager.calls.filter((c) => c.fromPage).every((c) => c.cookies.li_at === COOKIES.li_at));
+  });
+});
+
 describe('sync: PingCRM trouble', () => {
   it('a failed push leaves the cursor and the next sync pushes the same data', async () => {
     const w = await createWorld({ account: { longThreads: 0 } });
