@@ -134,8 +134,11 @@ export function startPopup({ document, chrome, timers = globalThis, now = Date.n
     const line = $('sync-state');
     line.replaceChildren(...view.parts.map((part) => (typeof part === 'string' ? part : link(part))));
     line.className = view.problem ? 'sync-state problem' : 'sync-state';
-    $('sync-mailbox').textContent = view.mailbox;
-    $('sync-history').textContent = view.history;
+    for (const [id, text] of [['sync-mailbox', view.mailbox], ['sync-history', view.history]]) {
+      $(id).textContent = text ?? '';
+      $(id).hidden = text === null;
+      $(`${id}-label`).hidden = text === null;
+    }
     const progress = $('sync-progress');
     progress.textContent = view.progress ?? '';
     progress.hidden = view.progress === null;

@@ -19,17 +19,18 @@ function counts(lastRun) {
   return parts.join('; ');
 }
 
-/** How much of the mailbox is synced: "500 of about 1,200 conversations synced". */
+/** How much of the mailbox is synced: "500 of about 1,200 conversations synced"; null before a first sync. */
 function mailboxLine(mailbox) {
-  if (!mailbox) return 'Not synced yet';
+  if (!mailbox) return null;
   if (mailbox.complete) return `All ${plural(mailbox.synced, 'conversation')} synced`;
   if (mailbox.estimate === null) return `${plural(mailbox.synced, 'conversation')} synced; older ones follow`;
   return `${number(mailbox.synced)} of about ${number(mailbox.estimate)} conversations synced`;
 }
 
-/** How far the history walk is. */
+/** How far the history walk is; null before a first sync. */
 function historyLine(history, mailbox) {
-  if (!history) return mailbox ? 'Fetched from the next sync on' : 'Not synced yet';
+  if (!mailbox) return null;
+  if (!history) return 'From the next sync on';
   if (history.pending === 0) return 'All synced';
   return `${plural(history.pending, 'conversation')} still to fetch`;
 }
@@ -39,7 +40,7 @@ function historyLine(history, mailbox) {
  * @param {{now: number, lastSyncAt?: string|null}} context `lastSyncAt`: the
  *   backend's last push time from the pairing, used until this browser syncs
  * @returns {{parts: Array<string|{text: string, href: string}>, problem: boolean,
- *            progress: string|null, counts: string, mailbox: string, history: string,
+ *            progress: string|null, counts: string, mailbox: string|null, history: string|null,
  *            lastSync: string, running: boolean}}
  *   `parts`: the status line, strings and links
  */

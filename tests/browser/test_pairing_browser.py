@@ -1,14 +1,17 @@
 """Pairing the way a user does it, in a real headless Chromium.
 
 The unpacked extension runs in Chromium against the real edge and services
-(`stack`, both backends). The popup, opened as a tab, is pointed at the test
-edge through its URL field; the web app served by the edge registers an
-account and pairs with the code the popup shows; both sides then show
-Connected. Disconnecting in the web app revokes the extension token, and the
-popup falls back to a fresh code the next time it asks the backend.
+(`stack`, both backends). The popup, opened as a tab for the first time,
+finds nothing at the default address and asks only where PingCRM is (no
+code, no "waiting" yet). The web app served by the edge registers an account
+and shows its own address in Settings → Integrations → LinkedIn; the user
+copies it into the popup, which then shows a code; the web app pairs with
+it and both sides show Connected. Disconnecting in the web app revokes the
+extension token, and the popup falls back to a fresh code the next time it
+asks the backend.
 
-Set PINGCRM_TEST_SCREENSHOTS=<dir> to keep screenshots of the connected
-settings page and popup.
+Set PINGCRM_TEST_SCREENSHOTS=<dir> to keep screenshots of the popup (first run,
+code, connected) and the settings page (address, connected).
 """
 
 from __future__ import annotations
@@ -39,19 +42,20 @@ async def test_pair_in_web_app_then_disconnect(extension_browser, stack) -> None
     await context.route(f"{DEFAULT_API_URL}/**", lambda route: route.abort())
     crashes: list[str] = []
 
-    # --- the popup, as a tab: point it at the test edge the way a user would
+    # --- the popup's first run, as a tab: nothing answers at the default address. It asks
+    # where PingCRM is, and shows nothing of the code step yet.
     popup = await context.new_page()
     popup.on("pageerror", lambda error: crashes.append(f"popup: {error}"))
+    await popup.set_viewport_size({"width": 360, "height": 420})
     await popup.goto(browser.popup_url)
     await expect(popup.locator("#unpaired-view")).to_be_visible(timeout=TIMEOUT_MS)
-    # The default URL has no PingCRM behind it: the popup says so; then the user fixes the URL.
-    await expect(popup.locator("#error")).to_be_visible(timeout=TIMEOUT_MS)
-    await popup.get_by_label("PingCRM URL").fill(stack.edge_url)
-    await popup.locator("#api-url-save").click()
-    code_el = popup.locator("#pairing-code")
-    await expect(code_el).to_have_text(CODE, timeout=TIMEOUT_MS)
-    await expect(popup.locator("#error")).to_be_hidden()
-    code = (await code_el.text_content() or "").strip()
+    await expect(popup.locator("#error")).to_have_text(re.compile("^Cannot reach PingCRM"), timeout=TIMEOUT_MS)
+    await expect(popup.get_by_label("PingCRM URL")).to_be_visible()
+    await expect(popup.locator("#server-hint")).to_contain_text("Settings → Integrations → LinkedIn")
+    for hidden in ("#code-step", "#pairing-code", "#waiting", "#server-checking"):
+        await expect(popup.locator(hidden)).to_be_hidden()
+    if SCREENSHOTS:
+        await popup.screenshot(path=str(screenshot_dir() / f"popup-first-run-{stack_name(stack)}.png"))
 
     # --- the web app: create an account (which signs in), then Settings → Integrations → LinkedIn
     email, password = "ada@example.com", "correct horse battery"
@@ -74,6 +78,29 @@ async def test_pair_in_web_app_then_disconnect(extension_browser, stack) -> None
     status = web.locator("#linkedin-status")
     await expect(status).to_have_text("Not paired", timeout=TIMEOUT_MS)
 
+    # --- it shows its own address, ready to copy; the user copies it into the popup
+    address = web.get_by_label("This PingCRM’s address")
+    await expect(address).to_have_value(stack.edge_url)
+    await context.grant_permissions(["clipboard-read", "clipboard-write"], origin=stack.edge_url)
+    await web.locator("#copy-address").click()
+    await expect(web.locator("#pingcrm-address-note")).to_have_text("Copied.")
+    copied = await web.evaluate("navigator.clipboard.readText()")
+    assert copied == stack.edge_url
+    if SCREENSHOTS:
+        await web.screenshot(path=str(screenshot_dir() / f"settings-address-{stack_name(stack)}.png"), full_page=True)
+
+    await popup.get_by_label("PingCRM URL").fill(copied)
+    await popup.locator("#api-url-save").click()
+    code_el = popup.locator("#pairing-code")
+    await expect(code_el).to_have_text(CODE, timeout=TIMEOUT_MS)
+    await expect(popup.locator("#error")).to_be_hidden()
+    await expect(popup.locator("#server-step")).to_be_hidden()
+    await expect(popup.locator("#code-api-url")).to_have_text(stack.edge_url)
+    await expect(popup.locator("#waiting")).to_be_visible()
+    code = (await code_el.text_content() or "").strip()
+    if SCREENSHOTS:
+        await popup.screenshot(path=str(screenshot_dir() / f"popup-code-{stack_name(stack)}.png"))
+
     await web.locator("#linkedin-connect").click()
     modal = web.locator("#pair-modal")
     await expect(modal).to_be_visible()
@@ -91,11 +118,8 @@ async def test_pair_in_web_app_then_disconnect(extension_browser, stack) -> None
     await expect(popup.locator("#error")).to_be_hidden()
 
     if SCREENSHOTS:
-        folder = Path(SCREENSHOTS)
-        folder.mkdir(parents=True, exist_ok=True)
-        await web.screenshot(path=str(folder / f"settings-connected-{stack_name(stack)}.png"), full_page=True)
-        await popup.set_viewport_size({"width": 360, "height": 320})
-        await popup.screenshot(path=str(folder / f"popup-connected-{stack_name(stack)}.png"))
+        await web.screenshot(path=str(screenshot_dir() / f"settings-connected-{stack_name(stack)}.png"), full_page=True)
+        await popup.screenshot(path=str(screenshot_dir() / f"popup-connected-{stack_name(stack)}.png"))
 
     # --- disconnect in the web app
     await web.locator("#linkedin-disconnect").click()
@@ -112,6 +136,12 @@ async def test_pair_in_web_app_then_disconnect(extension_browser, stack) -> None
     await expect(popup.get_by_label("PingCRM URL")).to_have_value(stack.edge_url)
 
     assert crashes == []
+
+
+def screenshot_dir() -> Path:
+    folder = Path(SCREENSHOTS or ".")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def stack_name(stack) -> str:

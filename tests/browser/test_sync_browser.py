@@ -33,26 +33,27 @@ requests differently from the fake; BROWSER-TESTS.md notes the in-tab
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Awaitable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-import httpx
 import pytest
 
+from tests.support.browser_sync import (
+    EMAIL,
+    UI_TIMEOUT_MS,
+    contacts_by_member,
+    epoch_ms,
+    extension_storage,
+    pair_popup,
+    sign_up,
+    watch_edge,
+)
 from tests.support.fake_linkedin import FakeLinkedIn
 
 pytestmark = pytest.mark.browser
 
-DEFAULT_API_URL = "http://127.0.0.1:8000"
-PASSWORD = "correct horse battery"
-EMAIL = "grace@example.com"
-CODE = re.compile(r"^PING-[A-Z0-9]{6}$")
-UI_TIMEOUT_MS = 10_000
-# A sync spaces its Voyager calls by a random 0.4–1.2 s (no test setting for
-# it); the fake account keeps a sync to about eight calls.
+# A sync spaces its Voyager calls by a random 0.4–1.2 s (the real pacing); the
+# fake account keeps a sync to about eight calls.
 SYNC_TIMEOUT_MS = 60_000
 # How long "nothing happens" is watched after a page load: the worker answers
 # a page load at once, and the first visit's sync called LinkedIn right after
@@ -60,36 +61,6 @@ SYNC_TIMEOUT_MS = 60_000
 QUIET_S = 2.0
 FEED = "https://www.linkedin.com/feed/"
 NEW_MESSAGE = "Are we still on for Friday?"
-
-
-@dataclass(frozen=True)
-class EdgeRequest:
-    """A request the browser sent to PingCRM, as it left the browser."""
-
-    method: str
-    url: str
-    headers: dict[str, str]
-    body: str
-
-
-async def sign_up(api: httpx.AsyncClient) -> dict[str, str]:
-    assert (await api.post("/api/v1/auth/register", json={"email": EMAIL, "password": PASSWORD})).status_code == 201
-    login = await api.post("/api/v1/auth/login", json={"email": EMAIL, "password": PASSWORD})
-    assert login.status_code == 200
-    return {"Authorization": f"Bearer {login.json()['access_token']}"}
-
-
-async def contacts_by_member(api: httpx.AsyncClient, web: dict[str, str]) -> dict[str, dict[str, Any]]:
-    response = await api.get("/api/v1/contacts", params={"limit": 100}, headers=web)
-    assert response.status_code == 200, response.text
-    page = response.json()
-    assert page["next_cursor"] is None  # the fake account fits in one page
-    return {contact["linkedin"]["member_id"]: contact for contact in page["items"]}
-
-
-def epoch_ms(value: int | str) -> int:
-    """A time of the push (epoch ms or RFC 3339, docs/linkedin-sync.md §2) or of the API (RFC 3339)."""
-    return value if isinstance(value, int) else round(datetime.fromisoformat(value).timestamp() * 1000)
 
 
 async def test_sync_linkedin_conversations_into_contacts(
@@ -104,55 +75,29 @@ async def test_sync_linkedin_conversations_into_contacts(
     crashes: list[str] = []
 
     # --- watch everything the browser sends to PingCRM, and keep other PingCRMs out
-    edge_requests: list[EdgeRequest] = []
-
-    async def capture(route, request) -> None:
-        headers = await request.all_headers()
-        edge_requests.append(EdgeRequest(request.method, request.url, headers, request.post_data or ""))
-        await route.continue_()
-
-    await context.route(f"{DEFAULT_API_URL}/**", lambda route: route.abort())
-    await context.route(f"{stack.edge_url}/**", capture)
+    edge = await watch_edge(context, stack)
+    edge_requests = edge.requests
+    pushed_messages = edge.pushed_messages
     voyager_requests: list[Any] = []  # Playwright's view, to see who made them
     context.on("request", lambda r: voyager_requests.append(r) if "/voyager/api/" in r.url else None)
-
-    def pushed_messages(since: int) -> list[tuple[str, str, str, bool, int]]:
-        return [
-            (conversation["urn"], m["urn"], m["text"], m["from_self"], epoch_ms(m["sent_at"]))
-            for r in edge_requests[since:]
-            if r.method == "POST" and r.url.endswith("/api/v1/linkedin/push")
-            for conversation in json.loads(r.body)["conversations"]
-            for m in conversation["messages"]
-        ]
 
     async def explained(expectation: Awaitable[None]) -> None:
         """A popup expectation whose failure also says what the extension and the fake saw."""
         try:
             await expectation
         except AssertionError as error:
-            storage = await browser.service_worker.evaluate(
-                "chrome.storage.local.get(['syncStatus', 'syncCursor', 'syncBackoff', 'syncLock'])"
-            )
+            storage = await extension_storage(browser)
             calls = [(c.endpoint, c.status, c.variables, c.error) for c in fake_linkedin.calls]
-            edge = [(r.method, r.url) for r in edge_requests]
+            requests = [(r.method, r.url) for r in edge_requests]
             raise AssertionError(
-                f"{error}\nextension storage: {json.dumps(storage)}\nvoyager calls: {calls}\nedge requests: {edge}"
+                f"{error}\nextension storage: {json.dumps(storage)}\nvoyager calls: {calls}\nedge requests: {requests}"
             ) from error
 
     async with stack.http() as api:
         web = await sign_up(api)
 
         # --- pair the popup
-        popup = await context.new_page()
-        popup.on("pageerror", lambda error: crashes.append(f"popup: {error}"))
-        await popup.goto(browser.popup_url)
-        await popup.get_by_label("PingCRM URL").fill(stack.edge_url)
-        await popup.locator("#api-url-save").click()
-        await expect(popup.locator("#pairing-code")).to_have_text(CODE, timeout=UI_TIMEOUT_MS)
-        code = (await popup.locator("#pairing-code").text_content() or "").strip()
-        assert (await api.post("/api/v1/extension/pair", json={"code": code}, headers=web)).status_code == 200
-        # The paired view is in the page all along, hidden: wait for it to show the account.
-        await expect(popup.locator("#account-email")).to_have_text(EMAIL, timeout=UI_TIMEOUT_MS)
+        popup = await pair_popup(browser, stack, api, web, crashes)
         await expect(popup.locator("#status")).to_be_visible()
         assert fake_linkedin.calls == []  # pairing alone does not touch LinkedIn
 
@@ -264,12 +209,7 @@ async def test_sync_linkedin_conversations_into_contacts(
         assert fake_linkedin.calls_since(mark) == []
 
     # --- 5. privacy: the LinkedIn session never reached PingCRM
-    assert pushed_messages(0), "pushes must have been captured for this check to mean anything"
-    secrets = (session.li_at, session.jsessionid)
-    for request in edge_requests:
-        sent = json.dumps(request.headers) + request.body
-        assert not any(secret in sent for secret in secrets), f"LinkedIn session sent to {request.url}"
-        assert "cookie" not in request.headers
+    edge.assert_no_linkedin_session(session)
     assert crashes == []
     # The fake answers every path the extension asked for; a failing call would be a contract mismatch.
     assert not any(c.error for c in fake_linkedin.calls)

@@ -121,12 +121,15 @@ describe('popup: message sync', () => {
 
   it('shows how much of the mailbox and of the older messages is synced', async () => {
     const now = w.now();
-    assert.equal(text('sync-mailbox'), 'Not synced yet');
-    assert.equal(text('sync-history'), 'Not synced yet');
+    for (const id of ['sync-mailbox', 'sync-mailbox-label', 'sync-history', 'sync-history-label']) {
+      assert.equal(el(id).hidden, true, `#${id} before a first sync`);
+    }
     const idle = { state: 'idle', lastSuccessAt: now, updatedAt: now, lastRun: null };
     await setStatus({ ...idle, mailbox: { synced: 500, estimate: 1200, complete: false }, history: null });
     assert.equal(text('sync-mailbox'), '500 of about 1,200 conversations synced');
-    assert.equal(text('sync-history'), 'Fetched from the next sync on');
+    assert.equal(el('sync-mailbox').hidden, false);
+    assert.equal(el('sync-history-label').hidden, false);
+    assert.equal(text('sync-history'), 'From the next sync on');
     await setStatus({ ...idle, mailbox: { synced: 500, estimate: null, complete: false }, history: { pages: 30, messages: 600, pending: 12 } });
     assert.equal(text('sync-mailbox'), '500 conversations synced; older ones follow');
     assert.equal(text('sync-history'), '12 conversations still to fetch');

@@ -7,16 +7,22 @@ with literal punctuation and `encodeURIComponent`-encoded URNs.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlparse
 
 import httpx
 import pytest
 
 from tests.support.fake_linkedin import Failure, FakeLinkedIn, LinkedInData, generate
+from tests.support.fake_linkedin.bundles import SHIPPED_QUERY_IDS
 from tests.support.fake_linkedin.voyager import BadRequest, parse_variables
 
 GRAPHQL = "/voyager/api/voyagerMessagingGraphQL/graphql"
+REPO = Path(__file__).resolve().parents[2]
+QUERY_ID = re.compile(r"\b(messengerConversations|messengerMessages)\.([0-9a-f]{32})\b")
+SCRIPT_SRC = re.compile(r'<script src="([^"]+)"')
 
 
 def encode_uri_component(value: str) -> str:
@@ -24,18 +30,18 @@ def encode_uri_component(value: str) -> str:
     return quote(value, safe="-_.!~*'()")
 
 
-def conversations_url(mailbox: str, before: int | None = None) -> str:
+def conversations_url(mailbox: str, before: int | None = None, query_id: str | None = None) -> str:
     variables = f"mailboxUrn:{encode_uri_component(mailbox)}"
     if before is not None:
         variables += f",lastUpdatedBefore:{before}"
-    return f"{GRAPHQL}?queryId=messengerConversations.0d5e6781bbee71c3e51c8843c6519f48&variables=({variables})"
+    return f"{GRAPHQL}?queryId={query_id or SHIPPED_QUERY_IDS['conversations']}&variables=({variables})"
 
 
-def messages_url(conversation: str, before: int | None = None) -> str:
+def messages_url(conversation: str, before: int | None = None, query_id: str | None = None) -> str:
     variables = f"conversationUrn:{encode_uri_component(conversation)}"
     if before is not None:
         variables += f",deliveredAt:{before},countBefore:20,countAfter:0"
-    return f"{GRAPHQL}?queryId=messengerMessages.5846eeb71c981f11e0134cb6626cc314&variables=({variables})"
+    return f"{GRAPHQL}?queryId={query_id or SHIPPED_QUERY_IDS['messages']}&variables=({variables})"
 
 
 def elements(answer: dict[str, Any]) -> list[dict[str, Any]]:
@@ -233,3 +239,69 @@ def test_variables_accept_encode_uri_component_output() -> None:
         "countBefore": "20",
         "countAfter": "0",
     }
+
+
+def test_the_fake_starts_with_the_ids_the_extension_ships() -> None:
+    source = (REPO / "extension/background/linkedin/query-ids.js").read_text()
+    shipped = source[source.index("KNOWN_QUERY_IDS") :].split("});")[0]
+    assert {f"{name}.{digest}" for name, digest in QUERY_ID.findall(shipped)} == set(SHIPPED_QUERY_IDS.values())
+
+
+async def _query_ids_in_web_app(http: httpx.AsyncClient) -> set[str]:
+    """What a client finds in the messaging page and the bundles it references."""
+    page = await http.get("/messaging/")
+    assert page.status_code == 200
+    found: set[str] = set()
+    for src in SCRIPT_SRC.findall(page.text):
+        url = urlparse(src)
+        assert (url.scheme, url.hostname) == ("https", "static.licdn.com")
+        bundle = await http.get(url.path)
+        assert (bundle.status_code, bundle.headers["content-type"].split(";")[0]) == (200, "text/javascript")
+        found |= {f"{name}.{digest}" for name, digest in QUERY_ID.findall(bundle.text)}
+    return found
+
+
+async def test_rotated_query_ids_answer_400_and_the_bundles_name_the_new_ones(
+    linkedin: FakeLinkedIn, client: httpx.AsyncClient
+) -> None:
+    me = linkedin.data.me.urn
+    assert await _query_ids_in_web_app(client) == set()  # before a rotation no bundle needs to name them
+    fresh = linkedin.rotate_query_ids()
+    assert set(fresh.values()).isdisjoint(SHIPPED_QUERY_IDS.values())
+    old = await client.get(conversations_url(me))
+    assert old.status_code == 400 and "persisted query not found" in old.text
+    assert (await client.get(conversations_url(me, query_id=fresh["conversations"]))).status_code == 200
+    thread = linkedin.data.conversations[0]
+    assert (await client.get(messages_url(thread.urn))).status_code == 400
+    assert (await client.get(messages_url(thread.urn, query_id=fresh["messages"]))).status_code == 200
+    assert await _query_ids_in_web_app(client) == set(fresh.values())
+
+
+async def test_unfindable_query_ids_leave_the_bundles_without_any(
+    linkedin: FakeLinkedIn, client: httpx.AsyncClient
+) -> None:
+    linkedin.rotate_query_ids(in_bundles=False)
+    assert (await client.get(conversations_url(linkedin.data.me.urn))).status_code == 400
+    assert await _query_ids_in_web_app(client) == set()
+    assert len(linkedin.bundle_reads) == 2
+
+
+async def test_refused_worker_requests_get_403_while_the_pages_own_requests_work(
+    linkedin: FakeLinkedIn, client: httpx.AsyncClient
+) -> None:
+    linkedin.refuse_worker_requests = True
+    url = conversations_url(linkedin.data.me.urn)
+    assert (await client.get(url, headers={"sec-fetch-site": "none"})).status_code == 403
+    assert (await client.get(url)).status_code == 403  # no Sec-Fetch-Site at all
+    assert (await client.get(url, headers={"sec-fetch-site": "same-origin"})).status_code == 200
+    assert [c.from_page for c in linkedin.calls] == [False, False, True]
+    # Pages still load: it is the worker's API requests that LinkedIn refuses.
+    assert (await client.get("/messaging/")).status_code == 200
+
+
+def test_a_mailbox_of_1200_and_a_300_message_thread() -> None:
+    data = generate(seed=3, one_to_one=1_195, aco_only=0, group_chats=5, long_threads=1, long_thread_length=300)
+    assert len(data.conversations) == 1_200
+    assert sorted(len(c.messages) for c in data.one_to_one())[-1] == 300
+    activity = [c.last_activity_at for c in data.newest_first()]
+    assert len(set(activity)) == 1_200 and all(at < data.now_ms for at in activity)

@@ -190,11 +190,13 @@ def generate(
     aco_only: int = 2,
     group_chats: int = 2,
     long_threads: int = 1,
+    long_thread_length: int = 45,
     now_ms: int = DEFAULT_NOW_MS,
 ) -> LinkedInData:
     """An account with `one_to_one` 1:1 conversations (`aco_only` of them with
-    partners whose profile URL has no slug, `long_threads` of them with more
-    than two pages of messages) and `group_chats` group conversations."""
+    partners whose profile URL has no slug, `long_threads` of them with
+    `long_thread_length` messages, more than two pages by default) and
+    `group_chats` group conversations."""
     if aco_only > one_to_one or long_threads > one_to_one:
         raise ValueError("aco_only and long_threads count among the one_to_one conversations")
     rng = random.Random(seed)
@@ -205,7 +207,7 @@ def generate(
 
     plans: list[tuple[list[Member], bool, int]] = []
     for index, partner in enumerate(partners):
-        plans.append(([partner], False, 45 if index in long_partners else rng.randint(1, 5)))
+        plans.append(([partner], False, long_thread_length if index in long_partners else rng.randint(1, 5)))
     for _ in range(group_chats):
         members = [_member(rng, used_ids, with_slug=True) for _ in range(rng.randint(2, 3))]
         plans.append((members, True, rng.randint(2, 5)))

@@ -73,8 +73,9 @@ customElements.define('msg-composer', FakeMessageComposer);
 """
 
 
-def _page(title: str, body: str, *, script: str = "") -> str:
-    scripts = f"<script>{script}</script>" if script else ""
+def _page(title: str, body: str, *, script: str = "", bundles: tuple[str, ...] = ()) -> str:
+    scripts = "".join(f'<script src="{escape(url)}" defer></script>' for url in bundles)
+    scripts += f"<script>{script}</script>" if script else ""
     return (
         "<!doctype html>\n"
         f'<html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>{scripts}</head>\n'
@@ -92,7 +93,8 @@ def feed(data: LinkedInData) -> str:
     )
 
 
-def messaging(data: LinkedInData, open_thread: Conversation | None) -> str:
+def messaging(data: LinkedInData, open_thread: Conversation | None, bundles: tuple[str, ...] = ()) -> str:
+    """The messaging page; `bundles`: the script URLs it references (where LinkedIn's query ids are)."""
     items = "\n".join(
         f'<li class="msg-conversation-listitem"><a href="/messaging/thread/{escape(c.thread_id)}/">'
         f"{escape(c.title)}</a></li>"
@@ -104,6 +106,7 @@ def messaging(data: LinkedInData, open_thread: Conversation | None) -> str:
         f'<main class="msg-overlay"><ul class="msg-conversations-container__conversations-list">{items}</ul>'
         f'<section class="msg-thread">{thread}</section></main>',
         script=COMPOSER_SCRIPT,
+        bundles=bundles,
     )
 
 

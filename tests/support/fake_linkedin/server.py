@@ -1,10 +1,19 @@
 """The fake www.linkedin.com: Voyager endpoints, a few pages, HTTPS on loopback.
 
 Runs in the test's event loop (uvicorn, like tests/support/stack.py runs the
-edge). Chromium reaches it as https://www.linkedin.com through
-`--host-resolver-rules`. It checks the session the way LinkedIn does, can be
-told to fail the next Voyager calls, and records every Voyager call so a test
-can assert what the extension asked, and that it asked nothing.
+edge). Chromium reaches it as https://www.linkedin.com (and its CDN
+https://static.licdn.com) through `--host-resolver-rules`. It checks the
+session the way LinkedIn does, can be told to fail the next Voyager calls,
+and records every Voyager call so a test can assert what the extension
+asked, and that it asked nothing.
+
+Switches for what real LinkedIn does to an extension:
+- `rotate_query_ids()`: a deploy replaced the GraphQL query ids; the old
+  ones answer 400 and the messaging page's bundles name the new ones
+  (`in_bundles=False`: no bundle names any, discovery is impossible);
+- `refuse_worker_requests`: Voyager requests that are not same-origin
+  requests of a LinkedIn page (`Sec-Fetch-Site` other than `same-origin`,
+  as the extension's service worker sends) answer 403.
 """
 
 from __future__ import annotations
@@ -29,6 +38,14 @@ from starlette.routing import Route
 from uvicorn.protocols.http import h11_impl
 
 from tests.support.fake_linkedin import pages, voyager
+from tests.support.fake_linkedin.bundles import (
+    BUNDLE_PATH,
+    CDN_ORIGIN,
+    SHIPPED_QUERY_IDS,
+    VENDOR_BUNDLE,
+    bundle_text,
+    rotated_ids,
+)
 from tests.support.fake_linkedin.data import LinkedInData, Message, generate
 from tests.support.fake_linkedin.tls import write_self_signed
 from tests.support.in_loop_server import serve_in_loop
@@ -79,6 +96,7 @@ class VoyagerCall:
     raw_query: str
     session_ok: bool  # li_at present and known
     csrf_ok: bool  # csrf-token equals JSESSIONID without quotes
+    from_page: bool  # Sec-Fetch-Site: same-origin, a request of a LinkedIn page (not the worker)
     headers: dict[str, str]
     status: int = 0
     error: str | None = None
@@ -99,6 +117,11 @@ class FakeLinkedIn:
     calls: list[VoyagerCall] = field(default_factory=list)
     page_visits: list[str] = field(default_factory=list)
     sessions: dict[str, str] = field(default_factory=dict)  # li_at → JSESSIONID value
+    # The GraphQL query ids it answers; its bundles (name → JavaScript) and the reads of them.
+    query_ids: dict[str, str] = field(default_factory=lambda: dict(SHIPPED_QUERY_IDS))
+    bundles: dict[str, str] = field(default_factory=lambda: {VENDOR_BUNDLE: bundle_text(None)})
+    bundle_reads: list[str] = field(default_factory=list)
+    refuse_worker_requests: bool = False
     port: int = 0
     _failures: deque[_Injected] = field(default_factory=deque)
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -115,7 +138,14 @@ class FakeLinkedIn:
 
     @property
     def host_resolver_rule(self) -> str:
-        return f"MAP www.linkedin.com 127.0.0.1:{self.port}"
+        return f"MAP www.linkedin.com 127.0.0.1:{self.port},MAP static.licdn.com 127.0.0.1:{self.port}"
+
+    def rotate_query_ids(self, *, in_bundles: bool = True, seed: int = 1) -> dict[str, str]:
+        """LinkedIn deployed new query ids: the old ones answer 400. `in_bundles`: the
+        messaging page's scripts name them (else no script names any id)."""
+        self.query_ids = rotated_ids(seed)
+        self.bundles[f"msg{seed:04d}aq1ibtl8hx2cf0kyzsm"] = bundle_text(self.query_ids if in_bundles else None)
+        return dict(self.query_ids)
 
     def new_session(self) -> Session:
         # Shaped like LinkedIn's: li_at "AQEDAR…", JSESSIONID "ajax:<19 digits>".
@@ -230,6 +260,7 @@ class FakeLinkedIn:
                 Route("/messaging/thread/{thread_id}", self._messaging),
                 Route("/login", lambda _: HTMLResponse(pages.login())),
                 Route("/checkpoint/challenge/{rest:path}", lambda _: HTMLResponse(pages.challenge())),
+                Route(BUNDLE_PATH + "{name}", self._bundle),
             ]
         )
 
@@ -251,15 +282,23 @@ class FakeLinkedIn:
         self.page_visits.append(request.url.path)
         if not self._signed_in(request):
             return self._login_redirect(request)
+        scripts = tuple(f"{CDN_ORIGIN}{BUNDLE_PATH}{name}" for name in self.bundles)
         thread_id = request.path_params.get("thread_id")
         if thread_id is None:
             newest = self.data.newest_first()
-            return HTMLResponse(pages.messaging(self.data, newest[0] if newest else None))
+            return HTMLResponse(pages.messaging(self.data, newest[0] if newest else None, scripts))
         try:
             conversation = self.data.conversation(unquote(thread_id))
         except KeyError:
-            return HTMLResponse(pages.messaging(self.data, None), status_code=404)
-        return HTMLResponse(pages.messaging(self.data, conversation))
+            return HTMLResponse(pages.messaging(self.data, None, scripts), status_code=404)
+        return HTMLResponse(pages.messaging(self.data, conversation, scripts))
+
+    async def _bundle(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        self.bundle_reads.append(name)
+        if name not in self.bundles:
+            return PlainTextResponse("Not found", status_code=404)
+        return Response(self.bundles[name], media_type="text/javascript")
 
     # --- Voyager ---------------------------------------------------------------------------
 
@@ -303,6 +342,7 @@ class FakeLinkedIn:
             raw_query=raw_query,
             session_ok=cookies.get("li_at", "") in self.sessions,
             csrf_ok=jsessionid is not None and csrf is not None and csrf == jsessionid.strip('"'),
+            from_page=request.headers.get("sec-fetch-site") == "same-origin",
             headers=dict(request.headers),
             error=error,
         )
@@ -313,6 +353,8 @@ class FakeLinkedIn:
         injected = self._take_failure(call.endpoint)
         if injected is not None:
             return _failure_response(injected)
+        if self.refuse_worker_requests and not call.from_page:
+            return PlainTextResponse("Forbidden", status_code=403)
         if not call.session_ok:
             return JSONResponse({"status": 401}, status_code=401)
         if not call.csrf_ok:
@@ -323,6 +365,8 @@ class FakeLinkedIn:
             return JSONResponse(voyager.me(self.data))
         if call.error is not None:
             raise voyager.BadRequest(call.error)
+        if call.endpoint in self.query_ids and call.query_id != self.query_ids[call.endpoint]:
+            raise voyager.BadRequest(f"persisted query not found: {call.query_id}")
         if call.endpoint == "conversations":
             return self._conversations(call.variables)
         if call.endpoint == "messages":

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-HOSTS = ("www.linkedin.com", "linkedin.com", "*.linkedin.com")
+HOSTS = ("www.linkedin.com", "linkedin.com", "*.linkedin.com", "static.licdn.com")
 
 
 def write_self_signed(directory: Path, hosts: tuple[str, ...] = HOSTS) -> tuple[Path, Path]:

@@ -1,5 +1,6 @@
-// Settings → Integrations → LinkedIn: pair the Chrome extension with a code,
-// see the pairing and the last sync, disconnect.
+// Settings → Integrations → LinkedIn: this PingCRM's address (the extension
+// asks for it first), pair the Chrome extension with a code, see the pairing
+// and the last sync, disconnect.
 
 import { ApiError, describeError, sentence } from '../api.js';
 import { el, replace, timeEl } from '../dom.js';
@@ -21,6 +22,45 @@ export function pairErrorMessage(error) {
     default:
       return describeError(error);
   }
+}
+
+/** The address the extension should use: where this web app is served from. */
+export function ownAddress(location) {
+  return location.origin + location.pathname.replace(/\/(index\.html)?$/, '');
+}
+
+/** The address, ready to copy (the popup's first question is "PingCRM URL"). */
+function addressBox(address, signal) {
+  const field = el('input', { id: 'pingcrm-address', className: 'address', readonly: true, value: address });
+  const note = el('span', { id: 'pingcrm-address-note', className: 'muted', role: 'status' });
+  let reset = null;
+  async function copy() {
+    field.select();
+    try {
+      await navigator.clipboard.writeText(address);
+      note.textContent = 'Copied.';
+    } catch {
+      note.textContent = 'Press Ctrl+C (⌘C) to copy it.';
+    }
+    clearTimeout(reset);
+    reset = setTimeout(() => {
+      note.textContent = '';
+    }, 4000);
+  }
+  signal.addEventListener('abort', () => clearTimeout(reset));
+  return el(
+    'div',
+    { className: 'field address-box' },
+    el('label', { for: 'pingcrm-address' }, 'This PingCRM’s address'),
+    el(
+      'div',
+      { className: 'copy-row' },
+      field,
+      el('button', { id: 'copy-address', type: 'button', className: 'secondary', onClick: copy }, 'Copy'),
+      note,
+    ),
+    el('p', { className: 'hint' }, 'The extension asks for it first, as “PingCRM URL”.'),
+  );
 }
 
 export function render(container, { api, signal }) {
@@ -196,7 +236,7 @@ export function render(container, { api, signal }) {
         'ol',
         { className: 'steps' },
         el('li', {}, 'Install the PingCRM extension in Chrome.'),
-        el('li', {}, 'Open it from the toolbar: it shows a code like PING-X7K3M2.'),
+        el('li', {}, 'Open it from the toolbar and enter this PingCRM’s address (above): it then shows a code like PING-X7K3M2.'),
         el('li', {}, 'Click Connect and type that code.'),
       ),
       el('button', { id: 'linkedin-connect', type: 'button', onClick: openModal }, 'Connect'),
@@ -258,6 +298,7 @@ export function render(container, { api, signal }) {
           ),
         ),
         pageError,
+        addressBox(ownAddress(window.location), signal),
         body,
       ),
     ),
