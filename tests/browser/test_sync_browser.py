@@ -43,11 +43,11 @@ from tests.support.browser_sync import (
     UI_TIMEOUT_MS,
     contacts_by_member,
     epoch_ms,
-    extension_storage,
     pair_popup,
     sign_up,
     watch_edge,
 )
+from tests.support.browser_sync import explained as explain
 from tests.support.fake_linkedin import FakeLinkedIn
 
 pytestmark = pytest.mark.browser
@@ -83,15 +83,7 @@ async def test_sync_linkedin_conversations_into_contacts(
 
     async def explained(expectation: Awaitable[None]) -> None:
         """A popup expectation whose failure also says what the extension and the fake saw."""
-        try:
-            await expectation
-        except AssertionError as error:
-            storage = await extension_storage(browser)
-            calls = [(c.endpoint, c.status, c.variables, c.error) for c in fake_linkedin.calls]
-            requests = [(r.method, r.url) for r in edge_requests]
-            raise AssertionError(
-                f"{error}\nextension storage: {json.dumps(storage)}\nvoyager calls: {calls}\nedge requests: {requests}"
-            ) from error
+        await explain(browser, expectation, fake_linkedin)
 
     async with stack.http() as api:
         web = await sign_up(api)

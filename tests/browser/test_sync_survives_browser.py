@@ -17,12 +17,11 @@ In both, no request to PingCRM carries a LinkedIn cookie.
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
-from tests.support.browser_sync import extension_storage, pair_popup, sign_up, watch_edge
+from tests.support.browser_sync import explained, paired_and_signed_in
 from tests.support.fake_linkedin import FakeLinkedIn
 from tests.support.fake_linkedin.bundles import SHIPPED_QUERY_IDS
 
@@ -45,23 +44,18 @@ async def test_rotated_query_ids_are_found_and_unfindable_ones_named(  # type: i
 ) -> None:
     from playwright.async_api import expect
 
-    browser, crashes = linkedin_browser, []
-    edge = await watch_edge(browser.context, stack)
     one_to_one = fake_linkedin.data.one_to_one()
-    async with stack.http() as api:
-        web = await sign_up(api)
-        popup = await pair_popup(browser, stack, api, web, crashes)
-        session = await fake_linkedin.sign_in(browser.context)
+    async with paired_and_signed_in(linkedin_browser, stack, fake_linkedin) as setup:
+        popup = setup.popup
         sync_state = popup.locator("#sync-state")
 
         # --- 1. LinkedIn deployed new query ids; its web app's bundles name them
         fresh = fake_linkedin.rotate_query_ids()
         await popup.evaluate(WATCH_STATUS_LINE)
         await popup.locator("#sync-now").click()
-        try:
-            await expect(sync_state).to_have_text("Up to date.", timeout=SYNC_TIMEOUT_MS)
-        except AssertionError as error:
-            raise AssertionError(f"{error}\n{json.dumps(await extension_storage(browser))}") from error
+        await explained(
+            linkedin_browser, expect(sync_state).to_have_text("Up to date.", timeout=SYNC_TIMEOUT_MS), fake_linkedin
+        )
         shown = await popup.evaluate("window.shownStates")
         assert "Syncing LinkedIn messages…" in shown
         assert not any("changed" in text for text in shown), shown
@@ -90,23 +84,16 @@ async def test_rotated_query_ids_are_found_and_unfindable_ones_named(  # type: i
         ]
         assert fake_linkedin.page_visits == ["/messaging/", "/messaging/"]
 
-    edge.assert_no_linkedin_session(session)
-    assert crashes == []
-
 
 async def test_refused_worker_syncs_through_an_open_linkedin_tab(  # type: ignore[no-untyped-def]
     linkedin_browser, fake_linkedin: FakeLinkedIn, stack
 ) -> None:
     from playwright.async_api import expect
 
-    browser, crashes = linkedin_browser, []
-    edge = await watch_edge(browser.context, stack)
     fake_linkedin.refuse_worker_requests = True
     one_to_one = fake_linkedin.data.one_to_one()
-    async with stack.http() as api:
-        web = await sign_up(api)
-        popup = await pair_popup(browser, stack, api, web, crashes)
-        session = await fake_linkedin.sign_in(browser.context)
+    async with paired_and_signed_in(linkedin_browser, stack, fake_linkedin) as setup:
+        popup = setup.popup
         sync_state = popup.locator("#sync-state")
 
         # --- no LinkedIn tab: the popup asks for one instead of failing silently
@@ -121,10 +108,12 @@ async def test_refused_worker_syncs_through_an_open_linkedin_tab(  # type: ignor
 
         # --- the user opens linkedin.com: that page load syncs, through the tab
         mark = fake_linkedin.mark()
-        linkedin = await browser.context.new_page()
-        linkedin.on("pageerror", lambda error: crashes.append(f"linkedin: {error}"))
+        linkedin = await linkedin_browser.context.new_page()
+        linkedin.on("pageerror", lambda error: setup.crashes.append(f"linkedin: {error}"))
         await linkedin.goto(FEED)
-        await expect(sync_state).to_have_text("Up to date.", timeout=SYNC_TIMEOUT_MS)
+        await explained(
+            linkedin_browser, expect(sync_state).to_have_text("Up to date.", timeout=SYNC_TIMEOUT_MS), fake_linkedin
+        )
         await expect(popup.locator("#sync-counts")).to_contain_text(f"{len(one_to_one)} new contacts")
         calls = fake_linkedin.calls_since(mark)
         # Each sync tries the worker first; once refused, everything goes through the tab.
@@ -136,6 +125,3 @@ async def test_refused_worker_syncs_through_an_open_linkedin_tab(  # type: ignor
         # Same-origin requests of LinkedIn's page, as its own web app makes them.
         assert all(c.headers.get("sec-fetch-site") == "same-origin" for c in calls[1:])
         assert all(c.headers.get("x-li-lang") == "en_US" for c in calls)
-
-    edge.assert_no_linkedin_session(session)
-    assert crashes == []

@@ -19,21 +19,12 @@ the real 0.4–1.2 s, 1,200 conversations take about 17 minutes.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Awaitable
 
 import pytest
 
 from pingcrm_common.clock import FrozenClock
-from tests.support.browser_sync import (
-    contacts_by_member,
-    epoch_ms,
-    extension_storage,
-    pair_popup,
-    sign_up,
-    watch_edge,
-)
+from tests.support.browser_sync import contacts_by_member, epoch_ms, explained, paired_and_signed_in
 from tests.support.fake_linkedin import FakeLinkedIn, LinkedInData, generate
 
 pytestmark = pytest.mark.browser
@@ -64,24 +55,17 @@ async def test_1200_conversations_and_a_300_message_thread(  # type: ignore[no-u
 ) -> None:
     from playwright.async_api import expect
 
-    browser, crashes = linkedin_browser, []
-    data = fake_linkedin.data
-    one_to_one = data.one_to_one()
+    browser = linkedin_browser
+    one_to_one = fake_linkedin.data.one_to_one()
     thread = next(c for c in one_to_one if len(c.messages) == THREAD_LENGTH)
-    edge = await watch_edge(browser.context, stack)
 
-    async def explained(expectation: Awaitable[None]) -> None:
-        try:
-            await expectation
-        except AssertionError as error:
-            raise AssertionError(f"{error}\n{json.dumps(await extension_storage(browser))}") from error
-
-    async with stack.http() as api:
-        web = await sign_up(api)
-        popup = await pair_popup(browser, stack, api, web, crashes)
-        session = await fake_linkedin.sign_in(browser.context)
+    async with paired_and_signed_in(browser, stack, fake_linkedin) as setup:
+        api, web, popup = setup.api, setup.web, setup.popup
         await browser.service_worker.evaluate("chrome.storage.local.set({voyagerPacing: {min: 0, max: 0}})")
         mailbox, history = popup.locator("#sync-mailbox"), popup.locator("#sync-history")
+
+        async def mailbox_shows(text: str | re.Pattern[str]) -> None:
+            await explained(browser, expect(mailbox).to_have_text(text, timeout=SYNC_TIMEOUT_MS), fake_linkedin)
 
         async def thread_contact() -> dict:
             contact = (await contacts_by_member(api, web))[thread.partner.member_id]
@@ -91,11 +75,7 @@ async def test_1200_conversations_and_a_300_message_thread(  # type: ignore[no-u
 
         # --- 1. the newest 500, and an estimate of the rest
         await popup.locator("#sync-now").click()
-        await explained(
-            expect(mailbox).to_have_text(
-                re.compile(r"^500 of about [\d,]+ conversations synced$"), timeout=SYNC_TIMEOUT_MS
-            )
-        )
+        await mailbox_shows(re.compile(r"^500 of about [\d,]+ conversations synced$"))
         estimate = int(re.search(r"about ([\d,]+)", await mailbox.text_content() or "").group(1).replace(",", ""))
         assert 1_000 <= estimate <= 1_400, estimate
         await expect(history).to_have_text("From the next sync on")
@@ -104,11 +84,7 @@ async def test_1200_conversations_and_a_300_message_thread(  # type: ignore[no-u
 
         # --- 2. the next 500, and the thread's older messages: complete after two syncs
         await popup.locator("#sync-now").click()
-        await explained(
-            expect(mailbox).to_have_text(
-                re.compile(r"^1,000 of about [\d,]+ conversations synced$"), timeout=SYNC_TIMEOUT_MS
-            )
-        )
+        await mailbox_shows(re.compile(r"^1,000 of about [\d,]+ conversations synced$"))
         await expect(history).to_have_text("All synced")
         await expect(popup.locator("#sync-counts")).to_contain_text(f"{THREAD_LENGTH - 20} older messages")
         second = await thread_contact()
@@ -121,7 +97,7 @@ async def test_1200_conversations_and_a_300_message_thread(  # type: ignore[no-u
 
         # --- 3. the last 200: the whole mailbox
         await popup.locator("#sync-now").click()
-        await explained(expect(mailbox).to_have_text("All 1,200 conversations synced", timeout=SYNC_TIMEOUT_MS))
+        await mailbox_shows("All 1,200 conversations synced")
         contacts = await contacts_by_member(api, web)
         assert set(contacts) == {c.partner.member_id for c in one_to_one}
 
@@ -139,8 +115,6 @@ async def test_1200_conversations_and_a_300_message_thread(  # type: ignore[no-u
         if c.endpoint == "messages" and "deliveredAt" in c.variables
     ]
     assert len(older_pages) == len(set(older_pages)) == 15
-    pushed = [m[1] for m in edge.pushed_messages()]
+    pushed = [m[1] for m in setup.edge.pushed_messages()]
     assert len(pushed) == len(set(pushed)) == sum(len(c.messages) for c in one_to_one)
     assert all(c.status == 200 for c in fake_linkedin.calls)
-    edge.assert_no_linkedin_session(session)
-    assert crashes == []

@@ -107,11 +107,11 @@ describe('extension sources', () => {
   });
 
   it('only the service worker talks to the network: PingCRM through api.js, LinkedIn through voyager.js', () => {
-    // in-tab.js: pageFetch, which runs inside a LinkedIn tab for voyager.js.
+    // fetch-answer.js: the one LinkedIn fetch, run by voyager.js in the worker or inside a LinkedIn tab.
     const clients = new Set([
       'background/api.js',
       'background/linkedin/voyager.js',
-      'background/linkedin/in-tab.js',
+      'background/linkedin/fetch-answer.js',
       'background/worker.js',
     ]);
     for (const p of jsFiles) {

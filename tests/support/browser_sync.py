@@ -2,18 +2,18 @@
 with it, every request the browser sends to PingCRM, and the check that none
 of them carries the LinkedIn session.
 
-    edge = await watch_edge(browser.context, stack)
-    async with stack.http() as api:
-        web = await sign_up(api)
-        popup = await pair_popup(browser, stack, api, web)
+    async with paired_and_signed_in(linkedin_browser, stack, fake_linkedin) as setup:
+        await setup.popup.locator("#sync-now").click()
         ...
-    edge.assert_no_linkedin_session(session)
+    # on leaving: no request to PingCRM carried the LinkedIn session, no page crashed
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -128,3 +128,40 @@ async def extension_storage(browser: Any) -> dict[str, Any]:
     return await browser.service_worker.evaluate(
         "chrome.storage.local.get(['syncStatus', 'syncCursor', 'syncBackoff', 'syncLock', 'voyagerQueryIds'])"
     )
+
+
+async def explained(browser: Any, expectation: Awaitable[None], fake_linkedin: Any = None) -> None:
+    """Await a popup expectation; on failure, also say what the extension and the fake saw."""
+    try:
+        await expectation
+    except AssertionError as error:
+        storage = json.dumps(await extension_storage(browser))
+        calls = [(c.endpoint, c.status, c.variables, c.error) for c in fake_linkedin.calls] if fake_linkedin else []
+        raise AssertionError(f"{error}\nextension storage: {storage}\nvoyager calls: {calls}") from error
+
+
+@dataclass
+class PairedBrowser:
+    """A paired popup in a browser signed in to the fake LinkedIn, with what it sent to PingCRM."""
+
+    api: httpx.AsyncClient
+    web: dict[str, str]
+    popup: Any
+    session: Any
+    edge: EdgeTraffic
+    crashes: list[str]
+
+
+@asynccontextmanager
+async def paired_and_signed_in(browser: Any, stack: Any, fake_linkedin: Any) -> AsyncIterator[PairedBrowser]:
+    """An account, the popup paired with it, the browser signed in to the fake LinkedIn. On leaving,
+    checks that no request to PingCRM carried the LinkedIn session and that no page crashed."""
+    edge = await watch_edge(browser.context, stack)
+    crashes: list[str] = []
+    async with stack.http() as api:
+        web = await sign_up(api)
+        popup = await pair_popup(browser, stack, api, web, crashes)
+        session = await fake_linkedin.sign_in(browser.context)
+        yield PairedBrowser(api, web, popup, session, edge, crashes)
+    edge.assert_no_linkedin_session(session)
+    assert crashes == []

@@ -4,7 +4,7 @@
 // `Sec-Fetch-Site: none`) although the session is valid. The same request
 // made from inside a www.linkedin.com page is a same-origin request of
 // LinkedIn's own web app. `chrome.scripting.executeScript({world: 'MAIN'})`
-// runs `pageFetch` there; the answer (LinkedIn's data, which that page can
+// runs `fetchAnswer` there; the answer (LinkedIn's data, which that page can
 // read anyway) comes back to the worker as a plain object.
 //
 // What the page gets: the path and the request headers of this one call
@@ -14,41 +14,11 @@
 
 import { ERR } from '../../lib/errors.js';
 import { ApiError } from '../api.js';
+import { fetchAnswer } from './fetch-answer.js';
 
 export const LINKEDIN_TABS = 'https://www.linkedin.com/*';
 /** Tabs tried before giving up (a closed or frozen tab throws; the next one may work). */
 export const MAX_TABS_TRIED = 3;
-
-/**
- * Runs in the LinkedIn page's main world: it must be self-contained
- * (chrome.scripting sends its source, not a closure). Never throws: every
- * outcome is a plain, cloneable answer.
- * @returns {Promise<{status, url, redirected, contentType, retryAfter, text} | {status: 0, error: string}>}
- */
-export async function pageFetch(origin, path, headers, timeoutMs, maxChars) {
-  if (location.origin !== origin) return { status: 0, error: `the tab left ${origin}` };
-  try {
-    const res = await fetch(path, {
-      method: 'GET',
-      headers,
-      credentials: 'include',
-      cache: 'no-store',
-      redirect: 'follow',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await res.text();
-    return {
-      status: res.status,
-      url: res.url,
-      redirected: res.redirected,
-      contentType: res.headers.get('Content-Type') ?? '',
-      retryAfter: res.headers.get('Retry-After'),
-      text: text.length > maxChars ? text.slice(0, maxChars) : text,
-    };
-  } catch (err) {
-    return { status: 0, error: err && err.name === 'TimeoutError' ? 'timed out' : String((err && err.message) || err) };
-  }
-}
 
 /** Open www.linkedin.com tabs, the likeliest to answer first: the active one, then the most recently used. */
 export async function linkedInTabs(chrome) {
@@ -73,14 +43,14 @@ export function createTabRoute({ chrome, origin, timeoutMs }) {
         results = await chrome.scripting.executeScript({
           target: { tabId: tab.id },
           world: 'MAIN',
-          func: pageFetch,
-          args: [origin, path, headers, timeoutMs, maxChars],
+          func: fetchAnswer,
+          args: [origin + path, headers, timeoutMs, maxChars, origin],
         });
       } catch {
         continue; // closed, navigating, or showing an error page: try the next tab
       }
       const answer = results?.[0]?.result;
-      if (!answer || (answer.status === 0 && /^the tab left /.test(answer.error ?? ''))) continue;
+      if (!answer || answer.left) continue;
       if (answer.status === 0) throw new ApiError(ERR.LINKEDIN_UNREACHABLE, `Cannot reach LinkedIn from its tab (${answer.error})`);
       return answer;
     }

@@ -20,6 +20,7 @@ import { ERR } from '../../lib/errors.js';
 import { KEYS, createStore } from '../../lib/storage.js';
 import { ApiError } from '../api.js';
 import { checkAnswer, jsonOf, refusalOf } from './answers.js';
+import { fetchAnswer } from './fetch-answer.js';
 import { createTabRoute } from './in-tab.js';
 import { DISCOVERY, createQueryIdStore, discoverQueryIds, readCapped } from './query-ids.js';
 import { parseConversationsPage, parseMe, parseMessagesPage } from './voyager-parse.js';
@@ -47,7 +48,7 @@ export const MESSAGES_PAGE_SIZE = 20;
 export const CALL_DELAY_MS = Object.freeze({ min: 400, max: 1200 });
 
 export const VOYAGER_TIMEOUT_MS = 30_000;
-/** Characters of a JSON answer brought back from a tab at most (a page of 20 conversations is ~0.2 MB). */
+/** Characters of an answer kept at most (a page of 20 conversations is ~0.2 MB). */
 const MAX_ANSWER_CHARS = 20_000_000;
 
 /** Route names, as `session.route` reports them. */
@@ -78,11 +79,8 @@ function graphqlPath(queryId, variables) {
   return `${GRAPHQL_PATH}?queryId=${queryId}&variables=${restliVariables(variables)}`;
 }
 
-function unreachable(err) {
-  return new ApiError(
-    ERR.LINKEDIN_UNREACHABLE,
-    `Cannot reach LinkedIn (${err?.name === 'TimeoutError' ? 'timed out' : (err?.message ?? err)})`,
-  );
+function unreachable(reason) {
+  return new ApiError(ERR.LINKEDIN_UNREACHABLE, `Cannot reach LinkedIn (${reason})`);
 }
 
 /** A 400 to a GraphQL query: the query id is no longer served. */
@@ -119,31 +117,9 @@ export function createVoyager({
   }
 
   async function workerRoute(path, { headers, maxChars }) {
-    try {
-      const res = await fetch(VOYAGER_ORIGIN + path, {
-        method: 'GET',
-        headers,
-        credentials: 'include',
-        cache: 'no-store',
-        // 'follow' rather than 'manual': a manual redirect is an opaque
-        // answer whose target cannot be read, and the target is what tells
-        // a security challenge (/checkpoint/ → back off) from the login
-        // page (→ session expired). Healthy API calls never redirect.
-        redirect: 'follow',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const text = maxChars < MAX_ANSWER_CHARS ? await readCapped(res, maxChars) : await res.text();
-      return {
-        status: res.status,
-        url: res.url,
-        redirected: res.redirected,
-        contentType: res.headers.get('Content-Type') ?? '',
-        retryAfter: res.headers.get('Retry-After'),
-        text,
-      };
-    } catch (err) {
-      throw unreachable(err);
-    }
+    const answer = await fetchAnswer(VOYAGER_ORIGIN + path, headers, timeoutMs, maxChars, null, fetch);
+    if (answer.status === 0) throw unreachable(answer.error);
+    return answer;
   }
 
   /**
