@@ -39,7 +39,7 @@ WATCH_STATUS_LINE = """() => {
 }"""
 
 
-async def test_rotated_query_ids_are_found_and_unfindable_ones_named(  # type: ignore[no-untyped-def]
+async def test_rotated_query_ids_are_found_and_unfindable_ones_named(
     linkedin_browser, fake_linkedin: FakeLinkedIn, stack
 ) -> None:
     from playwright.async_api import expect
@@ -85,7 +85,7 @@ async def test_rotated_query_ids_are_found_and_unfindable_ones_named(  # type: i
         assert fake_linkedin.page_visits == ["/messaging/", "/messaging/"]
 
 
-async def test_refused_worker_syncs_through_an_open_linkedin_tab(  # type: ignore[no-untyped-def]
+async def test_refused_worker_syncs_through_an_open_linkedin_tab(
     linkedin_browser, fake_linkedin: FakeLinkedIn, stack
 ) -> None:
     from playwright.async_api import expect

@@ -50,7 +50,7 @@ def linkedin_data(clock: FrozenClock) -> LinkedInData:
     return data
 
 
-async def test_1200_conversations_and_a_300_message_thread(  # type: ignore[no-untyped-def]
+async def test_1200_conversations_and_a_300_message_thread(
     linkedin_browser, fake_linkedin: FakeLinkedIn, stack
 ) -> None:
     from playwright.async_api import expect

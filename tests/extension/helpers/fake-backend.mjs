@@ -165,7 +165,7 @@ export function createFakeBackend({ apiUrl = API_URL, now = Date.now } = {}) {
       return { status: 200, body: { paired: true, email: state.email, paired_at: '2026-01-02T03:04:05Z', last_sync_at: null } };
     }
     if (path === '/api/v1/linkedin/history' && method === 'GET') {
-      if (!state.tokens.get(bearer)?.valid) return problem(401, 'token_invalid', 'Bad token');
+      if (!state.tokens.get(bearer)?.valid) return problem(401, 'invalid_token', 'Bad token');
       return history(Number(url.searchParams.get('limit') ?? 50));
     }
     if (path === '/api/v1/linkedin/push' && method === 'POST') {
