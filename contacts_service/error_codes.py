@@ -46,14 +46,15 @@ CODES.add(
 CODES.add(
     "limit_too_large",
     S.INVALID_ARGUMENT,
-    f"page_size over {limits.MAX_PAGE_SIZE:,}",
-    rpcs=("ListContacts",),
+    f"page_size over the maximum: {limits.MAX_PAGE_SIZE:,} contacts, "
+    f"{limits.MAX_INCOMPLETE_CONVERSATIONS:,} incomplete conversations",
+    rpcs=("ListContacts", "ListIncompleteConversations"),
 )
 CODES.add(
     "invalid_limit",
     S.INVALID_ARGUMENT,
     "a negative page_size or interactions_limit",
-    rpcs=("ListContacts", "GetContact"),
+    rpcs=("ListContacts", "GetContact", "ListIncompleteConversations"),
 )
 CODES.add("invalid_cursor", S.INVALID_ARGUMENT, "a page_token this service did not issue", rpcs=("ListContacts",))
 CODES.add("query_too_long", S.INVALID_ARGUMENT, f"search text over {MAX_QUERY:,} characters", rpcs=("ListContacts",))

@@ -1,4 +1,4 @@
-"""contacts_service tables: contacts, their interactions, sync state."""
+"""contacts_service tables: contacts, their interactions, conversations' history marks, sync state."""
 
 from __future__ import annotations
 
@@ -64,6 +64,31 @@ class Interaction(ContactsTable, table=True):
     occurred_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
+class Conversation(ContactsTable, table=True):
+    """A LinkedIn conversation's history mark: how far back its stored messages reach
+    (domain/history.py, docs/linkedin-sync.md §2)."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (
+        UniqueConstraint("user_id", "urn", name="uq_conversations_user_urn"),
+        # The history list: a user's incomplete conversations, newest message first.
+        Index("ix_conversations_user_pending", "user_id", "complete", "newest_message_at", "urn"),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    user_id: str = Field(max_length=36)
+    urn: str = Field(max_length=300)
+    contact_id: str = Field(foreign_key="contacts.id", max_length=36, index=True)
+    oldest_message_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    newest_message_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    first_message_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    gap_before: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    gap_after: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # Derived from the others by the domain (HistoryMark.complete), kept for the list's index.
+    complete: bool = False
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
 class SyncState(ContactsTable, table=True):
     """When each user's extension last pushed."""
 
@@ -76,6 +101,7 @@ class SyncState(ContactsTable, table=True):
 # The same tables in SQLAlchemy Core, for the store's column-level statements (upserts, executemany).
 CONTACTS = ContactsTable.metadata.tables["contacts"]
 INTERACTIONS = ContactsTable.metadata.tables["interactions"]
+CONVERSATIONS = ContactsTable.metadata.tables["conversations"]
 SYNC_STATE = ContactsTable.metadata.tables["sync_state"]
 
 MIGRATIONS = MigrationTarget(service="contacts", package="contacts_service", metadata=ContactsTable.metadata)

@@ -27,6 +27,7 @@ POLICY = access_policy(
         "ListBackfillCandidates": ANY_USER,
         "ImportConnectionsCsv": WEB_ONLY,
         "GetSyncState": ANY_USER,
+        "ListIncompleteConversations": ANY_USER,
     },
 )
 

@@ -73,6 +73,23 @@ class ContactsServicer(contacts_service_pb2_grpc.ContactsServiceServicer):
             contacts_count=state.contacts_count, last_push_at=to_timestamp(state.last_push_at)
         )
 
+    async def ListIncompleteConversations(
+        self, request: pb.ListIncompleteConversationsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListIncompleteConversationsResponse:
+        found, total = await self._domain.incomplete_conversations(require_caller().user_id, request.page_size)
+        return pb.ListIncompleteConversationsResponse(
+            conversations=[
+                pb.IncompleteConversation(
+                    urn=item.urn,
+                    partner=pb.LinkedInIdentity(member_id=item.member_id or "", slug=item.slug or ""),
+                    before=to_timestamp(item.before),
+                    after=to_timestamp(item.after),
+                )
+                for item in found
+            ],
+            total=total,
+        )
+
 
 def _push_input(request: pb.PushLinkedInRequest) -> PushInput:
     return PushInput(
@@ -89,6 +106,8 @@ def _push_input(request: pb.PushLinkedInRequest) -> PushInput:
                     )
                     for message in conversation.messages
                 ],
+                first_message_at=to_datetime(conversation, "first_message_at"),
+                older_missing_after=to_datetime(conversation, "older_missing_after"),
             )
             for conversation in request.conversations
         ],

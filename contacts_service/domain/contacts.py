@@ -9,11 +9,12 @@ that does not exist (NOT_FOUND either way).
 from __future__ import annotations
 
 from contacts_service.domain import limits, listing
+from contacts_service.domain.history import IncompleteConversation
 from contacts_service.domain.linkedin_identity import InvalidIdentity, normalize
 from contacts_service.domain.push import PushResult, record_push
 from contacts_service.domain.push_input import PushInput
 from contacts_service.domain.records import Contact, Interaction, SyncState
-from contacts_service.store import contacts, interactions, sync_state
+from contacts_service.store import contacts, conversations, interactions, sync_state
 from pingcrm_common.clock import Clock
 from pingcrm_common.db import Database, Session
 from pingcrm_common.errors import InvalidArgument, NotFound
@@ -82,6 +83,19 @@ class ContactsDomain:
             return SyncState(
                 last_push_at=await sync_state.last_push_at(session, user_id),
                 contacts_count=await contacts.count(session, user_id),
+            )
+
+        return await self._database.transaction(read)
+
+    async def incomplete_conversations(self, user_id: str, page_size: int) -> tuple[list[IncompleteConversation], int]:
+        """The user's conversations whose older messages are still to fetch, newest message first, with where
+        the extension continues (history.py), and how many there are in all."""
+        size = limits.incomplete_conversations(page_size)
+
+        async def read(session: Session) -> tuple[list[IncompleteConversation], int]:
+            return (
+                await conversations.incomplete(session, user_id, size),
+                await conversations.count_incomplete(session, user_id),
             )
 
         return await self._database.transaction(read)

@@ -23,6 +23,11 @@ MAX_PAGE_SIZE = 100
 DEFAULT_RECENT_INTERACTIONS = 20
 MAX_RECENT_INTERACTIONS = 100
 
+# Incomplete conversations per ListIncompleteConversations answer; the edge's
+# default is the extension's history budget (30 pages a sync, one conversation or more each).
+DEFAULT_INCOMPLETE_CONVERSATIONS = 30
+MAX_INCOMPLETE_CONVERSATIONS = 100
+
 
 def check_push_size(conversation_texts: Sequence[Sequence[str]], profile_count: int) -> None:
     """Refuse a whole push beyond a limit; `conversation_texts` holds each conversation's message texts."""
@@ -67,3 +72,15 @@ def recent_interactions(requested: int) -> int:
     if requested < 0:
         raise InvalidArgument("interactions_limit must be positive", code="invalid_limit")
     return min(requested or DEFAULT_RECENT_INTERACTIONS, MAX_RECENT_INTERACTIONS)
+
+
+def incomplete_conversations(requested: int) -> int:
+    """How many incomplete conversations to list: 0 lists none (only the total); beyond the maximum is refused."""
+    if requested < 0:
+        raise InvalidArgument("page_size must not be negative", code="invalid_limit")
+    if requested > MAX_INCOMPLETE_CONVERSATIONS:
+        raise InvalidArgument(
+            f"at most {MAX_INCOMPLETE_CONVERSATIONS} conversations per answer, asked for {requested}",
+            code="limit_too_large",
+        )
+    return requested

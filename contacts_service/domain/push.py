@@ -16,7 +16,9 @@ Everything a push writes happens in one transaction, in this order:
    count what was really inserted, so re-pushes and racing pushes never
    duplicate and the counts are exact.
 5. Update aggregates relative to the stored values (count + n, last message
-   only if newer), in one executemany.
+   only if newer), in one executemany: older messages from the history walk
+   add to the count, never to "last".
+6. Update the conversations' history marks (history.py).
 The store writes rows in key order so that concurrent transactions take row
 locks in the same order; deadlocks and serialization failures are retried
 by Database.transaction, as is a ConcurrentChange.
@@ -28,10 +30,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from contacts_service.domain import history
 from contacts_service.domain.matching import MatchPlan, plan_matches
 from contacts_service.domain.push_input import PushInput, Rejected, ValidConversation, validate
 from contacts_service.domain.records import ContactChange, NewMessage, StoredMessage
-from contacts_service.store import contacts, interactions, sync_state
+from contacts_service.store import contacts, conversations, interactions, sync_state
 from pingcrm_common.clock import Clock
 from pingcrm_common.db import Database, Session, is_transient
 
@@ -60,10 +63,10 @@ class ConcurrentChange(Exception):
 async def record_push(database: Database, user_id: str, push: PushInput, clock: Clock) -> PushResult:
     """Store a push for `user_id`; malformed items are reported, not stored."""
     now = clock.now()
-    conversations, rejected = validate(push, now)
+    valid, rejected = validate(push, now)
 
     async def store(session: Session) -> _Stored:
-        return await _store(session, user_id, conversations, now)
+        return await _store(session, user_id, valid, now)
 
     stored = await database.transaction(
         store, retry_if=lambda error: isinstance(error, ConcurrentChange) or is_transient(error)
@@ -77,9 +80,9 @@ async def record_push(database: Database, user_id: str, push: PushInput, clock: 
     )
 
 
-async def _store(session: Session, user_id: str, conversations: list[ValidConversation], now: datetime) -> _Stored:
+async def _store(session: Session, user_id: str, pushed: list[ValidConversation], now: datetime) -> _Stored:
     await sync_state.mark_push(session, user_id, now)
-    partners = [conversation.partner for conversation in conversations]
+    partners = [conversation.partner for conversation in pushed]
     known = await contacts.matching(
         session,
         user_id,
@@ -89,16 +92,18 @@ async def _store(session: Session, user_id: str, conversations: list[ValidConver
     plan = plan_matches(partners, known, now)
     for survivor, absorbed in plan.merges:  # in plan order: a survivor may absorb one that absorbed another
         await interactions.reassign(session, user_id, from_contact=absorbed, to_contact=survivor)
+        await conversations.reassign(session, user_id, from_contact=absorbed, to_contact=survivor)
         await contacts.delete_one(session, user_id, absorbed)
     await contacts.clear_slugs(session, user_id, plan.slug_releases)
     created = await contacts.create(session, user_id, plan.created, now)
     if created != len(plan.created):
         raise ConcurrentChange(f"{len(plan.created) - created} contact(s) appeared while this push was planned")
-    messages, repeats = _distinct_messages(conversations, plan.contact_ids)
+    messages, repeats = _distinct_messages(pushed, plan.contact_ids)
     inserted = await interactions.insert_new(session, user_id, messages)
     changes = _changes(plan, inserted)
     await contacts.apply_changes(session, user_id, changes, now)
     await contacts.recount(session, user_id, {survivor for survivor, _ in plan.merges})
+    await _record_history(session, user_id, pushed, plan.contact_ids, now)
     # Updated: existing contacts whose ids or profile changed, that absorbed others, or that got new messages.
     created_ids = {draft.id for draft in plan.created}
     return _Stored(
@@ -109,11 +114,35 @@ async def _store(session: Session, user_id: str, conversations: list[ValidConver
     )
 
 
-def _distinct_messages(conversations: list[ValidConversation], contact_ids: list[str]) -> tuple[list[NewMessage], int]:
+async def _record_history(
+    session: Session, user_id: str, pushed: list[ValidConversation], contact_ids: list[str], now: datetime
+) -> None:
+    """Move the history marks of the pushed conversations (one pushed in parts comes more than once)."""
+    told = [
+        history.PushedHistory(
+            conversation.urn,
+            contact_id,
+            [message.sent_at for message in conversation.messages],
+            conversation.first_message_at,
+            conversation.older_missing_after,
+        )
+        for conversation, contact_id in zip(pushed, contact_ids, strict=True)
+        if conversation.urn
+    ]
+    stored = await conversations.marks(session, user_id, {item.urn for item in told})
+    current = dict(stored)
+    for item in told:
+        mark = history.apply(current.get(item.urn), item)
+        if mark is not None:
+            current[item.urn] = mark
+    await conversations.save(session, user_id, [m for urn, m in current.items() if stored.get(urn) != m], now)
+
+
+def _distinct_messages(pushed: list[ValidConversation], contact_ids: list[str]) -> tuple[list[NewMessage], int]:
     """One message per URN (the first occurrence wins), and how many repeats were dropped."""
     distinct: dict[str, NewMessage] = {}
     repeats = 0
-    for conversation, contact_id in zip(conversations, contact_ids, strict=True):
+    for conversation, contact_id in zip(pushed, contact_ids, strict=True):
         for message in conversation.messages:
             if message.urn in distinct:
                 repeats += 1

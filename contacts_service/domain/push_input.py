@@ -57,6 +57,9 @@ class ConversationInput:
     urn: str
     partner: PartnerInput | None
     messages: list[MessageInput]
+    # What the extension learned about older messages (docs/linkedin-sync.md §2); None: nothing.
+    first_message_at: datetime | None = None
+    older_missing_after: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -81,8 +84,11 @@ class ValidMessage:
 
 @dataclass(frozen=True)
 class ValidConversation:
+    urn: str  # '' when it has none: its history is then not tracked
     partner: Partner
     messages: list[ValidMessage]
+    first_message_at: datetime | None
+    older_missing_after: datetime | None
 
 
 def validate(push: PushInput, now: datetime) -> tuple[list[ValidConversation], list[Rejected]]:
@@ -107,7 +113,19 @@ def validate(push: PushInput, now: datetime) -> tuple[list[ValidConversation], l
                 rejected.append(Rejected(f"{path}.messages[{m}]", checked))
             else:
                 messages.append(checked)
-        valid.append(ValidConversation(partner, messages))
+        urn = _clean(conversation.urn).strip()
+        if len(urn) > MAX_URN:
+            reason = f"urn is longer than {MAX_URN} characters; its history is not kept"
+            rejected.append(Rejected(f"{path}.urn", reason))
+            urn = ""
+        hints: dict[str, datetime | None] = {}
+        for name in ("first_message_at", "older_missing_after"):
+            value: datetime | None = getattr(conversation, name)
+            problem = _time_problem(name, value, now) if value is not None else None
+            if problem is not None:
+                rejected.append(Rejected(f"{path}.{name}", f"{problem}; it was ignored"))
+            hints[name] = None if problem else value
+        valid.append(ValidConversation(urn, partner, messages, **hints))
     return valid, rejected
 
 
@@ -145,11 +163,16 @@ def _message(message: MessageInput, now: datetime) -> ValidMessage | str:
         return f"urn is longer than {MAX_URN} characters"
     if message.sent_at is None:
         return f"sent_at is missing or not a time; send {TIME_FORMATS}"
-    if message.sent_at < EARLIEST_MESSAGE:
-        return (
-            f"sent_at {message.sent_at.isoformat()} is before LinkedIn existed; "
-            "was it sent in seconds instead of milliseconds?"
-        )
-    if message.sent_at > now + FUTURE_SLACK:
-        return f"sent_at {message.sent_at.isoformat()} is more than a day in the future"
+    problem = _time_problem("sent_at", message.sent_at, now)
+    if problem is not None:
+        return problem
     return ValidMessage(urn, message.from_self, _clean(message.text), message.sent_at)
+
+
+def _time_problem(name: str, value: datetime, now: datetime) -> str | None:
+    """Why a LinkedIn time cannot be right, or None."""
+    if value < EARLIEST_MESSAGE:
+        return f"{name} {value.isoformat()} is before LinkedIn existed; was it sent in seconds instead of milliseconds?"
+    if value > now + FUTURE_SLACK:
+        return f"{name} {value.isoformat()} is more than a day in the future"
+    return None

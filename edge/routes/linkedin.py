@@ -12,15 +12,16 @@ instead of failing the request.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pingcrm.contacts.v1 import contacts_service_pb2 as pb
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, StrictBool, StrictStr
 
 from edge.deps import AnyUser, CallRpc, ContactsStub
 from edge.timestamps import parse_api_time
-from pingcrm_common.timestamps import to_timestamp
+from pingcrm_common.timestamps import to_datetime, to_timestamp
 
 router = APIRouter(prefix="/api/v1/linkedin", tags=["linkedin"])
 
@@ -35,6 +36,22 @@ def _well_formed(text: str) -> str:
 
 WellFormed = Annotated[StrictStr, AfterValidator(_well_formed)]
 Text = Annotated[WellFormed | None, Field(default=None)]
+
+# What the OpenAPI schema states for the history list; contacts_service decides (more than its maximum is
+# 422 `limit_too_large` from it); tests/edge/test_linkedin_history_http.py proves the numbers are the service's.
+DEFAULT_HISTORY_LIMIT = 30
+MAX_HISTORY_LIMIT = 100
+INT32_MAX = 2**31 - 1  # page_size is an int32 in the proto
+TIME_FORMATS = "epoch milliseconds or an RFC 3339 time with an offset"
+
+
+def _a_time(value: int | str | None) -> int | str | None:
+    if value is not None and parse_api_time(value) is None:
+        raise ValueError(f"not a time; send {TIME_FORMATS}")
+    return value
+
+
+HistoryTime = Annotated[int | str | None, AfterValidator(_a_time), Field(default=None, description=TIME_FORMATS)]
 
 
 class Shape(BaseModel):
@@ -66,6 +83,8 @@ class ConversationIn(Shape):
     urn: Text = None
     partner: PartnerIn | None = None
     messages: list[MessageIn] = []
+    first_message_at: HistoryTime = None
+    older_missing_after: HistoryTime = None
 
 
 class PositionIn(Shape):
@@ -136,6 +155,8 @@ def _conversation(conversation: ConversationIn) -> pb.PushedConversation:
         urn=conversation.urn or "",
         partner=pb.PushedPartner(**_person(partner)) if partner is not None else None,
         messages=[_message(message) for message in conversation.messages],
+        first_message_at=to_timestamp(parse_api_time(conversation.first_message_at)),
+        older_missing_after=to_timestamp(parse_api_time(conversation.older_missing_after)),
     )
 
 
@@ -174,4 +195,47 @@ async def push(body: PushIn, _: AnyUser, contacts: ContactsStub, rpc: CallRpc) -
             BackfillOut(contact_id=item.contact_id, member_id=item.member_id or None, slug=item.slug or None)
             for item in response.backfill
         ],
+    )
+
+
+class HistoryPartnerOut(BaseModel):
+    member_id: str | None
+    slug: str | None
+
+
+class IncompleteConversationOut(BaseModel):
+    urn: str
+    partner: HistoryPartnerOut
+    before: datetime | None
+    after: datetime | None
+
+
+class HistoryOut(BaseModel):
+    conversations: list[IncompleteConversationOut]
+    total: int
+
+
+@router.get("/history", response_model=HistoryOut, operation_id="listIncompleteConversations")
+async def history(
+    _: AnyUser,
+    contacts: ContactsStub,
+    rpc: CallRpc,
+    limit: Annotated[
+        int, Query(ge=0, le=INT32_MAX, description=f"at most {MAX_HISTORY_LIMIT}; 0 answers only the total")
+    ] = DEFAULT_HISTORY_LIMIT,
+) -> HistoryOut:
+    """The caller's conversations whose older messages are still to fetch, newest first, and where to continue:
+    the messages older than `before`, back to `after` (null: to the conversation's first message)."""
+    response = await rpc(contacts.ListIncompleteConversations, pb.ListIncompleteConversationsRequest(page_size=limit))
+    return HistoryOut(
+        conversations=[
+            IncompleteConversationOut(
+                urn=item.urn,
+                partner=HistoryPartnerOut(member_id=item.partner.member_id or None, slug=item.partner.slug or None),
+                before=to_datetime(item, "before"),
+                after=to_datetime(item, "after"),
+            )
+            for item in response.conversations
+        ],
+        total=response.total,
     )

@@ -44,9 +44,13 @@ def conversation(
     first_name: str = "",
     last_name: str = "",
     headline: str = "",
+    urn: str | None = None,
+    first_message_at: int | None = None,
+    older_missing_after: int | None = None,
 ) -> pb.PushedConversation:
-    return pb.PushedConversation(
-        urn=f"urn:li:msg_conversation:{member_id or slug}",
+    """A pushed conversation; the history hints are minutes after T0, like message times."""
+    pushed = pb.PushedConversation(
+        urn=f"urn:li:msg_conversation:{member_id or slug}" if urn is None else urn,
         partner=pb.PushedPartner(
             identity=pb.LinkedInIdentity(member_id=member_id, slug=slug),
             first_name=first_name,
@@ -55,6 +59,11 @@ def conversation(
         ),
         messages=messages or [],
     )
+    if first_message_at is not None:
+        pushed.first_message_at.FromDatetime(at(first_message_at))
+    if older_missing_after is not None:
+        pushed.older_missing_after.FromDatetime(at(older_missing_after))
+    return pushed
 
 
 def error_code(error: grpc.aio.AioRpcError) -> str | None:
@@ -104,6 +113,20 @@ class UserClient:
 
     async def sync_state(self) -> pb.GetSyncStateResponse:
         return await self.stub.GetSyncState(pb.GetSyncStateRequest(), metadata=self._metadata, timeout=TIMEOUT)
+
+    async def incomplete(self, page_size: int = 100) -> pb.ListIncompleteConversationsResponse:
+        request = pb.ListIncompleteConversationsRequest(page_size=page_size)
+        return await self.stub.ListIncompleteConversations(request, metadata=self._metadata, timeout=TIMEOUT)
+
+    async def walks(self) -> dict[str, tuple[datetime, datetime | None]]:
+        """Each incomplete conversation's walk: (before, after or None), by URN."""
+        return {
+            item.urn: (
+                item.before.ToDatetime(tzinfo=UTC),
+                item.after.ToDatetime(tzinfo=UTC) if item.HasField("after") else None,
+            )
+            for item in (await self.incomplete()).conversations
+        }
 
 
 @dataclass

@@ -106,14 +106,18 @@ class PushedMessage(_message.Message):
     def __init__(self, urn: _Optional[str] = ..., from_self: _Optional[bool] = ..., text: _Optional[str] = ..., sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class PushedConversation(_message.Message):
-    __slots__ = ("urn", "partner", "messages")
+    __slots__ = ("urn", "partner", "messages", "first_message_at", "older_missing_after")
     URN_FIELD_NUMBER: _ClassVar[int]
     PARTNER_FIELD_NUMBER: _ClassVar[int]
     MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    FIRST_MESSAGE_AT_FIELD_NUMBER: _ClassVar[int]
+    OLDER_MISSING_AFTER_FIELD_NUMBER: _ClassVar[int]
     urn: str
     partner: PushedPartner
     messages: _containers.RepeatedCompositeFieldContainer[PushedMessage]
-    def __init__(self, urn: _Optional[str] = ..., partner: _Optional[_Union[PushedPartner, _Mapping]] = ..., messages: _Optional[_Iterable[_Union[PushedMessage, _Mapping]]] = ...) -> None: ...
+    first_message_at: _timestamp_pb2.Timestamp
+    older_missing_after: _timestamp_pb2.Timestamp
+    def __init__(self, urn: _Optional[str] = ..., partner: _Optional[_Union[PushedPartner, _Mapping]] = ..., messages: _Optional[_Iterable[_Union[PushedMessage, _Mapping]]] = ..., first_message_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., older_missing_after: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class PushedPosition(_message.Message):
     __slots__ = ("title", "company", "current")
@@ -272,3 +276,29 @@ class GetSyncStateResponse(_message.Message):
     last_push_at: _timestamp_pb2.Timestamp
     contacts_count: int
     def __init__(self, last_push_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., contacts_count: _Optional[int] = ...) -> None: ...
+
+class ListIncompleteConversationsRequest(_message.Message):
+    __slots__ = ("page_size",)
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    def __init__(self, page_size: _Optional[int] = ...) -> None: ...
+
+class IncompleteConversation(_message.Message):
+    __slots__ = ("urn", "partner", "before", "after")
+    URN_FIELD_NUMBER: _ClassVar[int]
+    PARTNER_FIELD_NUMBER: _ClassVar[int]
+    BEFORE_FIELD_NUMBER: _ClassVar[int]
+    AFTER_FIELD_NUMBER: _ClassVar[int]
+    urn: str
+    partner: LinkedInIdentity
+    before: _timestamp_pb2.Timestamp
+    after: _timestamp_pb2.Timestamp
+    def __init__(self, urn: _Optional[str] = ..., partner: _Optional[_Union[LinkedInIdentity, _Mapping]] = ..., before: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., after: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListIncompleteConversationsResponse(_message.Message):
+    __slots__ = ("conversations", "total")
+    CONVERSATIONS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    conversations: _containers.RepeatedCompositeFieldContainer[IncompleteConversation]
+    total: int
+    def __init__(self, conversations: _Optional[_Iterable[_Union[IncompleteConversation, _Mapping]]] = ..., total: _Optional[int] = ...) -> None: ...

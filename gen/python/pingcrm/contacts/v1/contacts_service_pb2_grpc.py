@@ -73,6 +73,11 @@ class ContactsServiceStub:
                 request_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.GetSyncStateRequest.SerializeToString,
                 response_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.GetSyncStateResponse.FromString,
                 _registered_method=True)
+        self.ListIncompleteConversations = channel.unary_unary(
+                '/pingcrm.contacts.v1.ContactsService/ListIncompleteConversations',
+                request_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListIncompleteConversationsRequest.SerializeToString,
+                response_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListIncompleteConversationsResponse.FromString,
+                _registered_method=True)
 
 
 class ContactsServiceServicer:
@@ -131,6 +136,14 @@ class ContactsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListIncompleteConversations(self, request, context):
+        """ListIncompleteConversations names the caller's conversations whose older
+        messages are still to fetch, newest first, with where to continue.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ContactsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -168,6 +181,11 @@ def add_ContactsServiceServicer_to_server(servicer, server):
                     servicer.GetSyncState,
                     request_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.GetSyncStateRequest.FromString,
                     response_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.GetSyncStateResponse.SerializeToString,
+            ),
+            'ListIncompleteConversations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListIncompleteConversations,
+                    request_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListIncompleteConversationsRequest.FromString,
+                    response_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListIncompleteConversationsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -363,6 +381,33 @@ class ContactsService:
             '/pingcrm.contacts.v1.ContactsService/GetSyncState',
             pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.GetSyncStateRequest.SerializeToString,
             pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.GetSyncStateResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListIncompleteConversations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/pingcrm.contacts.v1.ContactsService/ListIncompleteConversations',
+            pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListIncompleteConversationsRequest.SerializeToString,
+            pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListIncompleteConversationsResponse.FromString,
             options,
             channel_credentials,
             insecure,
