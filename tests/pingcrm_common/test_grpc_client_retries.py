@@ -72,6 +72,7 @@ def test_reads_are_marked_and_writes_are_not() -> None:
         "FindContactByLinkedIn",
         "ListBackfillCandidates",
         "GetSyncState",
+        "ListIncompleteConversations",
     }
     assert _retried(SERVICES[0]) == {"GetCurrentUser", "CheckSession"}
 
