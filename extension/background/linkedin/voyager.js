@@ -132,7 +132,7 @@ export function createVoyager({
     if (!liAt || !jsessionId) {
       throw new ApiError(ERR.LINKEDIN_SESSION_EXPIRED, 'No LinkedIn session cookies: not signed in to linkedin.com');
     }
-    const csrfToken = jsessionId.replace(/^"(.*)"$/, '$1');
+    const apiHeaders = { 'csrf-token': jsessionId.replace(/^"(.*)"$/, '$1'), ...VOYAGER_HEADERS };
     const pacing = (pacingOverride && (await store.get(KEYS.VOYAGER_PACING))) || delayMs;
     let ids = await queryIds.current();
     let discovered = null; // this session's discovery: it runs at most once
@@ -144,7 +144,7 @@ export function createVoyager({
     }
 
     /** One call to www.linkedin.com on the session's route → the answer (unchecked). */
-    async function send(path, { headers = { 'csrf-token': csrfToken, ...VOYAGER_HEADERS }, maxChars = MAX_ANSWER_CHARS } = {}) {
+    async function send(path, { headers = apiHeaders, maxChars = MAX_ANSWER_CHARS } = {}) {
       await pace();
       if (route === ROUTE.WORKER) {
         const answer = await workerRoute(path, { headers, maxChars });
@@ -237,10 +237,6 @@ export function createVoyager({
       /** Which route the session's calls take now: 'worker', or 'tab' after a refusal. */
       get route() {
         return route;
-      },
-      /** LinkedIn calls made so far (Voyager, the messaging page, bundles). */
-      get calls() {
-        return calls;
       },
       /** The signed-in member's id (`ACo…`). */
       async me() {
