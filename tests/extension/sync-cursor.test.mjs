@@ -108,4 +108,10 @@ describe('sync cursor', () => {
     assert.deepEqual(next.gaps, []);
     assert.deepEqual(next.mailbox, mailbox(502, 900, 10));
   });
+
+  it('a cursor from before the mailbox walk keeps no mailbox count (the popup shows none)', () => {
+    const previous = { memberId: 'M', watermark: 900, gaps: [] };
+    const walked = [{ before: null, after: 900, initial: false, pushed: [], items: items(990), complete: true }];
+    assert.deepEqual(cursorAfter(previous, walked, 1, 'M'), { memberId: 'M', watermark: 990, gaps: [] });
+  });
 });

@@ -71,21 +71,23 @@ export function messageFloor(cursor) {
  */
 export function cursorAfter(previous, walked, done, memberId) {
   let watermark = previous?.watermark ?? null;
-  const mailbox = { synced: 0, newestAt: null, oldestAt: null, ...previous?.mailbox };
+  // A cursor from before the mailbox walk (no `mailbox`) says nothing about the mailbox: it stays untold.
+  const mailbox =
+    previous && !previous.mailbox ? null : { synced: 0, newestAt: null, oldestAt: null, ...previous?.mailbox };
   const gaps = [];
   let left = done;
   for (const range of walked) {
     const handled = Math.min(left, range.items.length);
     left -= handled;
     if (range.before === null && handled > 0) watermark = Math.max(watermark ?? -Infinity, range.items[0].lastActivityAt);
-    if (range.initial) mailbox.synced += handled;
-    if (range.first && handled > 0) mailbox.newestAt = range.items[0].lastActivityAt;
+    if (mailbox && range.initial) mailbox.synced += handled;
+    if (mailbox && range.first && handled > 0) mailbox.newestAt = range.items[0].lastActivityAt;
     if (handled === range.items.length && range.complete) continue;
     // Above the watermark with nothing handled: it stays "above the watermark".
     if (range.before === null && handled === 0) continue;
     gaps.push(cutAfter(range, range.items.slice(0, handled)));
   }
-  return watermark === null ? null : { memberId, watermark, gaps, mailbox };
+  return watermark === null ? null : { memberId, watermark, gaps, ...(mailbox ? { mailbox } : {}) };
 }
 
 /** The rest of `range` once `handled` (its newest conversations) are pushed. */
