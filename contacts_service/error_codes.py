@@ -10,6 +10,7 @@ import grpc
 from pingcrm.contacts.v1 import contacts_service_pb2
 
 from contacts_service.domain import limits
+from contacts_service.domain.activity import MAX_READ_LIMIT
 from contacts_service.domain.listing import MAX_QUERY
 from pingcrm_common.errors import ErrorCodes
 
@@ -47,14 +48,14 @@ CODES.add(
     "limit_too_large",
     S.INVALID_ARGUMENT,
     f"page_size over the maximum: {limits.MAX_PAGE_SIZE:,} contacts, "
-    f"{limits.MAX_INCOMPLETE_CONVERSATIONS:,} incomplete conversations",
-    rpcs=("ListContacts", "ListIncompleteConversations"),
+    f"{limits.MAX_INCOMPLETE_CONVERSATIONS:,} incomplete conversations; limit over {MAX_READ_LIMIT:,} (ReadActivity)",
+    rpcs=("ListContacts", "ListIncompleteConversations", "ReadActivity"),
 )
 CODES.add(
     "invalid_limit",
     S.INVALID_ARGUMENT,
-    "a negative page_size or interactions_limit",
-    rpcs=("ListContacts", "GetContact", "ListIncompleteConversations"),
+    "a negative page_size, interactions_limit or limit",
+    rpcs=("ListContacts", "GetContact", "ListIncompleteConversations", "ReadActivity"),
 )
 CODES.add("invalid_cursor", S.INVALID_ARGUMENT, "a page_token this service did not issue", rpcs=("ListContacts",))
 CODES.add("query_too_long", S.INVALID_ARGUMENT, f"search text over {MAX_QUERY:,} characters", rpcs=("ListContacts",))
@@ -70,4 +71,9 @@ CODES.add(
     S.INVALID_ARGUMENT,
     "not a LinkedIn member id or slug; the details say which",
     rpcs=("FindContactByLinkedIn",),
+)
+
+# The activity feed
+CODES.add(
+    "invalid_position", S.INVALID_ARGUMENT, "an `after` position this feed did not return", rpcs=("ReadActivity",)
 )

@@ -1,10 +1,10 @@
-"""contacts_service tables: contacts, their interactions, conversations' history marks, sync state."""
+"""contacts_service tables: contacts, interactions, conversations' history marks, sync state, the activity feed."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Sequence, Text, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -98,10 +98,35 @@ class SyncState(ContactsTable, table=True):
     last_push_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
+class Activity(ContactsTable, table=True):
+    """The activity feed: one row per change to a contact, written in the change's own transaction.
+
+    The feed is read in (tx, seq) order, which is the primary key: `tx` is the
+    writing transaction's id on PostgreSQL (0 on SQLite, whose single writer
+    commits in `seq` order), `seq` comes from the `activity_seq` sequence on
+    PostgreSQL and max + 1 on SQLite. docs/activity-feed.md says why the pair.
+    """
+
+    __tablename__ = "activity"
+
+    tx: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    seq: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    user_id: str = Field(max_length=36)
+    contact_id: str = Field(max_length=36)
+    kind: str = Field(max_length=40)
+    occurred_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    recorded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    contact: str = Field(sa_column=Column(Text, nullable=False))  # ContactSnapshot as JSON
+    detail: str = Field(sa_column=Column(Text, nullable=False))  # the kind's own fields as JSON
+
+
 # The same tables in SQLAlchemy Core, for the store's column-level statements (upserts, executemany).
 CONTACTS = ContactsTable.metadata.tables["contacts"]
 INTERACTIONS = ContactsTable.metadata.tables["interactions"]
 CONVERSATIONS = ContactsTable.metadata.tables["conversations"]
 SYNC_STATE = ContactsTable.metadata.tables["sync_state"]
+ACTIVITY = ContactsTable.metadata.tables["activity"]
+# Where PostgreSQL takes activity.seq from (created by the migration; SQLite has no sequences).
+ACTIVITY_SEQ = Sequence("activity_seq", metadata=ContactsTable.metadata)
 
 MIGRATIONS = MigrationTarget(service="contacts", package="contacts_service", metadata=ContactsTable.metadata)

@@ -12,7 +12,7 @@ from contacts_service.store.contacts import fold_case_like_postgres
 from pingcrm_common.clock import Clock, SystemClock
 from pingcrm_common.db import Database
 from pingcrm_common.grpc_server import RunningServer, ServiceRegistration
-from pingcrm_common.interceptors import ANY_USER, WEB_ONLY, access_policy
+from pingcrm_common.interceptors import ANY_USER, WEB_ONLY, access_policy, from_services
 from pingcrm_common.service_runtime import run_service, start_service
 from pingcrm_common.session_check import RemoteSessionChecker
 
@@ -28,6 +28,8 @@ POLICY = access_policy(
         "ImportConnectionsCsv": WEB_ONLY,
         "GetSyncState": ANY_USER,
         "ListIncompleteConversations": ANY_USER,
+        # suggestions_service's feed consumer, with a service token (docs/activity-feed.md).
+        "ReadActivity": from_services("suggestions"),
     },
 )
 

@@ -13,6 +13,7 @@ import grpc
 from pingcrm.contacts.v1 import contacts_service_pb2 as pb
 from pingcrm.contacts.v1 import contacts_service_pb2_grpc
 
+from contacts_service.domain import activity
 from contacts_service.domain.contacts import ContactsDomain
 from contacts_service.domain.push_input import ConversationInput, MessageInput, PartnerInput, PushInput
 from contacts_service.domain.records import Contact, Interaction
@@ -90,6 +91,12 @@ class ContactsServicer(contacts_service_pb2_grpc.ContactsServiceServicer):
             total=total,
         )
 
+    async def ReadActivity(
+        self, request: pb.ReadActivityRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ReadActivityResponse:
+        page = await self._domain.read_activity(request.after, request.limit)
+        return pb.ReadActivityResponse(events=[_event(event) for event in page.events], next=page.next.encode())
+
 
 def _push_input(request: pb.PushLinkedInRequest) -> PushInput:
     return PushInput(
@@ -166,3 +173,61 @@ def _interaction(interaction: Interaction) -> pb.Interaction:
         text=interaction.text,
         occurred_at=to_timestamp(interaction.occurred_at),
     )
+
+
+def _event(event: activity.ActivityEvent) -> pb.ActivityEvent:
+    snapshot = event.contact
+    message = pb.ActivityEvent(
+        seq=event.seq,
+        position=event.position.encode(),
+        user_id=event.user_id,
+        contact_id=event.contact_id,
+        occurred_at=to_timestamp(event.occurred_at),
+        recorded_at=to_timestamp(event.recorded_at),
+        contact=pb.ContactSnapshot(
+            full_name=snapshot.full_name,
+            first_name=snapshot.first_name,
+            headline=snapshot.headline,
+            title=snapshot.title,
+            company=snapshot.company,
+            avatar_url=snapshot.avatar_url,
+            member_id=snapshot.member_id,
+            slug=snapshot.slug,
+        ),
+    )
+    match event.detail:
+        case activity.Messages(items=items):
+            message.messages.CopyFrom(
+                pb.MessagesActivity(
+                    messages=[
+                        pb.ActivityMessage(
+                            urn=item.urn,
+                            from_self=item.from_self,
+                            sent_at=to_timestamp(item.sent_at),
+                            excerpt=item.excerpt,
+                        )
+                        for item in items
+                    ]
+                )
+            )
+        case activity.ContactAdded(source=source):
+            message.contact_added.CopyFrom(pb.ContactAddedActivity(source=source))
+        case activity.ContactUpdated(fields=fields):
+            message.contact_updated.CopyFrom(pb.ContactUpdatedActivity(fields=list(fields)))
+        case activity.JobChanged() as job:
+            message.job_changed.CopyFrom(
+                pb.JobChangedActivity(
+                    old_title=job.old_title,
+                    old_company=job.old_company,
+                    new_title=job.new_title,
+                    new_company=job.new_company,
+                )
+            )
+        case activity.ContactsMerged(absorbed_contact_id=absorbed):
+            message.contacts_merged.CopyFrom(pb.ContactsMergedActivity(absorbed_contact_id=absorbed))
+        case activity.ConnectionImported(connected_on=day):
+            imported = pb.ConnectionImportedActivity()
+            if day is not None:
+                imported.connected_on.FromDatetime(activity.utc_midnight(day))
+            message.connection_imported.CopyFrom(imported)
+    return message

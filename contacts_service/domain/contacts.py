@@ -9,12 +9,13 @@ that does not exist (NOT_FOUND either way).
 from __future__ import annotations
 
 from contacts_service.domain import limits, listing
+from contacts_service.domain.activity import ActivityEvent, ActivityPage, Position, read_limit
 from contacts_service.domain.history import IncompleteConversation
 from contacts_service.domain.linkedin_identity import InvalidIdentity, normalize
 from contacts_service.domain.push import PushResult, record_push
 from contacts_service.domain.push_input import PushInput
 from contacts_service.domain.records import Contact, Interaction, SyncState
-from contacts_service.store import contacts, conversations, interactions, sync_state
+from contacts_service.store import activity, contacts, conversations, interactions, sync_state
 from pingcrm_common.clock import Clock
 from pingcrm_common.db import Database, Session
 from pingcrm_common.errors import InvalidArgument, NotFound
@@ -99,3 +100,14 @@ class ContactsDomain:
             )
 
         return await self._database.transaction(read)
+
+    async def read_activity(self, after: str, limit: int) -> ActivityPage:
+        """The activity feed's next events after position `after` ("" from the start), in feed order."""
+        position = Position.decode(after)
+        count = read_limit(limit)
+
+        async def read(session: Session) -> list[ActivityEvent]:
+            return await activity.read(session, position, count)
+
+        events = await self._database.transaction(read)
+        return ActivityPage(events, events[-1].position if events else position)

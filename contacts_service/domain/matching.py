@@ -83,6 +83,7 @@ class MatchPlan:
     updated: list[ContactDraft]  # existing contacts whose ids or profile change, or that absorbed others
     merges: list[tuple[str, str]]  # (survivor id, absorbed id)
     slug_releases: list[str]  # existing contacts whose stored slug must be cleared before slugs are set
+    contacts: dict[str, ContactDraft]  # every contact the push leaves in place, by id, as it leaves it
 
 
 class _Planner:
@@ -170,6 +171,7 @@ class _Planner:
             slug_releases=[
                 d.id for d in existing if d.original and d.original.slug is not None and d.slug != d.original.slug
             ],
+            contacts={d.id: d for d in live},
         )
 
     def _survivor(self, contact_id: str) -> str:

@@ -19,6 +19,8 @@ Everything a push writes happens in one transaction, in this order:
    only if newer), in one executemany: older messages from the history walk
    add to the count, never to "last".
 6. Update the conversations' history marks (history.py).
+7. Record what changed in the activity feed (domain/activity.py), one
+   multi-row insert: it commits exactly when the push does.
 The store writes rows in key order so that concurrent transactions take row
 locks in the same order; deadlocks and serialization failures are retried
 by Database.transaction, as is a ConcurrentChange.
@@ -31,10 +33,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from contacts_service.domain import history
+from contacts_service.domain.activity import push_activity
 from contacts_service.domain.matching import MatchPlan, plan_matches
 from contacts_service.domain.push_input import PushInput, Rejected, ValidConversation, validate
 from contacts_service.domain.records import ContactChange, NewMessage, StoredMessage
-from contacts_service.store import contacts, conversations, interactions, sync_state
+from contacts_service.store import activity, contacts, conversations, interactions, sync_state
 from pingcrm_common.clock import Clock
 from pingcrm_common.db import Database, Session, is_transient
 
@@ -104,6 +107,7 @@ async def _store(session: Session, user_id: str, pushed: list[ValidConversation]
     await contacts.apply_changes(session, user_id, changes, now)
     await contacts.recount(session, user_id, {survivor for survivor, _ in plan.merges})
     await _record_history(session, user_id, pushed, plan.contact_ids, now)
+    await activity.record(session, user_id, push_activity(plan, inserted, now), now)
     # Updated: existing contacts whose ids or profile changed, that absorbed others, or that got new messages.
     created_ids = {draft.id for draft in plan.created}
     return _Stored(

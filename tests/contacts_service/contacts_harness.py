@@ -19,7 +19,7 @@ from contacts_service.settings import ContactsSettings
 from pingcrm_common import migrations
 from pingcrm_common.clock import FrozenClock
 from pingcrm_common.errors import ERROR_CODE_METADATA
-from tests.support.tokens import web_token
+from tests.support.tokens import service_metadata, web_token
 
 TIMEOUT = 10.0
 # Message times of the tests: June 2025, before the frozen clock's 2026-01-01.
@@ -138,6 +138,26 @@ class ContactsHarness:
 
     def user(self, user_id: str = "user-a") -> UserClient:
         return UserClient(self.stub, user_id, web_token(self.data_dir, user_id, self.clock))
+
+    async def read_activity(
+        self, after: str = "", limit: int = 0, *, service: str = "suggestions"
+    ) -> pb.ReadActivityResponse:
+        """One ReadActivity call with `service`'s service token, as suggestions_service's consumer makes it."""
+        return await self.stub.ReadActivity(
+            pb.ReadActivityRequest(after=after, limit=limit),
+            metadata=service_metadata(self.data_dir, service, self.clock),
+            timeout=TIMEOUT,
+        )
+
+    async def activity(self, after: str = "") -> tuple[list[pb.ActivityEvent], str]:
+        """Every event after `after` that the feed serves now, following its pages; and where it ended."""
+        events: list[pb.ActivityEvent] = []
+        while True:
+            page = await self.read_activity(after, limit=50)
+            events.extend(page.events)
+            after = page.next
+            if len(page.events) < 50:
+                return events, after
 
 
 @asynccontextmanager

@@ -73,6 +73,7 @@ def test_reads_are_marked_and_writes_are_not() -> None:
         "ListBackfillCandidates",
         "GetSyncState",
         "ListIncompleteConversations",
+        "ReadActivity",
     }
     assert _retried(SERVICES[0]) == {"GetCurrentUser", "CheckSession"}
 

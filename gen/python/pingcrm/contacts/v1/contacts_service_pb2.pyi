@@ -302,3 +302,123 @@ class ListIncompleteConversationsResponse(_message.Message):
     conversations: _containers.RepeatedCompositeFieldContainer[IncompleteConversation]
     total: int
     def __init__(self, conversations: _Optional[_Iterable[_Union[IncompleteConversation, _Mapping]]] = ..., total: _Optional[int] = ...) -> None: ...
+
+class ContactSnapshot(_message.Message):
+    __slots__ = ("full_name", "first_name", "headline", "title", "company", "avatar_url", "member_id", "slug")
+    FULL_NAME_FIELD_NUMBER: _ClassVar[int]
+    FIRST_NAME_FIELD_NUMBER: _ClassVar[int]
+    HEADLINE_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    COMPANY_FIELD_NUMBER: _ClassVar[int]
+    AVATAR_URL_FIELD_NUMBER: _ClassVar[int]
+    MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    full_name: str
+    first_name: str
+    headline: str
+    title: str
+    company: str
+    avatar_url: str
+    member_id: str
+    slug: str
+    def __init__(self, full_name: _Optional[str] = ..., first_name: _Optional[str] = ..., headline: _Optional[str] = ..., title: _Optional[str] = ..., company: _Optional[str] = ..., avatar_url: _Optional[str] = ..., member_id: _Optional[str] = ..., slug: _Optional[str] = ...) -> None: ...
+
+class ActivityMessage(_message.Message):
+    __slots__ = ("urn", "from_self", "sent_at", "excerpt")
+    URN_FIELD_NUMBER: _ClassVar[int]
+    FROM_SELF_FIELD_NUMBER: _ClassVar[int]
+    SENT_AT_FIELD_NUMBER: _ClassVar[int]
+    EXCERPT_FIELD_NUMBER: _ClassVar[int]
+    urn: str
+    from_self: bool
+    sent_at: _timestamp_pb2.Timestamp
+    excerpt: str
+    def __init__(self, urn: _Optional[str] = ..., from_self: _Optional[bool] = ..., sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., excerpt: _Optional[str] = ...) -> None: ...
+
+class MessagesActivity(_message.Message):
+    __slots__ = ("messages",)
+    MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    messages: _containers.RepeatedCompositeFieldContainer[ActivityMessage]
+    def __init__(self, messages: _Optional[_Iterable[_Union[ActivityMessage, _Mapping]]] = ...) -> None: ...
+
+class ContactAddedActivity(_message.Message):
+    __slots__ = ("source",)
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    source: str
+    def __init__(self, source: _Optional[str] = ...) -> None: ...
+
+class ContactUpdatedActivity(_message.Message):
+    __slots__ = ("fields",)
+    FIELDS_FIELD_NUMBER: _ClassVar[int]
+    fields: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, fields: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class JobChangedActivity(_message.Message):
+    __slots__ = ("old_title", "old_company", "new_title", "new_company")
+    OLD_TITLE_FIELD_NUMBER: _ClassVar[int]
+    OLD_COMPANY_FIELD_NUMBER: _ClassVar[int]
+    NEW_TITLE_FIELD_NUMBER: _ClassVar[int]
+    NEW_COMPANY_FIELD_NUMBER: _ClassVar[int]
+    old_title: str
+    old_company: str
+    new_title: str
+    new_company: str
+    def __init__(self, old_title: _Optional[str] = ..., old_company: _Optional[str] = ..., new_title: _Optional[str] = ..., new_company: _Optional[str] = ...) -> None: ...
+
+class ContactsMergedActivity(_message.Message):
+    __slots__ = ("absorbed_contact_id",)
+    ABSORBED_CONTACT_ID_FIELD_NUMBER: _ClassVar[int]
+    absorbed_contact_id: str
+    def __init__(self, absorbed_contact_id: _Optional[str] = ...) -> None: ...
+
+class ConnectionImportedActivity(_message.Message):
+    __slots__ = ("connected_on",)
+    CONNECTED_ON_FIELD_NUMBER: _ClassVar[int]
+    connected_on: _timestamp_pb2.Timestamp
+    def __init__(self, connected_on: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ActivityEvent(_message.Message):
+    __slots__ = ("seq", "position", "user_id", "contact_id", "occurred_at", "recorded_at", "contact", "messages", "contact_added", "contact_updated", "job_changed", "contacts_merged", "connection_imported")
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_ID_FIELD_NUMBER: _ClassVar[int]
+    OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_AT_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_FIELD_NUMBER: _ClassVar[int]
+    MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_ADDED_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_UPDATED_FIELD_NUMBER: _ClassVar[int]
+    JOB_CHANGED_FIELD_NUMBER: _ClassVar[int]
+    CONTACTS_MERGED_FIELD_NUMBER: _ClassVar[int]
+    CONNECTION_IMPORTED_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    position: str
+    user_id: str
+    contact_id: str
+    occurred_at: _timestamp_pb2.Timestamp
+    recorded_at: _timestamp_pb2.Timestamp
+    contact: ContactSnapshot
+    messages: MessagesActivity
+    contact_added: ContactAddedActivity
+    contact_updated: ContactUpdatedActivity
+    job_changed: JobChangedActivity
+    contacts_merged: ContactsMergedActivity
+    connection_imported: ConnectionImportedActivity
+    def __init__(self, seq: _Optional[int] = ..., position: _Optional[str] = ..., user_id: _Optional[str] = ..., contact_id: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., recorded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., contact: _Optional[_Union[ContactSnapshot, _Mapping]] = ..., messages: _Optional[_Union[MessagesActivity, _Mapping]] = ..., contact_added: _Optional[_Union[ContactAddedActivity, _Mapping]] = ..., contact_updated: _Optional[_Union[ContactUpdatedActivity, _Mapping]] = ..., job_changed: _Optional[_Union[JobChangedActivity, _Mapping]] = ..., contacts_merged: _Optional[_Union[ContactsMergedActivity, _Mapping]] = ..., connection_imported: _Optional[_Union[ConnectionImportedActivity, _Mapping]] = ...) -> None: ...
+
+class ReadActivityRequest(_message.Message):
+    __slots__ = ("after", "limit")
+    AFTER_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    after: str
+    limit: int
+    def __init__(self, after: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class ReadActivityResponse(_message.Message):
+    __slots__ = ("events", "next")
+    EVENTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_FIELD_NUMBER: _ClassVar[int]
+    events: _containers.RepeatedCompositeFieldContainer[ActivityEvent]
+    next: str
+    def __init__(self, events: _Optional[_Iterable[_Union[ActivityEvent, _Mapping]]] = ..., next: _Optional[str] = ...) -> None: ...

@@ -78,6 +78,11 @@ class ContactsServiceStub:
                 request_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListIncompleteConversationsRequest.SerializeToString,
                 response_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListIncompleteConversationsResponse.FromString,
                 _registered_method=True)
+        self.ReadActivity = channel.unary_unary(
+                '/pingcrm.contacts.v1.ContactsService/ReadActivity',
+                request_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ReadActivityRequest.SerializeToString,
+                response_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ReadActivityResponse.FromString,
+                _registered_method=True)
 
 
 class ContactsServiceServicer:
@@ -144,6 +149,15 @@ class ContactsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReadActivity(self, request, context):
+        """ReadActivity pages through the activity feed: every change to every
+        user's contacts, in feed order, from `after` on (suggestions_service's
+        service token only; docs/activity-feed.md).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ContactsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -186,6 +200,11 @@ def add_ContactsServiceServicer_to_server(servicer, server):
                     servicer.ListIncompleteConversations,
                     request_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListIncompleteConversationsRequest.FromString,
                     response_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListIncompleteConversationsResponse.SerializeToString,
+            ),
+            'ReadActivity': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReadActivity,
+                    request_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ReadActivityRequest.FromString,
+                    response_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ReadActivityResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -408,6 +427,33 @@ class ContactsService:
             '/pingcrm.contacts.v1.ContactsService/ListIncompleteConversations',
             pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListIncompleteConversationsRequest.SerializeToString,
             pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListIncompleteConversationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReadActivity(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/pingcrm.contacts.v1.ContactsService/ReadActivity',
+            pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ReadActivityRequest.SerializeToString,
+            pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ReadActivityResponse.FromString,
             options,
             channel_credentials,
             insecure,

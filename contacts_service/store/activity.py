@@ -1,0 +1,188 @@
+"""The activity feed in SQL: `record` appends a transaction's events, `read` serves them in feed order.
+
+Feed order is (tx, seq), the table's primary key. Why not `seq` alone: on
+PostgreSQL, transactions draw sequence numbers in one order and commit in
+another, so a reader that had passed seq 11 would never see seq 10
+committing after it. Instead every row carries its writing transaction's id
+(`pg_current_xact_id()`), and `read` serves only rows of transactions older
+than the oldest one still running in this database (`_HORIZON`): all of
+those have finished, so nothing can ever appear below the position a reader
+has reached. Rows of one transaction come together, in `seq` order.
+SQLite has a single writer that holds its lock from a transaction's first
+write to its commit, so there `tx` is 0, `seq` is max + 1, and commit order
+is `seq` order. docs/activity-feed.md describes the contract.
+
+`record` is one multi-row INSERT (PostgreSQL: unnested arrays, so its text
+and plan are the same for any number of events), written in the caller's
+transaction: the feed holds a change exactly when the change committed.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    String,
+    Text,
+    bindparam,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+    tuple_,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.types import TypeEngine
+from sqlmodel import col
+from sqlmodel import select as select_rows
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from contacts_service.domain.activity import (
+    ActivityEvent,
+    NewActivity,
+    Position,
+    detail_from,
+    snapshot_fields,
+    snapshot_from,
+)
+from contacts_service.models import ACTIVITY, ACTIVITY_SEQ
+from contacts_service.models import Activity as ActivityRow
+from pingcrm_common.db import dialect
+from pingcrm_common.models import UTCDateTime
+
+_ROW_COLUMNS = ("contact_id", "kind", "occurred_at", "contact", "detail")
+# occurred_at as a plain timezone-aware DateTime: the events' times are already UTC-aware (a push's
+# validated messages, the clock), and UTCDateTime's check would run once per element of the array.
+_ARRAY_TYPES: dict[str, TypeEngine[Any]] = {
+    "occurred_at": DateTime(timezone=True),
+    "contact": Text(),
+    "detail": Text(),
+}
+
+
+# The oldest transaction of the reader's snapshot that was still running and may belong to this
+# database: every transaction below it has finished. Transactions that pg_stat_activity shows in
+# another database of the cluster cannot write here, so they do not hold the feed back (one busy
+# neighbour would otherwise delay every reader); an xid it does not show (finished since, or
+# hidden from a role without pg_read_all_stats) counts, which only ever delays, never skips.
+# pg_stat_activity knows 32-bit xids; the snapshot's are 64-bit.
+_HORIZON = literal_column(
+    """(SELECT coalesce(min(x::text::bigint), pg_snapshot_xmax(pg_current_snapshot())::text::bigint)
+          FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+         WHERE x::text::bigint % 4294967296 NOT IN (
+               SELECT backend_xid::text::bigint FROM pg_stat_activity
+                WHERE backend_xid IS NOT NULL
+                  AND datid <> (SELECT oid FROM pg_database WHERE datname = current_database())))""",
+    BigInteger(),
+)
+
+
+def _xid(expression: Any) -> Any:
+    """An xid8 as a bigint (64-bit transaction ids, which never wrap around)."""
+    return cast(cast(expression, Text), BigInteger)
+
+
+@cache
+def _insert(dialect_name: str) -> Any:
+    user_id = bindparam("user_id", type_=String())
+    recorded_at = bindparam("recorded_at", type_=UTCDateTime())
+    if dialect_name == "postgresql":
+        arrays = [
+            bindparam(f"a_{name}", type_=postgresql.ARRAY(_ARRAY_TYPES.get(name, String()))) for name in _ROW_COLUMNS
+        ]
+        rows = func.unnest(*arrays).table_valued(*_ROW_COLUMNS).render_derived()
+        source = select(
+            _xid(func.pg_current_xact_id()),
+            ACTIVITY_SEQ.next_value(),
+            user_id,
+            *[rows.c[name] for name in _ROW_COLUMNS[:3]],
+            recorded_at,
+            *[rows.c[name] for name in _ROW_COLUMNS[3:]],
+        )
+        return postgresql.insert(ACTIVITY).from_select(
+            ["tx", "seq", "user_id", "contact_id", "kind", "occurred_at", "recorded_at", "contact", "detail"], source
+        )
+    # One row per execution (executemany), each numbered after the rows before it while this
+    # transaction holds SQLite's write lock.
+    next_seq = select(func.coalesce(func.max(ACTIVITY.c.seq), 0) + 1).where(ACTIVITY.c.tx == 0).scalar_subquery()
+    return sqlite.insert(ACTIVITY).values(
+        tx=literal(0),
+        seq=next_seq,
+        user_id=user_id,
+        contact_id=bindparam("contact_id"),
+        kind=bindparam("kind"),
+        occurred_at=bindparam("occurred_at", type_=UTCDateTime()),
+        recorded_at=recorded_at,
+        contact=bindparam("contact"),
+        detail=bindparam("detail"),
+    )
+
+
+# One encoder for every event: json.dumps with options builds a new one per call.
+_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def _rows(events: list[NewActivity]) -> list[dict[str, Any]]:
+    """The events' columns. Many events share one contact's snapshot object (push_activity builds one
+    per contact): its JSON is made once, looked up by identity (cheaper than hashing its eight fields)."""
+    snapshot_json: dict[int, str] = {}
+    rows = []
+    for event in events:
+        key = id(event.contact)
+        if key not in snapshot_json:
+            snapshot_json[key] = _json(snapshot_fields(event.contact))
+        rows.append(
+            {
+                "contact_id": event.contact_id,
+                "kind": event.kind,
+                "occurred_at": event.occurred_at,
+                "contact": snapshot_json[key],
+                "detail": _json(event.detail.stored()),
+            }
+        )
+    return rows
+
+
+async def record(session: AsyncSession, user_id: str, events: list[NewActivity], recorded_at: datetime) -> None:
+    """Append `user_id`'s events to the feed, in this order, in the caller's transaction."""
+    if not events:
+        return
+    rows = _rows(events)
+    dialect_name = dialect(session)
+    params: Any
+    if dialect_name == "postgresql":
+        params = {f"a_{name}": [row[name] for row in rows] for name in _ROW_COLUMNS}
+        params.update(user_id=user_id, recorded_at=recorded_at)
+    else:
+        params = [{**row, "user_id": user_id, "recorded_at": recorded_at} for row in rows]
+    await session.exec(_insert(dialect_name), params=params)
+
+
+async def read(session: AsyncSession, after: Position, limit: int) -> list[ActivityEvent]:
+    """Up to `limit` events after `after` in feed order, of finished transactions only (see the module)."""
+    after_key = tuple_(literal(after.tx, BigInteger()), literal(after.seq, BigInteger()))
+    statement = select_rows(ActivityRow).where(tuple_(col(ActivityRow.tx), col(ActivityRow.seq)) > after_key)
+    if dialect(session) == "postgresql":
+        # Every transaction below the horizon has finished: its rows are all visible now (or it
+        # aborted), so no row can later appear between the positions served.
+        statement = statement.where(col(ActivityRow.tx) < _HORIZON)
+    statement = statement.order_by(col(ActivityRow.tx), col(ActivityRow.seq)).limit(limit)
+    return [
+        ActivityEvent(
+            seq=row.seq,
+            position=Position(row.tx, row.seq),
+            user_id=row.user_id,
+            contact_id=row.contact_id,
+            occurred_at=row.occurred_at,
+            recorded_at=row.recorded_at,
+            contact=snapshot_from(json.loads(row.contact)),
+            detail=detail_from(row.kind, json.loads(row.detail)),
+        )
+        for row in (await session.exec(statement)).all()
+    ]
