@@ -14,7 +14,7 @@ from pingcrm_common.clock import Clock, SystemClock
 from pingcrm_common.db import Database
 from pingcrm_common.grpc_server import RunningServer, ServiceRegistration
 from pingcrm_common.interceptors import ANY_USER, PUBLIC, WEB_ONLY, access_policy
-from pingcrm_common.redis_client import create_redis
+from pingcrm_common.redis_client import create_redis, redis_dependency
 from pingcrm_common.service_runtime import run_service, start_service
 
 DESCRIPTOR = auth_service_pb2.DESCRIPTOR.services_by_name["AuthService"]
@@ -49,6 +49,7 @@ async def create_server(
         clock=clock,
         # Revoked extension tokens are refused by auth_service itself, from its own tables.
         session_checker=LocalSessionChecker(domain.sessions),
+        dependencies=[database.dependency(), redis_dependency(redis)],
         cleanups=[database.dispose, redis.aclose],
     )
 

@@ -39,7 +39,7 @@ async def create_server(settings: ContactsSettings, *, clock: Clock | None = Non
     database = Database(settings.resolved_database_url, settings.service_name)
     fold_case_like_postgres(database.engine)
     servicer = ContactsServicer(ContactsDomain(database, clock or SystemClock()))
-    session_checker = RemoteSessionChecker(settings.auth_addr)
+    session_checker = RemoteSessionChecker(settings.auth_addr, clock)
     return await start_service(
         settings,
         ServiceRegistration(
@@ -47,6 +47,7 @@ async def create_server(settings: ContactsSettings, *, clock: Clock | None = Non
         ),
         clock=clock,
         session_checker=session_checker,
+        dependencies=[database.dependency()],
         cleanups=[database.dispose, session_checker.close],
     )
 

@@ -54,7 +54,7 @@ async def create_server(settings: MediaSettings, *, clock: Clock | None = None) 
         max_bytes=settings.media_max_bytes,
         fetch_timeout_seconds=settings.media_fetch_timeout_seconds,
     )
-    session_checker = RemoteSessionChecker(settings.auth_addr)
+    session_checker = RemoteSessionChecker(settings.auth_addr, clock)
     return await start_service(
         settings,
         ServiceRegistration(
@@ -62,6 +62,7 @@ async def create_server(settings: MediaSettings, *, clock: Clock | None = None) 
         ),
         clock=clock,
         session_checker=session_checker,
+        dependencies=[database.dependency()],
         cleanups=[database.dispose, session_checker.close, cdn.close, blobs.close],
     )
 

@@ -32,13 +32,31 @@ CODES.add(
 CODES.add(
     "session_revoked",
     grpc.StatusCode.UNAUTHENTICATED,
-    "an extension token whose pairing was disconnected (on every service within 5 s)",
+    "an extension token whose pairing was disconnected (on every service within 3 s)",
 )
 CODES.add(
     "wrong_audience",
     grpc.StatusCode.PERMISSION_DENIED,
     "a valid token of the wrong kind: an extension token on a web-only method, a user token on a "
     "service-only one, a service the RPC's policy does not name",
+)
+CODES.add(
+    "database_unavailable",
+    grpc.StatusCode.UNAVAILABLE,
+    "the service's database does not answer (down, restarting, hung past 1.5 s per statement, or SQLite busy past "
+    "4 s); the service's health is NOT_SERVING meanwhile; Retry-After 5",
+)
+CODES.add(
+    "redis_unavailable",
+    grpc.StatusCode.UNAVAILABLE,
+    "the service's Redis does not answer (down, restarting, or silent past 1 s); the service's health is "
+    "NOT_SERVING meanwhile; Retry-After 5",
+)
+CODES.add(
+    "deadline_exceeded",
+    grpc.StatusCode.DEADLINE_EXCEEDED,
+    "the call ran out of the time its caller gave it (the edge's: `PINGCRM_RPC_TIMEOUT_SECONDS`); nothing it "
+    "started is kept",
 )
 CODES.add(
     "auth_unavailable",

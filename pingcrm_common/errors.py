@@ -139,14 +139,25 @@ class RateLimited(DomainError):
 
 
 class Unavailable(DomainError):
-    """A dependency (database, another service) cannot be reached right now."""
+    """A dependency (database, Redis, another service) cannot be reached right now."""
 
     status = grpc.StatusCode.UNAVAILABLE
+
+    def __init__(self, message: str, *, code: str, retry_after_seconds: int | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after_seconds = None if retry_after_seconds is None else max(1, int(retry_after_seconds))
+
+
+class DeadlineExceeded(DomainError):
+    """A call ran out of the time its caller gave it; nothing it started is committed."""
+
+    status = grpc.StatusCode.DEADLINE_EXCEEDED
 
 
 def trailing_metadata(error: DomainError) -> tuple[tuple[str, str], ...]:
     """The metadata the edge reads to build a problem-details body."""
     pairs = [(ERROR_CODE_METADATA, error.code)]
-    if isinstance(error, RateLimited):
-        pairs.append((RETRY_AFTER_METADATA, str(error.retry_after_seconds)))
+    retry_after = getattr(error, "retry_after_seconds", None)
+    if retry_after is not None:
+        pairs.append((RETRY_AFTER_METADATA, str(retry_after)))
     return tuple(pairs)

@@ -1,14 +1,20 @@
 """The one server interceptor every service runs.
 
 Per unary call it: takes the request id from metadata (or makes one), verifies
-the caller's token against the method's access policy, runs the handler,
-maps domain exceptions to status codes (unmapped ones become INTERNAL with a
-generic message and a logged traceback), logs one JSON line, and records
-Prometheus metrics.
+the caller's token against the method's access policy, runs the handler
+within the call's deadline, maps domain exceptions to status codes (a failure
+that shows a dependency unreachable becomes UNAVAILABLE naming it; other
+unmapped ones become INTERNAL with a generic message and a logged
+traceback), logs one JSON line, and records Prometheus metrics.
+
+The log line and the metrics carry the outcome the caller saw: a call cut
+off at its deadline is DEADLINE_EXCEEDED (nothing it started is committed),
+one the caller abandoned is CANCELLED — never OK.
 """
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 import time
@@ -19,7 +25,14 @@ from typing import Any, Protocol, cast
 import grpc
 from google.protobuf.descriptor import ServiceDescriptor
 
-from pingcrm_common.errors import DomainError, PermissionDenied, Unauthenticated, trailing_metadata
+from pingcrm_common.dependencies import DependencyWatcher
+from pingcrm_common.errors import (
+    DeadlineExceeded,
+    DomainError,
+    PermissionDenied,
+    Unauthenticated,
+    trailing_metadata,
+)
 from pingcrm_common.logs import request_id_var
 from pingcrm_common.metrics import RPC_DURATION, RPC_REQUESTS
 from pingcrm_common.tokens import (
@@ -36,6 +49,9 @@ log = logging.getLogger("pingcrm.rpc")
 
 REQUEST_ID_METADATA = "x-request-id"
 AUTHORIZATION_METADATA = "authorization"
+# A handler stops this long before the call's deadline, so its answer (UNAVAILABLE naming a hung
+# dependency, or DEADLINE_EXCEEDED) still reaches the caller before the caller gives up.
+ANSWER_MARGIN_SECONDS = 0.25
 
 # Access policies: the audiences a method accepts. PUBLIC needs no token.
 PUBLIC: frozenset[str] = frozenset()
@@ -80,10 +96,12 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
         policy: AccessPolicy,
         verifier: TokenVerifier | None,
         session_checker: SessionChecker | None = None,
+        watcher: DependencyWatcher | None = None,
     ) -> None:
         self._policy = policy
         self._verifier = verifier
         self._session_checker = session_checker
+        self._watcher = watcher
 
     async def intercept_service(
         self,
@@ -105,14 +123,20 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
             started = time.perf_counter()
             code = grpc.StatusCode.OK
             caller: Caller | None = None
+            remaining = context.time_remaining()
+            budget = asyncio.timeout(None if remaining is None else remaining - ANSWER_MARGIN_SECONDS)
             try:
-                caller = await self._authenticate(audiences, metadata.get(AUTHORIZATION_METADATA))
-                caller_token = current_caller.set(caller)
-                try:
-                    result = inner(request, context)
-                    return await result if inspect.isawaitable(result) else result
-                finally:
-                    current_caller.reset(caller_token)
+                async with budget:
+                    caller = await self._authenticate(audiences, metadata.get(AUTHORIZATION_METADATA))
+                    caller_token = current_caller.set(caller)
+                    try:
+                        result = inner(request, context)
+                        response = await result if inspect.isawaitable(result) else result
+                    finally:
+                        current_caller.reset(caller_token)
+                if _past_deadline(context):  # finished, but too late for the caller to hear it
+                    code = grpc.StatusCode.DEADLINE_EXCEEDED
+                return response
             except DomainError as error:
                 code = error.status
                 await context.abort(code, error.message, trailing_metadata(error))
@@ -122,10 +146,20 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
             except grpc.aio.AbortError:
                 code = context.code() or grpc.StatusCode.UNKNOWN
                 raise
-            except Exception:
-                code = grpc.StatusCode.INTERNAL
-                log.exception("unhandled error", extra={"method": method})
-                await context.abort(code, "internal error")
+            except asyncio.CancelledError:
+                # gRPC cancels the handler when the deadline passes or the caller goes away.
+                code = grpc.StatusCode.DEADLINE_EXCEEDED if _past_deadline(context) else grpc.StatusCode.CANCELLED
+                raise
+            except Exception as error:
+                failure = self._explain(error, ran_out_of_time=budget.expired())
+                if failure is None:
+                    code = grpc.StatusCode.INTERNAL
+                    log.exception("unhandled error", extra={"method": method})
+                    await context.abort(code, "internal error")
+                else:
+                    code = failure.status
+                    log.warning("rpc failed", extra={"method": method, "code": failure.code, "detail": failure.message})
+                    await context.abort(code, failure.message, trailing_metadata(failure))
             finally:
                 elapsed = time.perf_counter() - started
                 log.info(
@@ -148,6 +182,13 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
             response_serializer=handler.response_serializer,
         )
 
+    def _explain(self, error: Exception, *, ran_out_of_time: bool) -> DomainError | None:
+        """What an unexpected failure means for the caller; None for a bug (INTERNAL)."""
+        if ran_out_of_time:  # most likely it waited on a dependency that hangs
+            hung = self._watcher.blame_failing() if self._watcher else None
+            return hung or DeadlineExceeded("the call did not finish before its deadline", code="deadline_exceeded")
+        return self._watcher.blame(error) if self._watcher else None
+
     async def _authenticate(self, audiences: frozenset[str] | None, authorization: str | None) -> Caller | None:
         if audiences is None:
             # A programming error (server start checks every RPC has a policy): logged, INTERNAL.
@@ -166,3 +207,8 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
             if not await self._session_checker.is_active(caller, token):
                 raise Unauthenticated("extension session revoked", code="session_revoked")
         return caller
+
+
+def _past_deadline(context: grpc.aio.ServicerContext) -> bool:
+    remaining = context.time_remaining()
+    return remaining is not None and remaining <= 0

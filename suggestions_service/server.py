@@ -30,7 +30,7 @@ async def create_server(settings: SuggestionsSettings, *, clock: Clock | None = 
     """Start suggestions_service on settings.grpc_host:settings.port (0 picks a free port)."""
     database = Database(settings.resolved_database_url, settings.service_name)
     servicer = SuggestionsServicer(database)
-    session_checker = RemoteSessionChecker(settings.auth_addr)
+    session_checker = RemoteSessionChecker(settings.auth_addr, clock)
     return await start_service(
         settings,
         ServiceRegistration(
@@ -38,6 +38,7 @@ async def create_server(settings: SuggestionsSettings, *, clock: Clock | None = 
         ),
         clock=clock,
         session_checker=session_checker,
+        dependencies=[database.dependency()],
         cleanups=[database.dispose, session_checker.close],
     )
 
