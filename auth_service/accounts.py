@@ -11,7 +11,14 @@ from sqlmodel import col, select
 
 from auth_service.models import User
 from auth_service.passwords import MAX_PASSWORD_LENGTH, Passwords, validate_password
-from auth_service.rate_limit import LOGIN_FAILURES_PER_EMAIL, LOGIN_FAILURES_PER_IP, RateLimiter
+from auth_service.rate_limit import (
+    LOGIN_FAILURES_PER_EMAIL,
+    LOGIN_FAILURES_PER_EMAIL_AND_IP,
+    LOGIN_FAILURES_PER_IP,
+    LOGIN_PACE_PER_EMAIL,
+    FamiliarAddresses,
+    RateLimiter,
+)
 from auth_service.sessions import ExtensionSessions, PairingState
 from auth_service.signing import IssuedToken, TokenSigner
 from pingcrm_common.clock import Clock
@@ -23,6 +30,7 @@ MAX_EMAIL_LENGTH = 320
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
 
 INVALID_CREDENTIALS = "invalid email or password"
+TOO_MANY_LOGINS = "too many failed sign-in attempts; try again later"
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,7 @@ class Accounts:
         passwords: Passwords,
         signer: TokenSigner,
         limiter: RateLimiter,
+        familiar: FamiliarAddresses,
         sessions: ExtensionSessions,
         clock: Clock,
         *,
@@ -74,6 +83,7 @@ class Accounts:
         self._passwords = passwords
         self._signer = signer
         self._limiter = limiter
+        self._familiar = familiar
         self._sessions = sessions
         self._clock = clock
         self._allow_registration = allow_registration
@@ -89,15 +99,29 @@ class Accounts:
         return await create_account(self._database, self._passwords, self._clock, email, password)
 
     async def login(self, email: str, password: str, client_ip: str) -> IssuedToken:
-        """A web token for correct credentials; failures are counted per email and per IP."""
+        """A web token for correct credentials.
+
+        Failures are limited per (email, address) and per address, so strangers
+        cannot lock an account's owner out; once an account has many failures
+        from everywhere, addresses it never signed in from are slowed down.
+        """
         normalized = normalize_email(email)
         # Count the attempt before checking it, so concurrent guesses cannot overshoot the limit;
         # a successful login takes its count back.
         hits = await self._limiter.hit_all(
-            [(LOGIN_FAILURES_PER_EMAIL, normalized), (LOGIN_FAILURES_PER_IP, client_ip)],
-            message="too many failed sign-in attempts; try again later",
+            [
+                (LOGIN_FAILURES_PER_EMAIL_AND_IP, f"{normalized} {client_ip}"),
+                (LOGIN_FAILURES_PER_IP, client_ip),
+                (LOGIN_FAILURES_PER_EMAIL, normalized),
+            ],
+            message=TOO_MANY_LOGINS,
             code="too_many_login_attempts",
+            ignore=[LOGIN_FAILURES_PER_EMAIL],  # counted to notice an attack; never refuses by itself
         )
+        if await self._under_attack(normalized) and not await self._familiar.knows(normalized, client_ip):
+            await self._limiter.hit_all(
+                [(LOGIN_PACE_PER_EMAIL, normalized)], message=TOO_MANY_LOGINS, code="too_many_login_attempts"
+            )
         if len(password) > MAX_PASSWORD_LENGTH:  # no account has one; do not spend time hashing it
             raise Unauthenticated(INVALID_CREDENTIALS, code="invalid_credentials")
         async with self._database.session() as db:
@@ -106,9 +130,14 @@ class Accounts:
             raise Unauthenticated(INVALID_CREDENTIALS, code="invalid_credentials")
         for hit in hits:
             await self._limiter.forget(hit)
+        await self._familiar.remember(normalized, client_ip)
         if self._passwords.needs_rehash(user.password_hash):
             await self._store_hash(user.id, await self._passwords.hash(password))
         return self._signer.web_token(user.id)
+
+    async def _under_attack(self, email: str) -> bool:
+        """More failed sign-ins for `email`, from all addresses together, than its limit allows."""
+        return await self._limiter.count(LOGIN_FAILURES_PER_EMAIL, email) > LOGIN_FAILURES_PER_EMAIL.max_hits
 
     async def current_user(self, user_id: str) -> CurrentUser:
         async with self._database.session() as db:

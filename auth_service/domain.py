@@ -10,7 +10,7 @@ from auth_service.accounts import Accounts
 from auth_service.extension_tokens import ExtensionTokens
 from auth_service.pairing import PairingCodes, PairingLimits
 from auth_service.passwords import Passwords
-from auth_service.rate_limit import RateLimiter
+from auth_service.rate_limit import FamiliarAddresses, RateLimiter
 from auth_service.sessions import ExtensionSessions
 from auth_service.settings import AuthSettings
 from auth_service.signing import TokenSigner
@@ -40,7 +40,14 @@ def build_domain(
     limiter = RateLimiter(redis_client, clock)
     sessions = ExtensionSessions(database, clock)
     accounts = Accounts(
-        database, Passwords(), signer, limiter, sessions, clock, allow_registration=settings.allow_registration
+        database,
+        Passwords(),
+        signer,
+        limiter,
+        FamiliarAddresses(redis_client),
+        sessions,
+        clock,
+        allow_registration=settings.allow_registration,
     )
     pairing = PairingCodes(redis_client, sessions, signer, limiter, clock, pairing_limits)
     return AuthDomain(accounts, sessions, pairing, ExtensionTokens(verifier, signer, sessions))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -31,9 +32,16 @@ class Limit:
     window: timedelta
 
 
-# Failed logins, per normalized email and per client IP.
-LOGIN_FAILURES_PER_EMAIL = Limit("login-email", 10, timedelta(minutes=15))
+# Failed logins per (normalized email, client IP): a stranger guessing stops after 10, the owner elsewhere does not.
+LOGIN_FAILURES_PER_EMAIL_AND_IP = Limit("login-email-ip", 10, timedelta(minutes=15))
 LOGIN_FAILURES_PER_IP = Limit("login-ip", 50, timedelta(minutes=15))
+# Failed logins per email from every address. Past this many, the account is under attack from several
+# addresses, and sign-ins from addresses it was never used from are slowed down (not locked out) …
+LOGIN_FAILURES_PER_EMAIL = Limit("login-email", 10, timedelta(minutes=15))
+# … to one attempt every 2 s per account; addresses that signed in to it before are not slowed.
+LOGIN_PACE_PER_EMAIL = Limit("login-email-pace", 1, timedelta(seconds=2))
+# How long a successful sign-in makes its address familiar for that account.
+FAMILIAR_ADDRESS_DAYS = 30
 # Pairing codes issued per client IP.
 PAIRING_CODES_PER_IP = Limit("pairing-create-ip", 30, timedelta(minutes=10))
 # Claim attempts (successful or not), per web user and per client IP.
@@ -62,6 +70,29 @@ class Hit:
         return self.count <= self.limit.max_hits
 
 
+def _digest(subject: str) -> str:
+    # Subjects (emails, IPs) are hashed so Redis key names carry no personal data.
+    return hashlib.sha256(subject.encode()).hexdigest()[:32]
+
+
+class FamiliarAddresses:
+    """Addresses each account signed in from successfully, remembered in Redis for a while."""
+
+    def __init__(self, redis_client: redis.Redis) -> None:
+        self._redis = redis_client
+
+    async def remember(self, email: str, client_ip: str) -> None:
+        if client_ip:
+            await self._redis.set(self._key(email, client_ip), "1", ex=timedelta(days=FAMILIAR_ADDRESS_DAYS))
+
+    async def knows(self, email: str, client_ip: str) -> bool:
+        return bool(client_ip) and bool(await self._redis.exists(self._key(email, client_ip)))
+
+    @staticmethod
+    def _key(email: str, client_ip: str) -> str:
+        return f"auth:familiar:{_digest(f'{email} {client_ip}')}"
+
+
 class RateLimiter:
     """Counts attempts in Redis."""
 
@@ -73,10 +104,7 @@ class RateLimiter:
         """Count one attempt by `subject` against `limit`."""
         now = self._clock.now().timestamp()
         window = limit.window.total_seconds()
-        index = math.floor(now / window)
-        # Subjects (emails, IPs) are hashed so Redis key names carry no personal data.
-        digest = hashlib.sha256(subject.encode()).hexdigest()[:32]
-        key = f"auth:ratelimit:{limit.name}:{index}:{digest}"
+        key, index = self._key(limit, subject)
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.incr(key)
             pipe.expire(key, math.ceil(window) + _EXPIRY_SLACK_SECONDS)
@@ -84,17 +112,29 @@ class RateLimiter:
         retry_after = math.ceil((index + 1) * window - now)
         return Hit(key=key, count=int(count), limit=limit, retry_after_seconds=max(1, retry_after))
 
+    async def count(self, limit: Limit, subject: str) -> int:
+        """How many attempts by `subject` the current window of `limit` holds, without counting one."""
+        return int(await self._redis.get(self._key(limit, subject)[0]) or 0)
+
     async def forget(self, hit: Hit) -> None:
         """Take back a counted attempt (a login that turned out to be right)."""
         await self._redis.decr(hit.key)
 
-    async def hit_all(self, limits: list[tuple[Limit, str]], *, message: str, code: str) -> list[Hit]:
+    def _key(self, limit: Limit, subject: str) -> tuple[str, int]:
+        """The Redis key of the current window for `subject`, and the window's number."""
+        index = math.floor(self._clock.now().timestamp() / limit.window.total_seconds())
+        return f"auth:ratelimit:{limit.name}:{index}:{_digest(subject)}", index
+
+    async def hit_all(
+        self, limits: list[tuple[Limit, str]], *, message: str, code: str, ignore: Collection[Limit] = ()
+    ) -> list[Hit]:
         """Count one attempt against every (limit, subject); raise RateLimited if any is exceeded.
 
-        Subjects that are empty (e.g. no client IP was forwarded) are not counted.
+        Subjects that are empty (e.g. no client IP was forwarded) are not counted; limits in
+        `ignore` are counted but never refuse.
         """
         hits = [await self.hit(limit, subject) for limit, subject in limits if subject]
-        refused = [hit for hit in hits if not hit.allowed]
+        refused = [hit for hit in hits if not hit.allowed and hit.limit not in ignore]
         if refused:
             raise RateLimited(message, code=code, retry_after_seconds=max(hit.retry_after_seconds for hit in refused))
         return hits

@@ -124,19 +124,58 @@ async def test_wrong_password_and_unknown_email_look_the_same(auth: AuthClient) 
     assert wrong.details() == unknown.details()
 
 
-async def test_login_failures_are_limited_per_email(auth: AuthClient) -> None:
+OWNER_IP = "198.51.100.7"  # where the account's owner signed in before
+STRANGER_IP = "203.0.113.66"
+
+
+async def test_a_stranger_guessing_is_stopped_without_locking_the_owner_out(auth: AuthClient) -> None:
     await auth.register()
+    assert await auth.login(ip=OWNER_IP)
     for _ in range(10):
         await rpc_error(
-            auth.login(password="wrong password!"), grpc.StatusCode.UNAUTHENTICATED, INVALID, "invalid_credentials"
+            auth.login(password="wrong password!", ip=STRANGER_IP),
+            grpc.StatusCode.UNAUTHENTICATED,
+            INVALID,
+            "invalid_credentials",
         )
-    # Now even the right password is refused, from any IP, until the 15-minute window ends.
+    # The stranger's address is refused for this account, even with the right password, for the window.
     error = await rpc_error(
-        auth.login(ip="203.0.113.99"), grpc.StatusCode.RESOURCE_EXHAUSTED, TOO_MANY_LOGINS, "too_many_login_attempts"
+        auth.login(ip=STRANGER_IP), grpc.StatusCode.RESOURCE_EXHAUSTED, TOO_MANY_LOGINS, "too_many_login_attempts"
     )
     assert 0 < retry_after(error) <= 15 * 60
+    # The owner signs in as usual, from their usual address and from a new one.
+    assert await auth.login(ip=OWNER_IP)
+    assert await auth.login(ip="192.0.2.10")
     auth.clock.advance(timedelta(seconds=retry_after(error)))
-    assert await auth.login()
+    assert await auth.login(ip=STRANGER_IP)
+
+
+async def test_guesses_from_many_addresses_slow_down_new_addresses_but_not_the_owners(auth: AuthClient) -> None:
+    await auth.register()
+    assert await auth.login(ip=OWNER_IP)
+    for number in range(10):  # one guess from each of ten addresses: no per-address limit is reached
+        await rpc_error(
+            auth.login(password="wrong password!", ip=f"203.0.113.{number}"),
+            grpc.StatusCode.UNAUTHENTICATED,
+            INVALID,
+            "invalid_credentials",
+        )
+    # Now addresses the account never signed in from get one attempt every 2 s between them …
+    await rpc_error(
+        auth.login(password="wrong password!", ip="203.0.113.50"),
+        grpc.StatusCode.UNAUTHENTICATED,
+        INVALID,
+        "invalid_credentials",
+    )
+    error = await rpc_error(
+        auth.login(ip="203.0.113.51"), grpc.StatusCode.RESOURCE_EXHAUSTED, TOO_MANY_LOGINS, "too_many_login_attempts"
+    )
+    assert 1 <= retry_after(error) <= 2
+    # … while the owner's address is never slowed down.
+    for _ in range(3):
+        assert await auth.login(ip=OWNER_IP)
+    auth.clock.advance(timedelta(seconds=retry_after(error)))
+    assert await auth.login(ip="203.0.113.51")
 
 
 async def test_successful_logins_do_not_count_as_failures(auth: AuthClient) -> None:

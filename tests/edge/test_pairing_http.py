@@ -120,6 +120,19 @@ async def test_revoked_extension_tokens_are_rejected_by_other_services(stack, cl
     assert raised.value.details() == "extension session revoked"
 
 
+async def test_a_disconnect_reaches_the_contacts_routes_within_3_seconds(stack, clock) -> None:
+    async with stack.http() as client:
+        web = await sign_in(client)
+        extension = {"Authorization": f"Bearer {await pair(client, web, clock)}"}
+        # contacts_service has asked auth about this session and remembers the answer.
+        assert (await client.get("/api/v1/contacts", headers=extension)).status_code == 200
+        assert (await client.delete("/api/v1/extension/pair", headers=web)).status_code == 204
+        clock.advance(timedelta(seconds=3))
+        refused = await client.get("/api/v1/contacts", headers=extension)
+    assert refused.status_code == 401
+    assert refused.json()["code"] == "session_revoked"
+
+
 async def test_tokens_more_than_90_days_past_expiry_are_not_renewed(stack, clock) -> None:
     async with stack.http() as client:
         token = await pair(client, await sign_in(client), clock)
