@@ -6,30 +6,30 @@ with a stable `code`.
 
 from __future__ import annotations
 
-import logging
-import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-import grpc
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
+from starlette.types import Scope
 
-from edge.body_limit import BodyLimit, too_large
+from edge import browser_policy
+from edge.body_limit import BodyLimit
+from edge.browser_policy import SecurityHeaders
 from edge.clients import ServiceClients
-from edge.grpc_status import HTTP_STATUS, problem, problem_from_rpc_error
+from edge.grpc_status import HTTP_STATUS, Problem, ServiceCallFailed, problem, problem_from_rpc_error
+from edge.request_context import RequestContext
 from edge.routes import accounts, avatars, contacts, extension, health, linkedin
 from edge.settings import EdgeSettings
 from pingcrm_common.clock import Clock
 from pingcrm_common.errors import DomainError
-from pingcrm_common.logs import request_id_var
 from pingcrm_common.tokens import TokenVerifier, load_public_key
 
-log = logging.getLogger("pingcrm.edge")
 WEB_DIR = Path(__file__).parent / "web"
 
 
@@ -55,22 +55,49 @@ def create_app(settings: EdgeSettings, *, clock: Clock | None = None) -> FastAPI
     _install_error_handlers(app)
     # Added first, so it runs inside the request middleware: a 413 still gets its request id and log line.
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
-    _install_request_middleware(app, settings)
+    app.add_middleware(RequestContext, max_bytes=settings.max_request_bytes)
+    app.add_middleware(SecurityHeaders)  # outermost: every answer gets the headers, errors too
     app.include_router(health.router)
     app.include_router(accounts.router)
     app.include_router(extension.router)
     app.include_router(linkedin.router)
     app.include_router(contacts.router)
     app.include_router(avatars.router)
+    # After the API's routes: a wrong method on an API path is 405 naming that path's methods.
+    app.include_router(browser_policy.router)
+    _document_problems(app)
     if WEB_DIR.is_dir():
-        app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
+        app.router.routes.append(WebApp("/", app=StaticFiles(directory=WEB_DIR, html=True), name="web"))
     return app
 
 
+class WebApp(Mount):
+    """The web app's files at every path outside /api/, so API paths keep their own 404 and 405 answers."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+            return Match.NONE, {}
+        return super().matches(scope)
+
+
+def _document_problems(app: FastAPI) -> None:
+    """Error answers are documented as `Problem` (edge/grpc_status.py), which no route returns as a model."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = Problem.model_json_schema()
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def _install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(grpc.aio.AioRpcError)
-    async def rpc_failed(_: Request, error: grpc.aio.AioRpcError) -> Response:
-        return problem_from_rpc_error(error)
+    @app.exception_handler(ServiceCallFailed)
+    async def rpc_failed(_: Request, failure: ServiceCallFailed) -> Response:
+        return problem_from_rpc_error(failure.error, failure.service)
 
     @app.exception_handler(DomainError)
     async def edge_refused(_: Request, error: DomainError) -> Response:
@@ -79,6 +106,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, error: RequestValidationError) -> Response:
         first = error.errors()[0] if error.errors() else {}
+        if first.get("type") == "json_invalid":
+            position = first["loc"][-1]
+            detail = f"the body is not valid JSON ({first['ctx']['error']} at {position})"
+            return problem(422, code="validation_failed", detail=detail)
         # conversations[0].messages[2].from_self: the same paths as a push's `rejected` items.
         where = "".join(
             f"[{part}]" if isinstance(part, int) else f".{part}" for part in first.get("loc", ()) if part != "body"
@@ -88,6 +119,9 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, error: StarletteHTTPException) -> Response:
+        if error.status_code == 400 and error.__cause__ is not None:
+            # FastAPI's "error parsing the body": JSON it could not decode (not UTF-8, nested too deep).
+            return problem(422, code="validation_failed", detail=_unreadable_body(error.__cause__))
         # No route, a wrong method, a streamed body over the limit (edge/body_limit.py), or anything else.
         code = {404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}.get(
             error.status_code, "http_error"
@@ -95,31 +129,9 @@ def _install_error_handlers(app: FastAPI) -> None:
         return problem(error.status_code, code=code, detail=str(error.detail), headers=getattr(error, "headers", None))
 
 
-def _install_request_middleware(app: FastAPI, settings: EdgeSettings) -> None:
-    @app.middleware("http")
-    async def request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-        token = request_id_var.set(request_id[:64])
-        started = time.perf_counter()
-        try:
-            length = request.headers.get("content-length")
-            if length is not None and length.isdigit() and int(length) > settings.max_request_bytes:
-                # Refused before reading a byte; bodies without a length are counted by BodyLimit.
-                response: Response = problem(
-                    413, code="request_too_large", detail=too_large(settings.max_request_bytes).detail
-                )
-            else:
-                response = await call_next(request)
-            response.headers["X-Request-Id"] = request_id_var.get()
-            log.info(
-                "http",
-                extra={
-                    "method": request.method,
-                    "path": request.url.path,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                },
-            )
-            return response
-        finally:
-            request_id_var.reset(token)
+def _unreadable_body(cause: BaseException) -> str:
+    if isinstance(cause, UnicodeDecodeError):
+        return "the body is not UTF-8 encoded JSON"
+    if isinstance(cause, RecursionError):
+        return "the body's JSON is nested too deeply"
+    return "the body is not valid JSON"

@@ -1,7 +1,7 @@
 """Request bodies are cut off at the edge's limit while they stream in.
 
 A Content-Length over the limit is refused before any byte is read, by the
-request middleware in edge/app.py (an exception raised here outside a
+request middleware in edge/request_context.py (an exception raised here outside a
 `receive` call would bypass FastAPI's handlers). A body without one
 (chunked transfer encoding) or one that lies about its length is counted
 here as it arrives, and reading stops at the first chunk past the

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import grpc
 
+from pingcrm_common.error_codes import CODES as COMMON_CODES
 from pingcrm_common.errors import ErrorCodes
 
 CODES = ErrorCodes("edge")
@@ -27,18 +28,24 @@ CODES.add_http(
     "a body over `PINGCRM_MAX_REQUEST_BYTES` (5 MiB), also when it streams without a Content-Length",
 )
 CODES.add_http("method_not_allowed", 405, "the path exists, the HTTP method does not")
+CODES.add_http(
+    "cross_origin_not_allowed",
+    403,
+    "a CORS preflight (`OPTIONS` with `Access-Control-Request-Method`): CORS is off, the web app is same-origin "
+    "and the extension uses host permissions",
+)
 CODES.add_http("http_error", None, "any other HTTP-level refusal of the web framework, with its status")
 
 # A service's failure without a code of its own: the status's name. These happen by design:
 _SERVICE_FAILURES = {
     grpc.StatusCode.UNAVAILABLE: "a service cannot be reached (down, restarting or not deployed)",
-    grpc.StatusCode.DEADLINE_EXCEEDED: "a service did not answer within `PINGCRM_RPC_TIMEOUT_SECONDS`",
     grpc.StatusCode.UNIMPLEMENTED: "the RPC behind the route is not built yet; the details name it",
     grpc.StatusCode.INTERNAL: "an unexpected failure in a service; the details stay in its log",
     grpc.StatusCode.NOT_FOUND: "no route matches the path (or a service answered NOT_FOUND without a code)",
 }
 for _status in grpc.StatusCode:
-    if _status != grpc.StatusCode.OK:
+    # DEADLINE_EXCEEDED's name is pingcrm_common's code too: a service that ran out of time says so itself.
+    if _status != grpc.StatusCode.OK and _status.name.lower() not in COMMON_CODES:
         CODES.add(
             _status.name.lower(),
             _status,

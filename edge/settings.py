@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+import ipaddress
+
+from pydantic import Field, field_validator, model_validator
 
 from pingcrm_common.grpc_options import MAX_MESSAGE_BYTES
 from pingcrm_common.settings import CommonSettings
@@ -21,6 +23,24 @@ class EdgeSettings(CommonSettings):
     rpc_timeout_seconds: float = 5.0
     readiness_timeout_seconds: float = 1.0
     max_request_bytes: int = 5 * 1024 * 1024
+    # Peers whose X-Forwarded-For is believed (comma-separated addresses or networks). Empty: nobody's, so
+    # the client address is the connection's and a made-up header cannot dodge the per-address rate limits.
+    trusted_proxies: str = ""
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [item.strip() for item in self.trusted_proxies.split(",") if item.strip()]
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses_or_networks(cls, value: str) -> str:
+        for item in (part.strip() for part in value.split(",")):
+            if item:
+                try:
+                    ipaddress.ip_network(item, strict=False)
+                except ValueError:
+                    raise ValueError(f"{item!r} is not an IP address or network (CIDR)") from None
+        return value
 
     @model_validator(mode="after")
     def _bodies_fit_in_one_rpc(self) -> EdgeSettings:

@@ -7,7 +7,14 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from pingcrm_common.timestamps import to_timestamp
+
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# The milliseconds a datetime can hold (years 1 to 9999), as protobuf timestamps can.
+_MIN_MS = int((datetime(1, 1, 1, tzinfo=UTC) - EPOCH).total_seconds()) * 1000
+_MAX_MS = int((datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC) - EPOCH).total_seconds() * 1000)
 # RFC 3339 date-time: seconds required, fraction optional, offset required (Z or ±hh:mm).
 RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})")
 
@@ -25,3 +32,18 @@ def parse_api_time(value: object) -> datetime | None:
     except (OverflowError, ValueError):
         return None
     return None
+
+
+def api_time_to_timestamp(value: object) -> Timestamp | None:
+    """`parse_api_time` as a protobuf Timestamp, or None (which leaves the field unset).
+
+    Epoch milliseconds, what the extension sends, become a Timestamp
+    directly: through a datetime they cost a third of the edge's time on a
+    push of 500 messages.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not _MIN_MS <= value <= _MAX_MS:
+            return None
+        seconds, millis = divmod(value, 1000)
+        return Timestamp(seconds=seconds, nanos=millis * 1_000_000)
+    return to_timestamp(parse_api_time(value))

@@ -13,14 +13,13 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-import grpc
 from fastapi import APIRouter, Header, Path, Query, Response
 from pingcrm.media.v1 import media_service_pb2 as pb
 
 from edge.deps import AnyUser, CallRpc, MediaStub
-from edge.grpc_status import problem_from_rpc_error
+from edge.grpc_status import API_ERRORS, problem_responses
 
-router = APIRouter(prefix="/api/v1/avatars", tags=["avatars"])
+router = APIRouter(prefix="/api/v1/avatars", tags=["avatars"], responses=problem_responses(*API_ERRORS, 401))
 
 CACHE_FOREVER = "private, max-age=31536000, immutable"
 
@@ -40,8 +39,7 @@ _SIZES = {AvatarSize.STANDARD: pb.AVATAR_SIZE_STANDARD, AvatarSize.THUMB: pb.AVA
     responses={
         200: {"content": {"image/jpeg": {}}, "description": "the image"},
         304: {"description": "the copy the caller has (If-None-Match) is current"},
-        404: {"description": "no avatar of that name belongs to the caller"},
-        503: {"description": "media_service is unavailable"},
+        **problem_responses(404),
     },
 )
 async def get_avatar(
@@ -53,10 +51,8 @@ async def get_avatar(
     if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Response:
     """One of the caller's avatars (JPEG)."""
-    try:
-        answer = await rpc(media.GetAvatar, pb.GetAvatarRequest(sha256=sha256, size=_SIZES[size]))
-    except grpc.aio.AioRpcError as error:
-        return problem_from_rpc_error(error, service="media_service")
+    # A failure becomes problem details naming media (the app's ServiceCallFailed handler).
+    answer = await rpc(media.GetAvatar, pb.GetAvatarRequest(sha256=sha256, size=_SIZES[size]))
     etag = f'"{sha256}"' if size is AvatarSize.STANDARD else f'"{sha256}-{size.value}"'
     headers = {"ETag": etag, "Cache-Control": CACHE_FOREVER, "X-Content-Type-Options": "nosniff"}
     if if_none_match is not None and _matches(if_none_match, etag):

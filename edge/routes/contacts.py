@@ -10,9 +10,10 @@ from pingcrm.contacts.v1 import contacts_service_pb2 as pb
 from pydantic import BaseModel
 
 from edge.deps import AnyUser, CallRpc, ContactsStub
+from edge.grpc_status import API_ERRORS, problem_responses
 from pingcrm_common.timestamps import to_datetime
 
-router = APIRouter(prefix="/api/v1/contacts", tags=["contacts"])
+router = APIRouter(prefix="/api/v1/contacts", tags=["contacts"], responses=problem_responses(*API_ERRORS, 401))
 
 # What the OpenAPI schema states. contacts_service decides (more than its maximum per page is 422
 # `limit_too_large` from it); tests/edge/test_contacts_http.py proves these numbers are the service's.
@@ -96,7 +97,11 @@ async def list_contacts(
     contacts: ContactsStub,
     rpc: CallRpc,
     q: Annotated[str, Query(max_length=MAX_QUERY, description="case-insensitive part of a name or company")] = "",
-    limit: Annotated[int, Query(ge=1, le=INT32_MAX, description=f"at most {MAX_PAGE_SIZE}")] = DEFAULT_PAGE_SIZE,
+    # contacts_service refuses more than MAX_PAGE_SIZE (422 `limit_too_large`); the schema says so.
+    limit: Annotated[
+        int,
+        Query(ge=1, le=INT32_MAX, description=f"at most {MAX_PAGE_SIZE}", json_schema_extra={"maximum": MAX_PAGE_SIZE}),
+    ] = DEFAULT_PAGE_SIZE,
     cursor: Annotated[str, Query(max_length=1024, description="next_cursor of the previous page")] = "",
 ) -> ContactPage:
     """The caller's contacts, newest activity first, in pages."""
@@ -107,7 +112,7 @@ async def list_contacts(
     )
 
 
-@router.get("/{contact_id}", response_model=ContactDetail, operation_id="getContact")
+@router.get("/{contact_id}", response_model=ContactDetail, operation_id="getContact", responses=problem_responses(404))
 async def get_contact(
     contact_id: Annotated[str, Path(min_length=1, max_length=64)], _: AnyUser, contacts: ContactsStub, rpc: CallRpc
 ) -> ContactDetail:

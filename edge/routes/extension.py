@@ -12,9 +12,10 @@ from pingcrm.contacts.v1 import contacts_service_pb2 as contacts_pb
 from pydantic import BaseModel, Field
 
 from edge.deps import AnyUser, AuthStub, CallRpc, ClientIp, ContactsStub, Settings, WebUser
+from edge.grpc_status import API_ERRORS, problem_responses
 from pingcrm_common.timestamps import to_datetime
 
-router = APIRouter(prefix="/api/v1/extension", tags=["extension"])
+router = APIRouter(prefix="/api/v1/extension", tags=["extension"], responses=problem_responses(*API_ERRORS))
 
 CODE_FIELD = Field(min_length=1, max_length=32)
 
@@ -57,14 +58,25 @@ class StatusOut(BaseModel):
     last_sync_at: datetime | None
 
 
-@router.post("/codes", status_code=201, response_model=PairingCodeOut, operation_id="createPairingCode")
+@router.post(
+    "/codes",
+    status_code=201,
+    response_model=PairingCodeOut,
+    operation_id="createPairingCode",
+    responses=problem_responses(429),
+)
 async def create_code(auth: AuthStub, rpc: CallRpc, ip: ClientIp) -> PairingCodeOut:
     """Issue a one-time PING code to the extension that asks."""
     response = await rpc(auth.CreatePairingCode, auth_pb.CreatePairingCodeRequest(client_ip=ip))
     return PairingCodeOut(code=response.code, poll_secret=response.poll_secret, expires_in=response.expires_in)
 
 
-@router.post("/pair", response_model=ClaimOut, operation_id="claimPairingCode")
+@router.post(
+    "/pair",
+    response_model=ClaimOut,
+    operation_id="claimPairingCode",
+    responses=problem_responses(401, 403, 404, 409, 410, 429),
+)
 async def claim_code(body: ClaimIn, _: WebUser, auth: AuthStub, rpc: CallRpc, ip: ClientIp) -> ClaimOut:
     """Pair the extension showing this code with the signed-in account."""
     response = await rpc(auth.ClaimPairingCode, auth_pb.ClaimPairingCodeRequest(code=body.code, client_ip=ip))
@@ -75,7 +87,7 @@ async def claim_code(body: ClaimIn, _: WebUser, auth: AuthStub, rpc: CallRpc, ip
     "/pair",
     response_model=PollOut,
     operation_id="pollPairingCode",
-    responses={202: {"model": PollOut, "description": "not paired yet"}},
+    responses={202: {"model": PollOut, "description": "not paired yet"}, **problem_responses(403, 404, 409, 410, 429)},
 )
 async def poll_code(
     code: Annotated[str, Query(min_length=1, max_length=32)],
@@ -100,21 +112,23 @@ async def poll_code(
     return JSONResponse(paired.model_dump(mode="json"), headers={"Cache-Control": "no-store"})
 
 
-@router.post("/refresh", response_model=RefreshOut, operation_id="refreshExtensionToken")
+@router.post(
+    "/refresh", response_model=RefreshOut, operation_id="refreshExtensionToken", responses=problem_responses(401)
+)
 async def refresh(body: RefreshIn, auth: AuthStub, rpc: CallRpc) -> RefreshOut:
     """Renew an extension token, also up to 90 days after it expired."""
     response = await rpc(auth.RefreshExtensionToken, auth_pb.RefreshExtensionTokenRequest(token=body.token))
     return RefreshOut(token=response.token, expires_at=to_datetime(response, "expires_at"))
 
 
-@router.delete("/pair", status_code=204, operation_id="disconnectExtension")
+@router.delete("/pair", status_code=204, operation_id="disconnectExtension", responses=problem_responses(401))
 async def disconnect(_: AnyUser, auth: AuthStub, rpc: CallRpc) -> Response:
     """Disconnect: every extension token of the account stops working."""
     await rpc(auth.DisconnectExtension, auth_pb.DisconnectExtensionRequest())
     return Response(status_code=204)
 
 
-@router.get("/status", response_model=StatusOut, operation_id="getExtensionStatus")
+@router.get("/status", response_model=StatusOut, operation_id="getExtensionStatus", responses=problem_responses(401))
 async def status(_: AnyUser, auth: AuthStub, contacts: ContactsStub, rpc: CallRpc) -> StatusOut:
     """What the popup shows when paired: account address and last sync."""
     account = await rpc(auth.GetCurrentUser, auth_pb.GetCurrentUserRequest())

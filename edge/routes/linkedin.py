@@ -20,10 +20,11 @@ from pingcrm.contacts.v1 import contacts_service_pb2 as pb
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, StrictBool, StrictStr
 
 from edge.deps import AnyUser, CallRpc, ContactsStub
-from edge.timestamps import parse_api_time
-from pingcrm_common.timestamps import to_datetime, to_timestamp
+from edge.grpc_status import API_ERRORS, problem_responses
+from edge.timestamps import api_time_to_timestamp, parse_api_time
+from pingcrm_common.timestamps import to_datetime
 
-router = APIRouter(prefix="/api/v1/linkedin", tags=["linkedin"])
+router = APIRouter(prefix="/api/v1/linkedin", tags=["linkedin"], responses=problem_responses(*API_ERRORS, 401))
 
 # JSON can carry half of a UTF-16 surrogate pair (text cut in the middle of an emoji, escaped as
 # "\ud83d"); it has no UTF-8 form, so it becomes U+FFFD instead of failing the whole push.
@@ -31,7 +32,7 @@ LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _well_formed(text: str) -> str:
-    return LONE_SURROGATE.sub("\ufffd", text)
+    return text if text.isascii() else LONE_SURROGATE.sub("\ufffd", text)
 
 
 WellFormed = Annotated[StrictStr, AfterValidator(_well_formed)]
@@ -128,12 +129,11 @@ class PushOut(BaseModel):
 
 
 def _message(message: MessageIn) -> pb.PushedMessage:
-    sent_at = parse_api_time(message.sent_at)
     return pb.PushedMessage(
         urn=message.urn or "",
         from_self=message.from_self,
         text=message.text or "",
-        sent_at=to_timestamp(sent_at),
+        sent_at=api_time_to_timestamp(message.sent_at),
     )
 
 
@@ -155,8 +155,8 @@ def _conversation(conversation: ConversationIn) -> pb.PushedConversation:
         urn=conversation.urn or "",
         partner=pb.PushedPartner(**_person(partner)) if partner is not None else None,
         messages=[_message(message) for message in conversation.messages],
-        first_message_at=to_timestamp(parse_api_time(conversation.first_message_at)),
-        older_missing_after=to_timestamp(parse_api_time(conversation.older_missing_after)),
+        first_message_at=api_time_to_timestamp(conversation.first_message_at),
+        older_missing_after=api_time_to_timestamp(conversation.older_missing_after),
     )
 
 
@@ -176,7 +176,6 @@ def _profile(profile: ProfileIn) -> pb.PushedProfile:
     "/push",
     response_model=PushOut,
     operation_id="pushLinkedIn",
-    responses={413: {"description": "body over 5 MiB"}, 422: {"description": "wrong shape or over a push limit"}},
 )
 async def push(body: PushIn, _: AnyUser, contacts: ContactsStub, rpc: CallRpc) -> PushOut:
     """Store conversations parsed by the extension; malformed items come back in `rejected`."""

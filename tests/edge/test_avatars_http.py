@@ -99,5 +99,6 @@ async def test_media_service_down_is_a_503_naming_it(stack, data_dir, clock) -> 
 
     assert answer.status_code == 503
     assert answer.headers["content-type"] == "application/problem+json"
-    assert (answer.json()["code"], answer.json()["detail"]) == ("unavailable", "media_service is unavailable")
-    assert "cache-control" not in answer.headers  # an outage is never cached as the image
+    assert (answer.json()["code"], answer.json()["service"]) == ("unavailable", "media")
+    assert answer.json()["detail"] == "the media service is unavailable; try again shortly"
+    assert answer.headers["cache-control"] == "no-store"  # an outage is never cached as the image

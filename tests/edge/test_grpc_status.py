@@ -100,3 +100,38 @@ async def test_oversized_bodies_are_refused_with_413(data_dir) -> None:
         )
     assert response.status_code == 413
     assert response.json()["code"] == "request_too_large"
+
+
+async def test_a_service_that_is_down_is_named_with_a_retry_after(data_dir) -> None:
+    async with client_for(data_dir, FailingAuthStub(grpc.StatusCode.UNAVAILABLE, "failed to connect")) as client:
+        response = await client.post("/api/v1/extension/codes")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    body = response.json()
+    assert (body["code"], body["service"]) == ("unavailable", "auth")
+    assert body["detail"] == "the auth service is unavailable; try again shortly"
+
+
+async def test_a_service_whose_redis_is_down_says_so(data_dir) -> None:
+    stub = FailingAuthStub(
+        grpc.StatusCode.UNAVAILABLE,
+        "its redis cannot be reached right now; try again shortly",
+        (("pingcrm-error-code", "redis_unavailable"), ("retry-after", "3")),
+    )
+    async with client_for(data_dir, stub) as client:
+        response = await client.post("/api/v1/extension/codes")
+    assert (response.status_code, response.headers["retry-after"]) == (503, "3")
+    assert response.json()["code"] == "redis_unavailable"
+    assert response.json()["detail"] == (
+        "the auth service is unavailable: its redis cannot be reached right now; try again shortly"
+    )
+
+
+async def test_a_service_too_slow_is_named(data_dir) -> None:
+    async with client_for(data_dir, FailingAuthStub(grpc.StatusCode.DEADLINE_EXCEEDED, "Deadline Exceeded")) as client:
+        response = await client.post("/api/v1/extension/codes")
+    assert response.status_code == 504
+    assert (response.json()["service"], response.json()["detail"]) == (
+        "auth",
+        "the auth service did not answer in time",
+    )

@@ -15,6 +15,7 @@ from auth_service.settings import AuthSettings
 from contacts_service import server as contacts_server
 from contacts_service.settings import ContactsSettings
 from edge.app import create_app
+from edge.main import server_config
 from edge.settings import EdgeSettings
 from media_service import server as media_server
 from media_service.settings import MediaSettings
@@ -61,12 +62,16 @@ class Stack:
 
 
 async def start_edge(settings: EdgeSettings, clock: Clock | None) -> tuple[uvicorn.Server, asyncio.Task[None], int]:
-    config = uvicorn.Config(create_app(settings, clock=clock), host="127.0.0.1", port=0, log_config=None)
-    return await serve_in_loop(config)
+    return await serve_in_loop(server_config(create_app(settings, clock=clock), settings, port=0))
 
 
 async def start_stack(
-    data_dir: Path, *, database_url: str | None, redis_url: str | None, clock: Clock | None = None
+    data_dir: Path,
+    *,
+    database_url: str | None,
+    redis_url: str | None,
+    clock: Clock | None = None,
+    trusted_proxies: str = "",
 ) -> Stack:
     common = {"data_dir": data_dir, "port": 0, "metrics_port": None, "database_url": database_url}
     auth_settings = AuthSettings(**common, redis_url=redis_url)
@@ -92,6 +97,7 @@ async def start_stack(
         # 1 s by default, for probes; the tests check what /readyz reports,
         # and on a busy 2-core machine a healthy service can take longer.
         readiness_timeout_seconds=5,
+        trusted_proxies=trusted_proxies,
     )
     edge, task, port = await start_edge(edge_settings, clock)
     edge_settings.public_url = f"http://127.0.0.1:{port}"
