@@ -6,47 +6,47 @@ and 10,000, and fewer pushes) the benchmark
    postgresql://postgres@127.0.0.1:5432/postgres names the server) and
    starts every PingCRM process on it, as `pingcrm up` would (auto-migrate,
    one process per service, free ports);
-2. registers a user and COPYs in that many contacts (80 % with member id and
-   slug, 10 % member id only, 10 % slug only), two messages each, plus as
-   many for a second user, then VACUUM ANALYZE and CHECKPOINT;
-3. times pushes of 100 conversations / 500 messages each, sequentially, over
-   HTTP through the edge: half the partners are existing contacts (some
-   gaining their missing id), half are new; every message URN is new. Both
-   sizes run side by side and their pushes alternate, so whatever else the
-   machine is doing slows both alike and the ratio stays meaningful;
+2. registers a user, pairs an extension, and COPYs in that many contacts
+   (80 % with member id and slug, 10 % member id only, 10 % slug only), two
+   messages each, plus as many for a second user, then VACUUM ANALYZE and
+   CHECKPOINT;
+3. times pushes sequentially over HTTP through the edge with the extension's
+   token, as the extension sends them: first pushes of 100 conversations /
+   500 messages each (half the partners are existing contacts, some gaining
+   their missing id, half are new; every message URN is new), then pushes of
+   one new message to an existing contact. Both sizes run side by side and
+   their pushes alternate, so whatever else the machine is doing slows both
+   alike and the ratio stays meaningful;
 4. prints median and p95 per size and the ratio of the medians.
-The database is dropped afterwards. Goal (docs/linkedin-sync.md,
-"Benchmark"): median ≤ 150 ms and ratio ≤ 1.3.
+The database is dropped afterwards. Goals (docs/linkedin-sync.md,
+"Benchmark"): large pushes median ≤ 35 ms, one-message pushes median
+≤ 6 ms, at both sizes; ratio ≤ 1.3.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import platform
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlparse
 
 import asyncpg
 import httpx
 
-from pingcrm_cli.supervisor import start_children, stop_children
-from pingcrm_common.tokens import ensure_embedded_keys
+from bench.stack import Stack, User, database_url, machine, running_stack, sign_up_and_pair, wait_ready
 
 SHORT = os.environ.get("BENCH_SHORT") == "1"
-ADMIN_URL = os.environ.get("PINGCRM_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 SIZES = (1_000, 10_000) if SHORT else (1_000, 100_000)
 PUSHES = 10 if SHORT else 30
+SMALL_PUSHES = 30 if SHORT else 100
 WARMUP = 3
 CONVERSATIONS = 100
 MESSAGES_PER_CONVERSATION = 5
@@ -69,67 +69,6 @@ class Figures:
         return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _database_url(name: str, driver: str = "postgresql") -> str:
-    return urlparse(ADMIN_URL)._replace(scheme=driver, path=f"/{name}").geturl()
-
-
-async def _admin(statement: str) -> None:
-    connection = await asyncpg.connect(ADMIN_URL)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
-def _stack_env(data_dir: Path, database: str) -> tuple[dict[str, str], str]:
-    env = {
-        **os.environ,
-        "PINGCRM_ENV": "development",
-        "PINGCRM_DATA_DIR": str(data_dir),
-        "PINGCRM_DATABASE_URL": _database_url(database, "postgresql+asyncpg"),
-        "PINGCRM_LOG_LEVEL": "INFO",
-    }
-    for service in ("auth", "contacts", "suggestions", "media"):
-        port = _free_port()
-        env[f"PINGCRM_{service.upper()}_PORT"] = str(port)
-        env[f"PINGCRM_{service.upper()}_ADDR"] = f"127.0.0.1:{port}"
-        env[f"PINGCRM_{service.upper()}_METRICS_PORT"] = str(_free_port())
-    edge_port = _free_port()
-    env["PINGCRM_EDGE_PORT"] = str(edge_port)
-    edge_url = f"http://127.0.0.1:{edge_port}"
-    env["PINGCRM_PUBLIC_URL"] = edge_url
-    return env, edge_url
-
-
-async def _wait_ready(client: httpx.AsyncClient, deadline_seconds: float = 180) -> None:
-    deadline = time.monotonic() + deadline_seconds
-    while time.monotonic() < deadline:
-        try:
-            if (await client.get("/readyz")).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        await asyncio.sleep(0.2)
-    raise RuntimeError("the stack did not become ready")
-
-
-async def _register(client: httpx.AsyncClient, email: str) -> tuple[str, dict[str, str]]:
-    credentials = {"email": email, "password": "benchmark password"}
-    (await client.post("/api/v1/auth/register", json=credentials)).raise_for_status()
-    login = await client.post("/api/v1/auth/login", json=credentials)
-    login.raise_for_status()
-    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
-    me = await client.get("/api/v1/me", headers=headers)
-    me.raise_for_status()
-    return me.json()["id"], headers
-
-
 def _identity(prefix: str, index: int) -> tuple[str | None, str | None]:
     """80 % both ids, 10 % member id only, 10 % slug only (as a CSV import leaves them)."""
     member, slug = f"ACo{prefix}{index:07d}", f"{prefix.lower()}-person-{index}"
@@ -139,7 +78,7 @@ def _identity(prefix: str, index: int) -> tuple[str | None, str | None]:
 
 async def _seed(database: str, user_id: str, prefix: str, count: int) -> None:
     """COPY `count` contacts with two messages each for `user_id`."""
-    connection = await asyncpg.connect(_database_url(database))
+    connection = await asyncpg.connect(database_url(database))
     try:
         start = datetime(2024, 1, 1, tzinfo=UTC)
         contacts, interactions = [], []
@@ -209,100 +148,102 @@ def _push_body(rng: random.Random, size: int, push: int) -> dict[str, object]:
     return {"conversations": conversations, "profiles": []}
 
 
-@dataclass
-class _Stack:
-    """One size's database and running processes."""
-
-    size: int
-    database: str
-    edge_url: str
-    children: dict[str, subprocess.Popen[bytes]]
-
-
-async def _prepare(client: httpx.AsyncClient, stack: _Stack) -> dict[str, str]:
-    await _wait_ready(client)
-    user_id, headers = await _register(client, "bench@example.com")
-    other_id, _ = await _register(client, "other@example.com")
-    await _seed(stack.database, user_id, "User", stack.size)
-    await _seed(stack.database, other_id, "Other", stack.size)
-    return headers
+def _one_message_body(size: int, push: int) -> dict[str, object]:
+    """One new message in the conversation with an existing contact: what a sync between two visits sends."""
+    index = push * 7919 % size
+    message = {"urn": f"urn:li:msg_message:one-{push}", "from_self": False, "text": "Thanks, talk soon!"}
+    message["sent_at"] = int(time.time() * 1000)
+    return {
+        "conversations": [
+            {
+                "urn": f"urn:li:msg_conversation:one-{push}",
+                "partner": {"member_id": f"ACoUser{index:07d}", "slug": f"user-person-{index}", "first_name": "One"},
+                "messages": [message],
+            }
+        ],
+        "profiles": [],
+    }
 
 
-async def _push(client: httpx.AsyncClient, headers: dict[str, str], body: dict[str, object]) -> float:
+async def _prepare(client: httpx.AsyncClient, stack: Stack, size: int) -> User:
+    await wait_ready(client)
+    user = await sign_up_and_pair(client, "bench@example.com")
+    other = await sign_up_and_pair(client, "other@example.com")
+    assert stack.database is not None
+    await _seed(stack.database, user.id, "User", size)
+    await _seed(stack.database, other.id, "Other", size)
+    return user
+
+
+async def _push(client: httpx.AsyncClient, user: User, body: dict[str, object]) -> float:
     started = time.perf_counter()
-    response = await client.post("/api/v1/linkedin/push", json=body, headers=headers)
+    response = await client.post("/api/v1/linkedin/push", json=body, headers=user.extension)
     elapsed = (time.perf_counter() - started) * 1000
     response.raise_for_status()
-    if response.json()["interactions_created"] != CONVERSATIONS * MESSAGES_PER_CONVERSATION:
-        raise RuntimeError(f"a push stored {response.json()['interactions_created']} messages")
+    expected = sum(len(conversation["messages"]) for conversation in body["conversations"])  # type: ignore[attr-defined]
+    if response.json()["interactions_created"] != expected:
+        raise RuntimeError(f"a push stored {response.json()['interactions_created']} of {expected} messages")
     return elapsed
 
 
-async def _measure(stacks: list[_Stack]) -> list[Figures]:
-    """Prepare every size, then push to each in turn, so machine noise hits all sizes alike."""
+async def _alternate(
+    clients: list[httpx.AsyncClient], users: list[User], bodies: list[list[dict[str, object]]]
+) -> list[list[float]]:
+    """Push each size's bodies in turn, so whatever else the machine does slows every size alike."""
+    timings: list[list[float]] = [[] for _ in clients]
+    for number in range(len(bodies[0])):
+        for index, client in enumerate(clients):
+            elapsed = await _push(client, users[index], bodies[index][number])
+            if number >= WARMUP:
+                timings[index].append(elapsed)
+    return timings
+
+
+async def _measure(stacks: list[Stack]) -> tuple[list[Figures], list[Figures]]:
+    """Prepare every size, then time the large pushes, then the one-message pushes."""
     clients = [httpx.AsyncClient(base_url=stack.edge_url, timeout=60) for stack in stacks]
     try:
-        headers = [await _prepare(client, stack) for client, stack in zip(clients, stacks, strict=True)]
-        bodies = [
-            [_push_body(random.Random(SEED), stack.size, push) for push in range(WARMUP + PUSHES)] for stack in stacks
+        users = [
+            await _prepare(client, stack, size) for client, stack, size in zip(clients, stacks, SIZES, strict=True)
         ]
-        timings: list[list[float]] = [[] for _ in stacks]
-        for number in range(WARMUP + PUSHES):
-            for index, client in enumerate(clients):
-                elapsed = await _push(client, headers[index], bodies[index][number])
-                if number >= WARMUP:
-                    timings[index].append(elapsed)
-        return [Figures(stack.size, times) for stack, times in zip(stacks, timings, strict=True)]
+        large = [[_push_body(random.Random(SEED), size, push) for push in range(WARMUP + PUSHES)] for size in SIZES]
+        small = [[_one_message_body(size, push) for push in range(WARMUP + SMALL_PUSHES)] for size in SIZES]
+        large_ms = await _alternate(clients, users, large)
+        small_ms = await _alternate(clients, users, small)
+        return (
+            [Figures(size, times) for size, times in zip(SIZES, large_ms, strict=True)],
+            [Figures(size, times) for size, times in zip(SIZES, small_ms, strict=True)],
+        )
     finally:
         for client in clients:
             await client.aclose()
 
 
-def _run(folder: Path) -> list[Figures]:
-    stacks: list[_Stack] = []
-    try:
-        for size in SIZES:
-            database = f"pingcrm_bench_{uuid.uuid4().hex[:10]}"
-            asyncio.run(_admin(f'CREATE DATABASE "{database}"'))
-            stacks.append(_Stack(size, database, "", {}))
-            data_dir = folder / str(size)
-            ensure_embedded_keys(data_dir / "keys")
-            env, stacks[-1].edge_url = _stack_env(data_dir, database)
-            with (data_dir / "stack.log").open("wb") as log:
-                stacks[-1].children = start_children(env, output=log)
+def _run(folder: Path) -> tuple[list[Figures], list[Figures]]:
+    with ExitStack() as running:
+        stacks = [running.enter_context(running_stack(folder / str(size), postgres=True)) for size in SIZES]
         return asyncio.run(_measure(stacks))
-    finally:
-        for stack in stacks:
-            stop_children(stack.children)
-            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{stack.database}" WITH (FORCE)'))
 
 
-def _machine() -> str:
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{model}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+def _print(title: str, results: list[Figures]) -> None:
+    print(f"  {title}")
+    for figures in results:
+        print(
+            f"  {figures.size:>9,} existing contacts: median {figures.median:6.1f} ms, p95 {figures.p95:6.1f} ms"
+            f" (fastest {min(figures.timings_ms):.1f} ms)"
+        )
+    ratio = results[-1].median / results[0].median
+    print(f"    ratio of medians {results[-1].size:,} / {results[0].size:,}: {ratio:.2f}")
 
 
 def main() -> int:
     messages = CONVERSATIONS * MESSAGES_PER_CONVERSATION
-    print(f"push_latency: {CONVERSATIONS} conversations / {messages} messages per push")
-    print(f"  {PUSHES} timed pushes per size after {WARMUP} warm-up ones{' (BENCH_SHORT)' if SHORT else ''}")
-    print(f"  machine: {_machine()}")
+    print(f"push_latency: pushes through the edge with an extension token{' (BENCH_SHORT)' if SHORT else ''}")
+    print(f"  machine: {machine()}")
     with tempfile.TemporaryDirectory(prefix="pingcrm-bench-") as folder:
-        results = _run(Path(folder))
-    for figures in results:
-        print(
-            f"  {figures.size:>7,} existing contacts: median {figures.median:6.1f} ms, p95 {figures.p95:6.1f} ms"
-            f" (fastest {min(figures.timings_ms):.1f} ms)"
-        )
-    ratio = results[-1].median / results[0].median
-    print(f"  ratio of medians {results[-1].size:,} / {results[0].size:,}: {ratio:.2f}")
+        large, small = _run(Path(folder))
+    _print(f"{CONVERSATIONS} conversations / {messages} messages, {PUSHES} timed pushes after {WARMUP} warm-up", large)
+    _print(f"1 conversation / 1 message, {SMALL_PUSHES} timed pushes after {WARMUP} warm-up", small)
     return 0
 
 
