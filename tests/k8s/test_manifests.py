@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import ipaddress
 import os
 import re
 import shutil
@@ -717,6 +718,22 @@ def test_production_keeps_avatars_in_an_s3_bucket_so_media_scales() -> None:
     assert media["spec"]["strategy"]["type"] == "RollingUpdate"
     # dev keeps the single-replica volume
     assert find(docs_of("dev"), "PersistentVolumeClaim", "media-blobs") is not None
+
+
+@pytest.mark.parametrize("name", OVERLAYS)
+def test_the_edge_believes_forwarded_addresses_only_from_the_ingress(name: str) -> None:
+    from edge.settings import EdgeSettings
+
+    docs = docs_of(name)
+    edge = pod_spec(next(w for w in workloads(docs) if process_of(w) == "edge"))["containers"][0]
+    trusted = container_env(docs, edge)["PINGCRM_TRUSTED_PROXIES"]
+    assert trusted, "the overlay names its ingress's addresses"
+    networks = [ipaddress.ip_network(item.strip()) for item in trusted.split(",")]
+    assert all(network.is_private for network in networks), "only cluster-internal addresses are trusted"
+    assert EdgeSettings(trusted_proxies=trusted).trusted_proxy_list == [str(n) for n in networks]
+    for workload in workloads(docs):
+        if process_of(workload) != "edge":
+            assert "PINGCRM_TRUSTED_PROXIES" not in container_env(docs, pod_spec(workload)["containers"][0])
 
 
 def test_there_are_dev_and_production_overlays() -> None:
