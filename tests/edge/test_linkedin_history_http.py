@@ -105,7 +105,9 @@ async def test_contacts_service_down_is_a_503(stack, data_dir, clock) -> None:
     async with stack.http() as client:
         answer = await client.get(HISTORY, headers={"Authorization": f"Bearer {web_token(data_dir, 'user-1', clock)}"})
     assert answer.status_code == 503
-    assert (answer.json()["code"], answer.json()["detail"]) == ("unavailable", "a backend service is unavailable")
+    assert (answer.json()["code"], answer.json()["service"]) == ("unavailable", "contacts")
+    assert answer.json()["detail"] == "the contacts service is unavailable; try again shortly"
+    assert answer.headers["retry-after"] == "5"
 
 
 def test_the_openapi_schema_states_contacts_service_s_history_limits(data_dir) -> None:
