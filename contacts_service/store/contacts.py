@@ -37,7 +37,7 @@ from contacts_service.domain.matching import PROFILE_FIELDS, ContactDraft, Known
 from contacts_service.domain.records import Contact, ContactChange
 from contacts_service.models import CONTACTS, INTERACTIONS
 from contacts_service.models import Contact as ContactRow
-from pingcrm_common.db import dialect, dialect_insert
+from pingcrm_common.db import dialect, dialect_insert, is_one_of
 from pingcrm_common.models import UTCDateTime
 
 
@@ -141,9 +141,9 @@ async def matching(session: AsyncSession, user_id: str, member_ids: set[str], sl
     unique indexes: its cost follows the batch, not the user's contact count)."""
     matches = []
     if member_ids:
-        matches.append(CONTACTS.c.linkedin_member_id.in_(sorted(member_ids)))
+        matches.append(is_one_of(dialect(session), CONTACTS.c.linkedin_member_id, member_ids))
     if slugs:
-        matches.append(CONTACTS.c.linkedin_slug.in_(sorted(slugs)))
+        matches.append(is_one_of(dialect(session), CONTACTS.c.linkedin_slug, slugs))
     if not matches:
         return []
     columns = [CONTACTS.c[name] for name in PROFILE_FIELDS]

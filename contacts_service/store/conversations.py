@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contacts_service.domain.history import Gap, HistoryMark, IncompleteConversation
 from contacts_service.models import CONTACTS, CONVERSATIONS
-from pingcrm_common.db import dialect, dialect_insert
+from pingcrm_common.db import dialect, dialect_insert, is_one_of
 from pingcrm_common.models import new_id
 
 _MARK_COLUMNS = [
@@ -37,7 +37,9 @@ async def marks(session: AsyncSession, user_id: str, urns: set[str]) -> dict[str
     """The stored marks of these conversations, by URN."""
     if not urns:
         return {}
-    statement = select(*_MARK_COLUMNS).where(CONVERSATIONS.c.user_id == user_id, CONVERSATIONS.c.urn.in_(sorted(urns)))
+    statement = select(*_MARK_COLUMNS).where(
+        CONVERSATIONS.c.user_id == user_id, is_one_of(dialect(session), CONVERSATIONS.c.urn, urns)
+    )
     return {mark.urn: mark for mark in map(_mark, (await session.exec(statement)).all())}
 
 
