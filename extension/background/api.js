@@ -20,6 +20,8 @@ export const PATHS = Object.freeze({
   STATUS: '/api/v1/extension/status',
   LINKEDIN_PUSH: '/api/v1/linkedin/push',
   LINKEDIN_HISTORY: '/api/v1/linkedin/history',
+
+  SUGGESTIONS: '/api/v1/suggestions',
 });
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -39,9 +41,11 @@ export class ApiError extends Error {
     this.query = query;
   }
 
-  /** The `{code, message}` shape used in worker answers. */
+  /** The `{code, message}` shape used in worker answers (+ `retryAfterMs` when the server asked to wait). */
   toJSON() {
-    return { code: this.code, message: this.message };
+    const json = { code: this.code, message: this.message };
+    if (this.retryAfterMs != null) json.retryAfterMs = this.retryAfterMs;
+    return json;
   }
 }
 

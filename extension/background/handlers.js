@@ -1,9 +1,9 @@
 // The worker's handler map: one entry per message type in lib/messages.js.
 // Handlers receive the payload and return data (or throw an ApiError).
-// Later features (P/R buttons) add their entries here.
 
 import { MSG } from '../lib/messages.js';
 import { createApi } from './api.js';
+import { createSuggestions } from './composer/suggestions.js';
 import { createPairing } from './pairing.js';
 import { createStatus } from './status.js';
 import { createSync } from './sync/sync.js';
@@ -19,6 +19,7 @@ export function createHandlers(deps) {
   const pairing = createPairing({ ...deps, api });
   const status = createStatus({ ...deps, api });
   const sync = deps.sync ?? createSync({ ...deps, api });
+  const suggestions = createSuggestions({ ...deps, api });
   return {
     [MSG.PAIRING_START]: () => pairing.start(),
     [MSG.PAIRING_POLL]: () => pairing.poll(),
@@ -27,5 +28,7 @@ export function createHandlers(deps) {
     [MSG.SETTINGS_SET_API_URL]: (payload) => pairing.setApiUrl(payload?.apiUrl),
     [MSG.SYNC_PAGE_LOADED]: () => sync.pageLoaded(),
     [MSG.SYNC_NOW]: () => sync.syncNow(),
+    [MSG.SUGGESTIONS_FOR_CONVERSATION]: (payload) => suggestions.forConversation(payload),
+    [MSG.SUGGESTIONS_REGENERATE]: (payload) => suggestions.regenerate(payload),
   };
 }

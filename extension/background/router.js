@@ -6,11 +6,17 @@ import { MSG, isKnownType } from '../lib/messages.js';
 import { ApiError } from './api.js';
 
 /**
- * Message types a content script may send. Only "a LinkedIn page loaded":
- * at worst a page makes the worker consider a sync it would run anyway.
- * Pairing, settings and Sync Now are for extension pages only.
+ * Message types a content script may send: "a LinkedIn page loaded" (at
+ * worst a page makes the worker consider a sync it would run anyway), and
+ * P and R in LinkedIn's composer (they read and redraft the user's own
+ * suggestions, which the composer shows to the user anyway). Pairing,
+ * settings and Sync Now are for extension pages only.
  */
-export const CONTENT_SCRIPT_TYPES = new Set([MSG.SYNC_PAGE_LOADED]);
+export const CONTENT_SCRIPT_TYPES = new Set([
+  MSG.SYNC_PAGE_LOADED,
+  MSG.SUGGESTIONS_FOR_CONVERSATION,
+  MSG.SUGGESTIONS_REGENERATE,
+]);
 
 function fail(code, message) {
   return { ok: false, error: { code, message } };

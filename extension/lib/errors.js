@@ -41,6 +41,10 @@ export const ERR = Object.freeze({
   LINKEDIN_UNREACHABLE: 'linkedin_unreachable',
   /** LinkedIn refused the worker's own requests and no LinkedIn tab is open to make them from. */
   LINKEDIN_NEEDS_TAB: 'linkedin_needs_tab',
+
+  // P and R in LinkedIn's composer (background/composer/).
+  PARTNER_UNKNOWN: 'partner_unknown',
+  INVALID_REQUEST: 'invalid_request',
 });
 
 const TEXT = {
@@ -61,6 +65,8 @@ const TEXT = {
   [ERR.HOST_PERMISSION_REQUIRED]: 'Allow the extension to access this PingCRM address (save the URL again and accept the prompt).',
   [ERR.UNKNOWN_MESSAGE]: 'Internal error: unknown request.',
   [ERR.EXTENSION_INTERNAL]: 'Something went wrong inside the extension.',
+  [ERR.PARTNER_UNKNOWN]: "Can't tell who this conversation is with.",
+  [ERR.INVALID_REQUEST]: 'Internal error: malformed request.',
 };
 
 /** Human text for an error object `{code, message}`. */

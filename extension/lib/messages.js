@@ -24,6 +24,14 @@ export const MSG = Object.freeze({
   SYNC_PAGE_LOADED: 'sync/page-loaded',
   /** Popup "Sync now": sync at once unless running or backing off. payload: {} → SyncTriggerAnswer */
   SYNC_NOW: 'sync/now',
+  /**
+   * P in a LinkedIn composer (sent by content/composer/, which spells the
+   * type itself): the pending suggestions for the conversation's partner.
+   * payload: {threadId?, profile?: {memberId} | {slug}, name?} → {partner, suggestions}
+   */
+  SUGGESTIONS_FOR_CONVERSATION: 'suggestions/for-conversation',
+  /** R in a LinkedIn composer: a fresh draft of one suggestion. payload: {id} → Suggestion */
+  SUGGESTIONS_REGENERATE: 'suggestions/regenerate',
 });
 
 const KNOWN = new Set(Object.values(MSG));

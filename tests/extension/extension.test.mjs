@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import { CONTENT_SCRIPT_TYPES } from '../../extension/background/router.js';
 import { MSG } from '../../extension/lib/messages.js';
 import { KEYS } from '../../extension/lib/storage.js';
+import { loadComposerScripts } from './helpers/composer-scripts.mjs';
 
 const EXT = fileURLToPath(new URL('../../extension/', import.meta.url));
 const manifest = JSON.parse(readFileSync(join(EXT, 'manifest.json'), 'utf8'));
@@ -57,11 +58,17 @@ describe('manifest.json', () => {
     assert.equal(manifest.permissions.includes('alarms'), false, 'sync is event-driven');
   });
 
-  it('runs the one small content script on LinkedIn pages after load', () => {
+  it('runs the sync trigger and the composer scripts on LinkedIn pages after load', () => {
+    const composer = ['dom', 'find', 'partner', 'insert', 'ui', 'controller', 'watcher', 'main'].map((n) => `content/composer/${n}.js`);
     assert.deepEqual(manifest.content_scripts, [
       { matches: ['https://www.linkedin.com/*'], js: ['content/linkedin-page.js'], run_at: 'document_idle' },
+      // In this order: each file adds to the namespace the ones before it built; main.js starts it.
+      { matches: ['https://www.linkedin.com/*'], js: composer, run_at: 'document_idle' },
     ]);
-    assert.ok(existsSync(join(EXT, 'content/linkedin-page.js')));
+    for (const p of ['content/linkedin-page.js', ...composer]) assert.ok(existsSync(join(EXT, p)), `${p} is missing`);
+    const everyContentFile = jsFiles.map(rel).filter((p) => p.startsWith('content/')).sort();
+    assert.deepEqual(everyContentFile, ['content/linkedin-page.js', ...composer].sort(), 'a content file the manifest does not load');
+    assert.equal(manifest.web_accessible_resources, undefined, 'LinkedIn pages could probe for web-accessible files');
   });
 
   it('pins a public key whose extension id is the one in the README', () => {
@@ -139,13 +146,17 @@ describe('extension sources', () => {
   });
 
   it('content scripts send only declared, content-script-allowed types, and name no storage key', () => {
+    const types = [...code(join(EXT, 'content/linkedin-page.js')).matchAll(/\btype:\s*'([^']+)'/g)].map((m) => m[1]);
+    assert.deepEqual(types, [MSG.SYNC_PAGE_LOADED]);
+    // The composer's types, as its scripts declare them for main.js's sendMessage.
+    const composer = loadComposerScripts({});
+    assert.deepEqual(Object.values(composer.controller.MSG).sort(), [MSG.SUGGESTIONS_FOR_CONVERSATION, MSG.SUGGESTIONS_REGENERATE].sort());
+    for (const type of [...types, ...Object.values(composer.controller.MSG)]) {
+      assert.ok(CONTENT_SCRIPT_TYPES.has(type), `a content script sends ${type}, which the router refuses from content scripts`);
+    }
     for (const p of jsFiles.filter((f) => rel(f).startsWith('content/'))) {
-      const types = [...code(p).matchAll(/\btype:\s*'([^']+)'/g)].map((m) => m[1]);
-      assert.ok(types.length > 0, `${rel(p)} sends no message`);
-      for (const type of types) {
-        assert.ok(CONTENT_SCRIPT_TYPES.has(type), `${rel(p)} sends ${type}, which the router refuses from content scripts`);
-      }
       assert.doesNotMatch(code(p), /\bimport\b|\bexport\b|chrome\.storage|chrome\.cookies/, rel(p));
+      assert.ok(!/\bchrome\./.test(code(p)) || ['content/linkedin-page.js', 'content/composer/main.js'].includes(rel(p)), `${rel(p)} touches chrome.*: only main.js does`);
     }
   });
 

@@ -15,6 +15,7 @@ import { MAX_CONVERSATIONS_PER_SYNC, cursorAfter, messageFloor, planRanges } fro
 import { walkHistory } from './history.js';
 import { mailboxProgress, openMailboxGap, probeOldestActivity } from './mailbox.js';
 import { PUSH_LIMITS, createPushBatch, splitConversation, toPushConversation } from './push-batches.js';
+import { rememberThreadPartners } from '../composer/thread-partners.js';
 
 /**
  * Message pages (of about 20) read per conversation while looking for the
@@ -189,6 +190,8 @@ export async function runSync({ session, api, chrome, checkpoint, limits = PUSH_
   }
 
   const total = found;
+  // For P in LinkedIn's composer: which partner each thread URL belongs to.
+  await rememberThreadPartners(chrome, walked.flatMap((range) => range.items));
   const floor = messageFloor(cursor);
   const counts = emptyCounts();
   let saved = stored;

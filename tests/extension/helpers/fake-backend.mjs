@@ -32,6 +32,9 @@ export function createFakeBackend({ apiUrl = API_URL, now = Date.now } = {}) {
     // How far back each conversation's messages reach (docs/linkedin-sync.md §2, history):
     // urn -> {partner, oldest, newest, first, gap: {before, after} | null}
     conversations: new Map(),
+
+    // Suggestions (the API of suggestions_service through the edge): the items as the API answers them.
+    suggestions: [], // {id, contact: {id, full_name, member_id, slug, avatar_url}, reason, message, drafter, status, …}
   };
   const calls = [];
 
@@ -171,6 +174,24 @@ export function createFakeBackend({ apiUrl = API_URL, now = Date.now } = {}) {
     if (path === '/api/v1/linkedin/push' && method === 'POST') {
       if (!state.tokens.get(bearer)?.valid) return problem(401, 'invalid_token', 'Bad token');
       return push(body, bytes);
+    }
+    if (path === '/api/v1/suggestions' && method === 'GET') {
+      if (!state.tokens.get(bearer)?.valid) return problem(401, 'token_invalid', 'Bad token');
+      const q = url.searchParams;
+      const filters = [['member_id', (s) => s.contact.member_id], ['slug', (s) => s.contact.slug], ['contact_id', (s) => s.contact.id]].filter(([name]) => q.has(name));
+      if (filters.length !== 1) return problem(422, 'invalid_filter', 'give exactly one of contact_id, member_id, slug');
+      const [[name, field]] = filters;
+      const items = state.suggestions.filter((s) => field(s) === q.get(name) && (!q.has('status') || s.status === q.get('status')));
+      return { status: 200, body: { items, next_cursor: null } };
+    }
+    const regenerate = /^\/api\/v1\/suggestions\/([^/]+)\/regenerate$/.exec(path);
+    if (regenerate && method === 'POST') {
+      if (!state.tokens.get(bearer)?.valid) return problem(401, 'token_invalid', 'Bad token');
+      const s = state.suggestions.find((item) => item.id === decodeURIComponent(regenerate[1]));
+      if (!s) return problem(404, 'suggestion_not_found', 'no such suggestion');
+      s.drafts = (s.drafts ?? 1) + 1;
+      s.message = `${s.message.replace(/ \(draft \d+\)$/, '')} (draft ${s.drafts})`;
+      return { status: 200, body: s };
     }
     if (path === '/api/v1/extension/pair' && method === 'DELETE') {
       if (!state.tokens.get(bearer)?.valid) return problem(401, 'invalid_token', 'Bad token');

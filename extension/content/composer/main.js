@@ -1,0 +1,20 @@
+// Starts P and R on a LinkedIn page: the one place the composer scripts
+// touch the globals (document, window, location, chrome); every other file
+// takes them as parameters, so Node tests can pass fakes.
+(function (ns) {
+  'use strict';
+
+  function send(type, payload) {
+    // chrome.runtime throws once the extension was reloaded under this page:
+    // the controller then says it cannot reach PingCRM.
+    return chrome.runtime.sendMessage({ type, payload });
+  }
+
+  const watcher = ns.watcher.createWatcher({
+    document,
+    window,
+    location,
+    createController: (composer) => ns.controller.createController({ composer, document, window, location, send }),
+  });
+  watcher.start();
+})(globalThis.pingcrmComposer);
