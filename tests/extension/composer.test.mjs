@@ -95,7 +95,7 @@ describe('composer detection and injection', () => {
     const { host, pull, regenerate } = buttonsOf(page.form);
     assert.equal(host.parentNode, page.send.parentNode, 'in the row of the send button');
     assert.equal(host.nextSibling, page.send, 'right before Send');
-    for (const [button, label, text] of [[pull, 'PingCRM suggestions', 'P'], [regenerate, 'PingCRM new draft', 'R']]) {
+    for (const [button, label, text] of [[pull, 'PingCRM: show suggestions', 'P'], [regenerate, 'PingCRM: new draft', 'R']]) {
       assert.equal(button.localName, 'button');
       assert.equal(button.getAttribute('type'), 'button', 'never submits the form');
       assert.equal(button.getAttribute('aria-label'), label);
@@ -386,10 +386,12 @@ describe('the overlay', () => {
     assert.deepEqual([1, 89_000, 90_000, 3_600_000, 5_400_000, 7_200_000].map(controller.waitText), ['in 1 s', 'in 89 s', 'in 2 min', 'in 60 min', 'in 2 h', 'in 2 h']);
   });
 
-  it('Escape and × close it; Escape hands the focus back to the text box', async () => {
+  it('P pressed from the keyboard takes the focus to the first suggestion; Escape and × close it, Escape back to the text box', async () => {
     const { bubble, buttons } = await openOn(listing([suggestion('s1', 'Hi')]));
+    buttons.pull.focus();
     buttons.pull.click();
     await settle();
+    assert.equal(overlayOf(bubble.form).host.shadowRoot.activeElement, overlayOf(bubble.form).items[0].node);
     overlayOf(bubble.form).items[0].node.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
     assert.equal(overlayOf(bubble.form), null);
     assert.equal(bubble.editor.getRootNode().activeElement, bubble.editor);

@@ -122,11 +122,15 @@
       return answer.ok && view.items.length > 0;
     }
 
-    function open() {
+    async function open() {
       overlay = ui.createOverlay(document, { onPick: pick, onClose: () => close({ refocus: true }) });
       place();
       buttons.setExpanded(true);
-      return load();
+      const listed = await load();
+      // The overlay comes before the form, so Tab from P would skip it: a
+      // keyboard user who pressed P is taken to the first suggestion.
+      if (overlay && buttons.pullHasFocus()) overlay.focus();
+      return listed;
     }
 
     function close({ refocus = false } = {}) {

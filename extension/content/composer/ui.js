@@ -90,15 +90,15 @@
     const { host, root } = shadowHost(document, 'span', 'actions', BUTTON_CSS);
     const pull = el(document, 'button', {
       type: 'button',
-      'aria-label': 'PingCRM suggestions',
-      title: 'PingCRM: show suggestions for this conversation',
+      'aria-label': 'PingCRM: show suggestions',
+      title: 'PingCRM: show suggestions for this conversation (P)',
       'aria-expanded': 'false',
       text: 'P',
     });
     const regenerate = el(document, 'button', {
       type: 'button',
-      'aria-label': 'PingCRM new draft',
-      title: 'PingCRM: draft a new suggestion',
+      'aria-label': 'PingCRM: new draft',
+      title: 'PingCRM: draft the suggestion anew (R)',
       text: 'R',
     });
     root.append(el(document, 'span', { class: 'group', role: 'group', 'aria-label': 'PingCRM' }, [pull, regenerate]));
@@ -119,6 +119,10 @@
       setBusy(busy) {
         if (busy) regenerate.setAttribute('aria-busy', 'true');
         else regenerate.removeAttribute('aria-busy');
+      },
+      /** True while P has the focus (it was just pressed, by key or click). */
+      pullHasFocus() {
+        return root.activeElement === pull;
       },
       dispose() {
         events.removeAll();
