@@ -43,14 +43,7 @@ const listing = (items, name = 'Ada Lovelace') => () => ({ ok: true, data: { par
 /** Start the composer scripts on `dom` (as main.js does, with the fakes). */
 function start(dom, send = fakeWorker(listing([])).send) {
   const ns = loadComposerScripts({});
-  const { document, window, location } = dom;
-  const watcher = ns.watcher.createWatcher({
-    document,
-    window,
-    location,
-    createController: (composer) => ns.controller.createController({ composer, document, window, location, send }),
-  });
-  watcher.start();
+  const watcher = ns.watcher.watchPage({ document: dom.document, window: dom.window, location: dom.location, send });
   return { ns, watcher };
 }
 

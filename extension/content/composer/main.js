@@ -10,11 +10,5 @@
     return chrome.runtime.sendMessage({ type, payload });
   }
 
-  const watcher = ns.watcher.createWatcher({
-    document,
-    window,
-    location,
-    createController: (composer) => ns.controller.createController({ composer, document, window, location, send }),
-  });
-  watcher.start();
+  ns.watcher.watchPage({ document, window, location, send });
 })(globalThis.pingcrmComposer);

@@ -118,5 +118,17 @@
     };
   }
 
-  ns.watcher = Object.freeze({ createWatcher });
+  /** Watch a page: one controller per composer, talking to the worker through `send`. Returns the started watcher. */
+  function watchPage({ document, window, location, send }) {
+    const watcher = createWatcher({
+      document,
+      window,
+      location,
+      createController: (composer) => ns.controller.createController({ composer, document, window, location, send }),
+    });
+    watcher.start();
+    return watcher;
+  }
+
+  ns.watcher = Object.freeze({ createWatcher, watchPage });
 })((globalThis.pingcrmComposer ??= {}));
