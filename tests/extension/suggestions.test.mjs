@@ -221,7 +221,7 @@ describe('regenerate (R)', () => {
 
   it('another user’s or a gone suggestion → its problem code; a malformed id → invalid_request without a request', async () => {
     const { ask, suggestionCalls } = await pairedWorker();
-    assert.equal((await ask(MSG.SUGGESTIONS_REGENERATE, { id: 'nope' })).error.code, 'suggestion_not_found');
+    assert.equal((await ask(MSG.SUGGESTIONS_REGENERATE, { id: 'nope' })).error.code, 'not_found');
     const before = suggestionCalls().length;
     for (const id of ['../../extension/pair', '', 12, null]) {
       assert.equal((await ask(MSG.SUGGESTIONS_REGENERATE, { id })).error.code, 'invalid_request', String(id));

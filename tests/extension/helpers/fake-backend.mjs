@@ -176,19 +176,19 @@ export function createFakeBackend({ apiUrl = API_URL, now = Date.now } = {}) {
       return push(body, bytes);
     }
     if (path === '/api/v1/suggestions' && method === 'GET') {
-      if (!state.tokens.get(bearer)?.valid) return problem(401, 'token_invalid', 'Bad token');
+      if (!state.tokens.get(bearer)?.valid) return problem(401, 'invalid_token', 'Bad token');
       const q = url.searchParams;
       const filters = [['member_id', (s) => s.contact.member_id], ['slug', (s) => s.contact.slug], ['contact_id', (s) => s.contact.id]].filter(([name]) => q.has(name));
-      if (filters.length !== 1) return problem(422, 'invalid_filter', 'give exactly one of contact_id, member_id, slug');
+      if (filters.length !== 1) return problem(422, 'validation_failed', 'give exactly one of contact_id, member_id, slug');
       const [[name, field]] = filters;
       const items = state.suggestions.filter((s) => field(s) === q.get(name) && (!q.has('status') || s.status === q.get('status')));
       return { status: 200, body: { items, next_cursor: null } };
     }
     const regenerate = /^\/api\/v1\/suggestions\/([^/]+)\/regenerate$/.exec(path);
     if (regenerate && method === 'POST') {
-      if (!state.tokens.get(bearer)?.valid) return problem(401, 'token_invalid', 'Bad token');
+      if (!state.tokens.get(bearer)?.valid) return problem(401, 'invalid_token', 'Bad token');
       const s = state.suggestions.find((item) => item.id === decodeURIComponent(regenerate[1]));
-      if (!s) return problem(404, 'suggestion_not_found', 'no such suggestion');
+      if (!s) return problem(404, 'not_found', 'no such suggestion');
       s.drafts = (s.drafts ?? 1) + 1;
       s.message = `${s.message.replace(/ \(draft \d+\)$/, '')} (draft ${s.drafts})`;
       return { status: 200, body: s };
