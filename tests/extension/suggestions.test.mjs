@@ -12,7 +12,10 @@ import { MSG, message } from '../../extension/lib/messages.js';
 import { KEYS } from '../../extension/lib/storage.js';
 import { API_URL, createFakeBackend } from './helpers/fake-backend.mjs';
 import { createFakeChrome } from './helpers/fake-chrome.mjs';
+import { loadComposerScripts } from './helpers/composer-scripts.mjs';
+import { buildMessagingPage } from './helpers/fake-linkedin-dom.mjs';
 import { createWorld } from './helpers/sync-world.mjs';
+import { createDom } from './helpers/tree-dom.mjs';
 
 const EXTENSION_ID = 'iphbonbehjlngbblihlgpdkcodehigec';
 const LINKEDIN_TAB = { id: EXTENSION_ID, url: 'https://www.linkedin.com/messaging/thread/2-abc/', tab: { id: 7 } };
@@ -233,5 +236,40 @@ describe('regenerate (R)', () => {
 describe('router', () => {
   it('accepts P and R from a LinkedIn content script, and nothing else new', () => {
     assert.deepEqual([...CONTENT_SCRIPT_TYPES].sort(), [MSG.SYNC_PAGE_LOADED, MSG.SUGGESTIONS_FOR_CONVERSATION, MSG.SUGGESTIONS_REGENERATE].sort());
+  });
+});
+
+describe('composer content script → real worker → PingCRM', () => {
+  it('P and R from a page reach the suggestions API through the router, with the thread the sync recorded', async () => {
+    const { chrome, backend, suggestionCalls } = await pairedWorker();
+    backend.state.suggestions.push(adaSuggestion());
+    await rememberThreadPartners(chrome, [conversation(THREAD, ada)]);
+    const handlers = createHandlers({ chrome, fetch: backend.fetch });
+    // What Chrome does with a content script's sendMessage: the worker's router answers it, the sender being the tab.
+    const pageChrome = { runtime: { sendMessage: (m) => dispatch(handlers, structuredClone(m), LINKEDIN_TAB, EXTENSION_ID) } };
+
+    const dom = createDom();
+    // The header shows only a name: the partner comes from the sync's thread map.
+    const page = buildMessagingPage(dom, { threadId: THREAD, partner: { name: 'Ada', href: '/company/acme/' } });
+    loadComposerScripts({ document: dom.document, window: dom.window, location: dom.location, chrome: pageChrome }, { start: true });
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+    const host = page.form.querySelector('[data-pingcrm="actions"]');
+    const [pull, regenerate] = host.shadowRoot.querySelectorAll('button');
+    pull.click();
+    for (let i = 0; i < 5; i += 1) await settle();
+    const panel = page.form.parentNode.children.find((n) => n.getAttribute('data-pingcrm') === 'overlay').shadowRoot.querySelector('section');
+    assert.equal(panel.querySelector('.title').textContent, 'PingCRM · Ada Lovelace');
+    assert.equal(panel.querySelector('.item .text').textContent, 'Hi Ada, sorry for the slow reply!');
+
+    regenerate.click();
+    for (let i = 0; i < 5; i += 1) await settle();
+    assert.equal(panel.querySelector('.item .text').textContent, 'Hi Ada, sorry for the slow reply! (draft 2)');
+    panel.querySelector('.item').click();
+    assert.equal(page.editor.innerText, 'Hi Ada, sorry for the slow reply! (draft 2)');
+    assert.equal(page.send.disabled, false);
+    assert.deepEqual(suggestionCalls().map((c) => `${c.method} ${c.path}${new URL(c.url).search}`), [
+      `GET /api/v1/suggestions?status=pending&member_id=${ADA_ID}`,
+      'POST /api/v1/suggestions/f1b3c2d4-0000-4000-8000-000000000001/regenerate',
+    ]);
   });
 });
