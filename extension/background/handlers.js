@@ -30,5 +30,6 @@ export function createHandlers(deps) {
     [MSG.SYNC_NOW]: () => sync.syncNow(),
     [MSG.SUGGESTIONS_FOR_CONVERSATION]: (payload) => suggestions.forConversation(payload),
     [MSG.SUGGESTIONS_REGENERATE]: (payload) => suggestions.regenerate(payload),
+    [MSG.SUGGESTIONS_MARK_SENT]: (payload) => suggestions.markSent(payload),
   };
 }

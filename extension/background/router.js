@@ -8,14 +8,15 @@ import { ApiError } from './api.js';
 /**
  * Message types a content script may send: "a LinkedIn page loaded" (at
  * worst a page makes the worker consider a sync it would run anyway), and
- * P and R in LinkedIn's composer (they read and redraft the user's own
- * suggestions, which the composer shows to the user anyway). Pairing,
- * settings and Sync Now are for extension pages only.
+ * P and R in LinkedIn's composer (they read, redraft and mark sent the
+ * user's own suggestions, which the composer shows to the user anyway).
+ * Pairing, settings and Sync Now are for extension pages only.
  */
 export const CONTENT_SCRIPT_TYPES = new Set([
   MSG.SYNC_PAGE_LOADED,
   MSG.SUGGESTIONS_FOR_CONVERSATION,
   MSG.SUGGESTIONS_REGENERATE,
+  MSG.SUGGESTIONS_MARK_SENT,
 ]);
 
 function fail(code, message) {

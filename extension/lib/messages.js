@@ -32,6 +32,8 @@ export const MSG = Object.freeze({
   SUGGESTIONS_FOR_CONVERSATION: 'suggestions/for-conversation',
   /** R in a LinkedIn composer: a fresh draft of one suggestion. payload: {id} → Suggestion */
   SUGGESTIONS_REGENERATE: 'suggestions/regenerate',
+  /** The user sent an inserted suggestion from a LinkedIn composer. payload: {id} → Suggestion */
+  SUGGESTIONS_MARK_SENT: 'suggestions/mark-sent',
 });
 
 const KNOWN = new Set(Object.values(MSG));

@@ -17,6 +17,7 @@ import {
   openBubble,
   partners,
 } from './helpers/fake-linkedin-dom.mjs';
+import { createFakeTimers } from './helpers/fake-dom.mjs';
 import { KeyboardEvent, createDom, h } from './helpers/tree-dom.mjs';
 
 const THREAD = '2-ZmE4YjQ1NWQtNWU1Yy00ZDFkLWE5YzYtMmZhNmM1YjU4OTcwXzAxMA==';
@@ -43,8 +44,9 @@ const listing = (items, name = 'Ada Lovelace') => () => ({ ok: true, data: { par
 /** Start the composer scripts on `dom` (as main.js does, with the fakes). */
 function start(dom, send = fakeWorker(listing([])).send) {
   const ns = loadComposerScripts({});
-  const watcher = ns.watcher.watchPage({ document: dom.document, window: dom.window, location: dom.location, send });
-  return { ns, watcher };
+  const timers = createFakeTimers();
+  const watcher = ns.watcher.watchPage({ document: dom.document, window: dom.window, location: dom.location, send, timers });
+  return { ns, watcher, timers };
 }
 
 /** Our button groups in a composer form (they sit in its toolbar). */
@@ -394,6 +396,61 @@ describe('the overlay', () => {
     assert.equal(overlayOf(bubble.form), null);
   });
 
+  it('the user sending an inserted suggestion (Send, or Enter) marks it sent in PingCRM; nothing else does', async () => {
+    const answer = (type, payload) =>
+      type === MSG.SUGGESTIONS_MARK_SENT ? { ok: true, data: suggestion(payload.id, 'Hi Ada') } : listing([suggestion('s1', 'Hi Ada')])();
+    const marked = (worker) => worker.calls.filter((c) => c.type === MSG.SUGGESTIONS_MARK_SENT).map((c) => c.payload);
+
+    // Send clicked by the user: LinkedIn sends and empties the box; shortly after, PingCRM hears of it.
+    const { bubble, buttons, worker, timers } = await openOn(answer);
+    buttons.pull.click();
+    await settle();
+    overlayOf(bubble.form).items[0].node.click();
+    bubble.editor.append(' — see you Friday'); // edited before sending: still the suggestion sent
+    bubble.send.userClick();
+    assert.deepEqual(bubble.sent, ['Hi Ada — see you Friday']);
+    assert.deepEqual(marked(worker), [], 'not before LinkedIn has had the time to send');
+    await timers.runAll();
+    await settle();
+    assert.deepEqual(marked(worker), [{ id: 's1' }]);
+    assert.equal(overlayOf(bubble.form).status, 'Sent — marked as sent in PingCRM.');
+    assert.deepEqual(overlayOf(bubble.form).items, []);
+    bubble.send.userClick(); // nothing composed from a suggestion any more
+    await timers.runAll();
+    assert.equal(marked(worker).length, 1);
+
+    // Enter in the box (LinkedIn's "Enter to send"), with the overlay closed.
+    const other = await openOn(answer);
+    other.buttons.pull.click();
+    await settle();
+    overlayOf(other.bubble.form).items[0].node.click();
+    other.buttons.pull.click();
+    other.bubble.editor.userKey('Enter');
+    await other.timers.runAll();
+    await settle();
+    assert.deepEqual(marked(other.worker), [{ id: 's1' }]);
+  });
+
+  it('does not mark sent on a script click, Shift+Enter, or a send that left the text in the box', async () => {
+    const { bubble, buttons, worker, timers } = await openOn((type, payload) =>
+      type === MSG.SUGGESTIONS_MARK_SENT ? { ok: true, data: suggestion(payload.id, 'Hi Ada') } : listing([suggestion('s1', 'Hi Ada')])(),
+    );
+    buttons.pull.click();
+    await settle();
+    overlayOf(bubble.form).items[0].node.click();
+    bubble.send.click(); // a script's click: the page's own handler sends, but no user did
+    bubble.editor.userKey('Enter', { shiftKey: true });
+    await timers.runAll();
+    assert.deepEqual(worker.calls.map((c) => c.type), [MSG.SUGGESTIONS_FOR_CONVERSATION]);
+
+    // The box did not empty (LinkedIn refused to send): not sent.
+    overlayOf(bubble.form).items[0].node.click();
+    bubble.send.disabled = true; // e.g. a connection problem: LinkedIn keeps the text
+    bubble.editor.userKey('Enter');
+    await timers.runAll();
+    assert.deepEqual(worker.calls.map((c) => c.type), [MSG.SUGGESTIONS_FOR_CONVERSATION]);
+  });
+
   it('goes with its composer, and an answer arriving after that changes nothing', async () => {
     let release;
     const { bubble, buttons, watcher, dom } = await openOn(async () => {
@@ -511,7 +568,7 @@ describe('content/composer/main.js', () => {
     const page = buildMessagingPage(dom, { threadId: THREAD, partner: partners.ada });
     const sent = [];
     const chrome = { runtime: { sendMessage: async (message) => (sent.push(message), listing([suggestion('s1', 'Hi')])()) } };
-    loadComposerScripts({ document: dom.document, window: dom.window, location: dom.location, chrome }, { start: true });
+    loadComposerScripts({ document: dom.document, window: dom.window, location: dom.location, chrome, setTimeout, clearTimeout }, { start: true });
     buttonsOf(page.form).pull.click();
     await settle();
     assert.deepEqual(JSON.parse(JSON.stringify(sent)), [
@@ -530,7 +587,7 @@ describe('content/composer/main.js', () => {
         },
       },
     };
-    loadComposerScripts({ document: dom.document, window: dom.window, location: dom.location, chrome }, { start: true });
+    loadComposerScripts({ document: dom.document, window: dom.window, location: dom.location, chrome, setTimeout, clearTimeout }, { start: true });
     buttonsOf(page.form).pull.click();
     await settle();
     assert.equal(overlayOf(page.form).status, "Can't reach PingCRM");

@@ -150,7 +150,10 @@ describe('extension sources', () => {
     assert.deepEqual(types, [MSG.SYNC_PAGE_LOADED]);
     // The composer's types, as its scripts declare them for main.js's sendMessage.
     const composer = loadComposerScripts({});
-    assert.deepEqual(Object.values(composer.controller.MSG).sort(), [MSG.SUGGESTIONS_FOR_CONVERSATION, MSG.SUGGESTIONS_REGENERATE].sort());
+    assert.deepEqual(
+      Object.values(composer.controller.MSG).sort(),
+      [MSG.SUGGESTIONS_FOR_CONVERSATION, MSG.SUGGESTIONS_REGENERATE, MSG.SUGGESTIONS_MARK_SENT].sort(),
+    );
     for (const type of [...types, ...Object.values(composer.controller.MSG)]) {
       assert.ok(CONTENT_SCRIPT_TYPES.has(type), `a content script sends ${type}, which the router refuses from content scripts`);
     }

@@ -233,9 +233,27 @@ describe('regenerate (R)', () => {
   });
 });
 
+describe('mark sent', () => {
+  it('PATCHes the suggestion to status sent with the extension token', async () => {
+    const { backend, ask, suggestionCalls } = await pairedWorker();
+    backend.state.suggestions.push(adaSuggestion());
+    const answer = await ask(MSG.SUGGESTIONS_MARK_SENT, { id: 'f1b3c2d4-0000-4000-8000-000000000001' });
+    assert.equal(answer.ok, true);
+    const [call] = suggestionCalls();
+    assert.equal(`${call.method} ${call.path}`, 'PATCH /api/v1/suggestions/f1b3c2d4-0000-4000-8000-000000000001');
+    assert.deepEqual(call.body, { status: 'sent' });
+    assert.equal(call.headers.get('authorization'), 'Bearer tok-1');
+    assert.equal(backend.state.suggestions[0].status, 'sent');
+    assert.equal((await ask(MSG.SUGGESTIONS_MARK_SENT, { id: '../x' })).error.code, 'invalid_request');
+  });
+});
+
 describe('router', () => {
   it('accepts P and R from a LinkedIn content script, and nothing else new', () => {
-    assert.deepEqual([...CONTENT_SCRIPT_TYPES].sort(), [MSG.SYNC_PAGE_LOADED, MSG.SUGGESTIONS_FOR_CONVERSATION, MSG.SUGGESTIONS_REGENERATE].sort());
+    assert.deepEqual(
+      [...CONTENT_SCRIPT_TYPES].sort(),
+      [MSG.SYNC_PAGE_LOADED, MSG.SUGGESTIONS_FOR_CONVERSATION, MSG.SUGGESTIONS_REGENERATE, MSG.SUGGESTIONS_MARK_SENT].sort(),
+    );
   });
 });
 
@@ -247,11 +265,12 @@ describe('composer content script → real worker → PingCRM', () => {
     const handlers = createHandlers({ chrome, fetch: backend.fetch });
     // What Chrome does with a content script's sendMessage: the worker's router answers it, the sender being the tab.
     const pageChrome = { runtime: { sendMessage: (m) => dispatch(handlers, structuredClone(m), LINKEDIN_TAB, EXTENSION_ID) } };
+    const timers = { setTimeout, clearTimeout };
 
     const dom = createDom();
     // The header shows only a name: the partner comes from the sync's thread map.
     const page = buildMessagingPage(dom, { threadId: THREAD, partner: { name: 'Ada', href: '/company/acme/' } });
-    loadComposerScripts({ document: dom.document, window: dom.window, location: dom.location, chrome: pageChrome }, { start: true });
+    loadComposerScripts({ document: dom.document, window: dom.window, location: dom.location, chrome: pageChrome, ...timers }, { start: true });
     const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
     const host = page.form.querySelector('[data-pingcrm="actions"]');
     const [pull, regenerate] = host.shadowRoot.querySelectorAll('button');

@@ -89,16 +89,31 @@ export function createSuggestions({ chrome, api }) {
     return { partner: { name, memberId: partner.memberId ?? null, slug: partner.slug ?? null }, suggestions };
   }
 
-  /** A fresh draft of suggestion `id`: the suggestion as the composer shows it. */
-  async function regenerate(payload) {
+  function suggestionPath(payload, suffix = '') {
     const id = payload?.id;
     if (!(typeof id === 'string' && SUGGESTION_ID.test(id))) throw invalid('id is malformed');
-    const path = `${PATHS.SUGGESTIONS}/${encodeURIComponent(id)}/regenerate`;
-    const { data } = await calling(() => api.request(path, { method: 'POST', auth: true }));
+    return `${PATHS.SUGGESTIONS}/${encodeURIComponent(id)}${suffix}`;
+  }
+
+  function expectSuggestion(data, what) {
     const view = suggestionView(data);
-    if (!view) throw new ApiError(ERR.BAD_RESPONSE, 'The regenerate answer is not a suggestion');
+    if (!view) throw new ApiError(ERR.BAD_RESPONSE, `The ${what} answer is not a suggestion`);
     return view;
   }
 
-  return { forConversation, regenerate };
+  /** A fresh draft of suggestion `id`: the suggestion as the composer shows it. */
+  async function regenerate(payload) {
+    const path = suggestionPath(payload, '/regenerate');
+    const { data } = await calling(() => api.request(path, { method: 'POST', auth: true }));
+    return expectSuggestion(data, 'regenerate');
+  }
+
+  /** The user sent suggestion `id` from a composer: PATCH it to status sent. */
+  async function markSent(payload) {
+    const path = suggestionPath(payload);
+    const { data } = await calling(() => api.request(path, { method: 'PATCH', body: { status: 'sent' }, auth: true }));
+    return expectSuggestion(data, 'mark-sent');
+  }
+
+  return { forConversation, regenerate, markSent };
 }

@@ -4,7 +4,9 @@
 // P opens the overlay and lists the partner's pending suggestions (again:
 // closes it). R drafts the shown suggestion anew, in place, with a busy
 // state; with the overlay closed it opens it first. Clicking a suggestion
-// pastes it into the composer; nothing is ever sent from here.
+// pastes it into the composer; nothing is ever sent from here. When the
+// user then sends (their own click on Send, or Enter, after which LinkedIn
+// empties the text box), the suggestion is marked sent in PingCRM.
 (function (ns) {
   'use strict';
 
@@ -13,7 +15,11 @@
   const MSG = Object.freeze({
     SUGGESTIONS_FOR_CONVERSATION: 'suggestions/for-conversation',
     SUGGESTIONS_REGENERATE: 'suggestions/regenerate',
+    SUGGESTIONS_MARK_SENT: 'suggestions/mark-sent',
   });
+
+  /** How long after the user's send the text box must be empty for the message to count as sent. */
+  const SENT_CHECK_MS = 1500;
 
   const TEXT = Object.freeze({
     LOADING: 'Looking for suggestions…',
@@ -22,6 +28,7 @@
     UNREACHABLE: "Can't reach PingCRM",
     UNKNOWN_PARTNER: "Can't tell who this conversation is with",
     NOT_INSERTED: "This message box didn't take the text; copy it from here instead.",
+    MARKED_SENT: 'Sent — marked as sent in PingCRM.',
   });
 
   const NOT_PAIRED = new Set(['not_paired', 'pairing_revoked']);
@@ -51,9 +58,10 @@
 
   /**
    * @param {{composer: {editor, form, sendButton, toolbar, kind}, document, window, location,
-   *          send: (type: string, payload: object) => Promise<{ok: boolean, data?: any, error?: any}>}} deps
+   *          send: (type: string, payload: object) => Promise<{ok: boolean, data?: any, error?: any}>,
+   *          timers: {setTimeout: Function, clearTimeout: Function}}} deps
    */
-  function createController({ composer, document, window, location, send }) {
+  function createController({ composer, document, window, location, send, timers }) {
     const { ui, find, partner, insert } = ns;
     let current = composer;
     let overlay = null;
@@ -61,6 +69,11 @@
     let generation = 0; // answers to an older load or a closed overlay are dropped
     const view = { title: '', status: null, items: [], busyId: null, insertedId: null };
     let lastInserted = null;
+    // The suggestion the text box holds (as inserted, or edited since), until the user sends it.
+    let composedId = null;
+    let sentCheck = null;
+    let watchedForm = null;
+    const sendEvents = ui.listeners();
 
     const buttons = ui.createButtons(document, { onPull: () => (overlay ? close() : open()), onRegenerate: regenerate });
 
@@ -70,7 +83,50 @@
       }
     }
 
+    function onSendClick(event) {
+      if (event.isTrusted && event.composedPath().includes(current.sendButton)) sendIntent();
+    }
+
+    function onKeydown(event) {
+      if (event.isTrusted && event.key === 'Enter' && !event.shiftKey && !event.isComposing) sendIntent();
+    }
+
+    /** The user pressed Send (or Enter): if the box is empty shortly after, LinkedIn sent it. */
+    function sendIntent() {
+      if (composedId === null || squash(insert.editorText(current.editor)) === '') return;
+      timers.clearTimeout(sentCheck);
+      sentCheck = timers.setTimeout(checkSent, SENT_CHECK_MS);
+    }
+
+    async function checkSent() {
+      sentCheck = null;
+      if (disposed || squash(insert.editorText(current.editor)) !== '') return;
+      const id = composedId;
+      composedId = null;
+      lastInserted = null;
+      view.insertedId = null;
+      const answer = await ask(MSG.SUGGESTIONS_MARK_SENT, { id });
+      if (disposed) return;
+      if (answer.ok) {
+        view.items = view.items.filter((s) => s.id !== id);
+        view.status = { text: TEXT.MARKED_SENT, tone: 'info' };
+      } else {
+        view.status = statusOf(answer.error);
+      }
+      render();
+    }
+
+    /** Follow the user's sends on the current form and text box (again after a re-render replaced the form). */
+    function watchSends() {
+      if (watchedForm === current.form) return;
+      sendEvents.removeAll();
+      sendEvents.on(current.form, 'click', onSendClick, true);
+      sendEvents.on(current.editor, 'keydown', onKeydown, true);
+      watchedForm = current.form;
+    }
+
     function place() {
+      watchSends();
       removeStale(current.toolbar, 'actions', buttons.host);
       if (buttons.host.parentNode !== current.toolbar || !buttons.host.isConnected) {
         current.toolbar.insertBefore(buttons.host, current.sendButton);
@@ -176,6 +232,7 @@
       } else {
         lastInserted = squash(insert.editorText(current.editor));
         view.insertedId = id;
+        composedId = id;
         view.status = null;
       }
       render();
@@ -199,6 +256,8 @@
 
     function dispose() {
       disposed = true;
+      timers.clearTimeout(sentCheck);
+      sendEvents.removeAll();
       close();
       buttons.dispose();
     }
@@ -216,5 +275,5 @@
     };
   }
 
-  ns.controller = Object.freeze({ MSG, TEXT, createController, statusOf, waitText });
+  ns.controller = Object.freeze({ MSG, TEXT, SENT_CHECK_MS, createController, statusOf, waitText });
 })((globalThis.pingcrmComposer ??= {}));

@@ -10,5 +10,6 @@
     return chrome.runtime.sendMessage({ type, payload });
   }
 
-  ns.watcher.watchPage({ document, window, location, send });
+  const timers = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (id) => clearTimeout(id) };
+  ns.watcher.watchPage({ document, window, location, send, timers });
 })(globalThis.pingcrmComposer);

@@ -72,12 +72,12 @@
   function listeners() {
     const added = [];
     return {
-      on(target, type, fn) {
-        target.addEventListener(type, fn);
-        added.push([target, type, fn]);
+      on(target, type, fn, capture = false) {
+        target.addEventListener(type, fn, capture);
+        added.push([target, type, fn, capture]);
       },
       removeAll() {
-        for (const [target, type, fn] of added.splice(0)) target.removeEventListener(type, fn);
+        for (const [target, type, fn, capture] of added.splice(0)) target.removeEventListener(type, fn, capture);
       },
     };
   }
@@ -192,5 +192,5 @@
     };
   }
 
-  ns.ui = Object.freeze({ ATTR, createButtons, createOverlay });
+  ns.ui = Object.freeze({ ATTR, createButtons, createOverlay, listeners });
 })((globalThis.pingcrmComposer ??= {}));

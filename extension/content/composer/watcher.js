@@ -118,13 +118,16 @@
     };
   }
 
-  /** Watch a page: one controller per composer, talking to the worker through `send`. Returns the started watcher. */
-  function watchPage({ document, window, location, send }) {
+  /**
+   * Watch a page: one controller per composer, talking to the worker through
+   * `send`, timing with `timers` ({setTimeout, clearTimeout}). Returns the started watcher.
+   */
+  function watchPage({ document, window, location, send, timers }) {
     const watcher = createWatcher({
       document,
       window,
       location,
-      createController: (composer) => ns.controller.createController({ composer, document, window, location, send }),
+      createController: (composer) => ns.controller.createController({ composer, document, window, location, send, timers }),
     });
     watcher.start();
     return watcher;

@@ -184,6 +184,15 @@ export function createFakeBackend({ apiUrl = API_URL, now = Date.now } = {}) {
       const items = state.suggestions.filter((s) => field(s) === q.get(name) && (!q.has('status') || s.status === q.get('status')));
       return { status: 200, body: { items, next_cursor: null } };
     }
+    const one = /^\/api\/v1\/suggestions\/([^/]+)$/.exec(path);
+    if (one && method === 'PATCH') {
+      if (!state.tokens.get(bearer)?.valid) return problem(401, 'invalid_token', 'Bad token');
+      const s = state.suggestions.find((item) => item.id === decodeURIComponent(one[1]));
+      if (!s) return problem(404, 'not_found', 'no such suggestion');
+      if (!['dismissed', 'snoozed', 'sent'].includes(body?.status)) return problem(422, 'validation_failed', 'bad status');
+      s.status = body.status;
+      return { status: 200, body: s };
+    }
     const regenerate = /^\/api\/v1\/suggestions\/([^/]+)\/regenerate$/.exec(path);
     if (regenerate && method === 'POST') {
       if (!state.tokens.get(bearer)?.valid) return problem(401, 'invalid_token', 'Bad token');

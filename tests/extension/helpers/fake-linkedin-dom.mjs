@@ -5,9 +5,10 @@
 // with a text box too, which must get no buttons).
 //
 // The composer behaves like LinkedIn's: its editor takes a paste itself
-// (plain text at the selection) and its send button is enabled only by its
-// own input handler seeing text. `live: false` builds one with no listeners,
-// so a leak test counts only the content script's.
+// (plain text at the selection), its send button is enabled only by its own
+// input handler seeing text, and sending (a click on Send, or Enter) records
+// the text in `sent` and empties the box. `live: false` builds one with no
+// listeners, so a leak test counts only the content script's.
 import { InputEvent, h, insertPlainText } from './tree-dom.mjs';
 
 export const MEMBER_ID = 'ACoAAB1234567890abcdefghijklmnopqrstu';
@@ -26,8 +27,22 @@ export function buildComposer(document, { live = true, handlesPaste = true } = {
       h(document, 'div', { class: 'msg-form__right-actions' }, [send]),
     ]),
   ]);
+  const sent = [];
   if (live) {
     const empty = () => editor.innerText.trim() === '';
+    const sendNow = () => {
+      if (send.disabled) return;
+      sent.push(editor.innerText);
+      editor.replaceChildren(h(document, 'p', {}, [h(document, 'br')]));
+      send.disabled = true;
+    };
+    send.addEventListener('click', sendNow);
+    editor.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey) {
+        event.preventDefault();
+        sendNow();
+      }
+    });
     if (handlesPaste) {
       editor.addEventListener('paste', (event) => {
         event.preventDefault();
@@ -40,7 +55,7 @@ export function buildComposer(document, { live = true, handlesPaste = true } = {
       send.disabled = empty();
     });
   }
-  return { form, editor, send };
+  return { form, editor, send, sent };
 }
 
 /** The composer in an open shadow root of its own host element (as the fake LinkedIn page has it). */

@@ -127,7 +127,15 @@ export class KeyboardEvent extends Event {
   constructor(type, init = {}) {
     super(type, init);
     this.key = init.key ?? '';
+    this.shiftKey = Boolean(init.shiftKey);
+    this.isComposing = Boolean(init.isComposing);
   }
+}
+
+/** `event` as the browser makes it for a real user's action (isTrusted), which no script can forge. */
+export function byUser(event) {
+  event.isTrusted = true;
+  return event;
 }
 
 export class MouseEvent extends Event {}
@@ -232,7 +240,9 @@ class EventTargetBase {
       node.invokeListeners(event, phase);
     };
     for (let i = path.length - 1; i > 0; i -= 1) run(path[i], 'capture');
-    run(path[0], 'at-target');
+    // At the target, capturing listeners run before the others (as the DOM standard has it since 2021).
+    run(path[0], 'capture');
+    run(path[0], 'bubble');
     if (event.bubbles) for (let i = 1; i < path.length; i += 1) run(path[i], 'bubble');
     event.currentTarget = null;
     event.target = retarget(path[path.length - 1]);
@@ -529,9 +539,19 @@ export class Element extends Node {
   blur() {
     if (this.ownerDocument.focused === this) this.ownerDocument.focusElement(null);
   }
+  /** A script's click (untrusted), like the browser's element.click(). */
   click() {
     if (this.disabled) return;
     this.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, composed: true }));
+  }
+  /** The user clicking it (a trusted event). */
+  userClick() {
+    if (this.disabled) return;
+    this.dispatchEvent(byUser(new MouseEvent('click', { bubbles: true, cancelable: true, composed: true })));
+  }
+  /** The user pressing a key while it has the focus (a trusted keydown). */
+  userKey(key, init = {}) {
+    this.dispatchEvent(byUser(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, composed: true, ...init })));
   }
 }
 

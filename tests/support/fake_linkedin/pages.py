@@ -7,9 +7,10 @@ buttons and whose right row holds Send. It handles `paste` itself the way
 LinkedIn's rich editor does: a synthetic paste event only inserts text into
 an editor that has such a handler (see docs/browser-tests.md).
 `document.execCommand('insertText')` works on it as on any contenteditable.
-Send is enabled only by the composer's own `input` handler seeing text, and
-submitting records the text on the element (`composer.sent`) instead of
-sending: a test can tell whether anything was sent.
+Send is enabled only by the composer's own `input` handler seeing text;
+sending (Send, or Enter) records the text on the element (`composer.sent`)
+and empties the box, as LinkedIn does after posting: a test can tell
+whether, and what, the user sent.
 
 The full-page thread (/messaging/thread/<id>/) has a header linking to the
 partner's profile (/in/<slug>/, or /in/<ACo… id>/ when there is no slug).
@@ -80,9 +81,21 @@ class FakeMessageComposer extends HTMLElement {
       editor.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
     });
     editor.addEventListener('input', refresh);
-    root.querySelector('form').addEventListener('submit', (event) => {
+    const form = root.querySelector('form');
+    form.addEventListener('submit', (event) => {
+      // Sending: LinkedIn posts the message and empties the box; the fake records it instead.
       event.preventDefault();
+      if (send.disabled) return;
       this.sent.push(editor.innerText);
+      editor.replaceChildren(document.createElement('p'));
+      editor.firstChild.appendChild(document.createElement('br'));
+      refresh();
+    });
+    editor.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey) {  // Enter sends, Shift+Enter breaks the line
+        event.preventDefault();
+        form.requestSubmit();
+      }
     });
   }
 }
