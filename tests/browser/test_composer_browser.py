@@ -6,17 +6,12 @@ LinkedIn's and whose Send button is enabled only by the composer's own input
 handler: the full-page thread (/messaging/thread/<id>/) and overlay bubbles
 inside #interop-outlet's shadow root, several at once, re-rendered at will.
 
-1. Without PingCRM's suggestions (this module's first test): one P and one R
-   per composer, real buttons operable from the keyboard, on the thread page
-   and in two bubbles at once; re-rendering a bubble keeps exactly one pair;
-   the overlay says "Not paired — open the PingCRM popup" before pairing and
-   "Can't reach PingCRM" when the paired server is down; it goes with its
-   bubble.
-2. With the real edge and services: pair, sync, generate suggestions, open a
-   conversation → P → the overlay lists the partner's suggestion → click →
-   the composer holds the text and Send is enabled (nothing is sent) → R →
-   a new draft → two bubbles → each lists its own partner's suggestion →
-   closing a bubble takes its overlay away.
+Without PingCRM's suggestions API: one P and one R per composer, real
+buttons operable from the keyboard, on the thread page and in two bubbles at
+once, each asking for its own partner; re-rendering a bubble keeps exactly
+one pair; the overlay says "Not paired — open the PingCRM popup" before
+pairing and "Can't reach PingCRM" when the paired server is down; it goes
+with its bubble.
 
 Screenshots of each state are written to a temporary folder when
 PINGCRM_TEST_SCREENSHOTS names one (docs/browser-tests.md).
@@ -29,6 +24,7 @@ import re
 import socket
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -118,8 +114,15 @@ async def test_buttons_in_every_composer_and_the_states_without_suggestions(  # 
     await expect(pull).to_have_attribute("aria-expanded", "false")
     await expect(page.get_by_role("textbox", name="Write a message…")).to_be_focused()
 
-    # --- paired with a PingCRM that is down
+    # --- paired with a PingCRM that is down (what the worker asks it is recorded on the way)
     dead = f"http://127.0.0.1:{closed_port()}"
+    asked: list[str] = []
+
+    async def record_and_fail(route: Any) -> None:
+        asked.append(route.request.url)
+        await route.abort()
+
+    await browser.context.route(f"{dead}/**", record_and_fail)
     await browser.service_worker.evaluate(
         "(url) => chrome.storage.local.set({apiUrl: url, pairing: {token: 'tok', apiUrl: url, email: 'a@x.com'}})",
         dead,
@@ -143,11 +146,25 @@ async def test_buttons_in_every_composer_and_the_states_without_suggestions(  # 
     await expect(page.get_by_role("button", name=PULL, exact=True)).to_have_count(2)
     await screenshot(page, "bubbles-buttons")
 
-    # Its overlay goes with the bubble.
-    await bubble(page, third.thread_id).get_by_role("button", name=PULL, exact=True).click()
-    await expect(overlay_region(bubble(page, third.thread_id))).to_contain_text("Can't reach PingCRM")
+    # Each bubble asks for its own partner (by member id once the sync recorded the thread, else
+    # by the header's profile link: a slug, or the member id LinkedIn shows instead of one).
+    for conversation in (second, third):
+        before = len(asked)
+        await bubble(page, conversation.thread_id).get_by_role("button", name=PULL, exact=True).click()
+        await expect(overlay_region(bubble(page, conversation.thread_id))).to_contain_text("Can't reach PingCRM")
+        [url] = [u for u in asked[before:] if "/api/v1/suggestions" in u]
+        query = parse_qs(urlparse(url).query)
+        partner = conversation.partner
+        assert query in (
+            {"status": ["pending"], "member_id": [partner.member_id]},
+            {"status": ["pending"], "slug": [partner.slug]},
+        ), (partner, url)
+    await screenshot(page, "bubbles-unreachable")
+
+    # An overlay goes with its bubble; the other bubble keeps its own.
     await bubble(page, third.thread_id).get_by_role("button", name=re.compile("^Close your conversation")).click()
-    await expect(overlay_region(page)).to_have_count(0)
+    await expect(overlay_region(page)).to_have_count(1)
+    await expect(overlay_region(bubble(page, second.thread_id))).to_be_visible()
     await expect(page.get_by_role("button", name=PULL, exact=True)).to_have_count(1)
     assert crashes == []
 
