@@ -376,6 +376,24 @@ describe('the overlay', () => {
     assert.deepEqual(overlay.items.map((i) => [i.text, i.busy]), [['First draft', false]], 'the draft stays usable');
   });
 
+  it('R after "Can\'t reach PingCRM" asks again, and redrafts once the list is there', async () => {
+    let down = true;
+    const { bubble, buttons, worker } = await openOn((type, payload) => {
+      if (down) return { ok: false, error: { code: 'server_unreachable', message: 'x' } };
+      return type === MSG.SUGGESTIONS_FOR_CONVERSATION ? listing([suggestion('s1', 'First draft')])() : { ok: true, data: suggestion(payload.id, 'Second draft') };
+    });
+    buttons.pull.click();
+    await settle();
+    assert.equal(overlayOf(bubble.form).status, "Can't reach PingCRM");
+    down = false;
+    buttons.regenerate.click();
+    await settle();
+    await settle();
+    assert.deepEqual(worker.calls.map((c) => c.type), [MSG.SUGGESTIONS_FOR_CONVERSATION, MSG.SUGGESTIONS_FOR_CONVERSATION, MSG.SUGGESTIONS_REGENERATE]);
+    assert.deepEqual(overlayOf(bubble.form).items.map((i) => i.text), ['Second draft']);
+    assert.equal(overlayOf(bubble.form).status, null);
+  });
+
   it('words long waits in minutes and hours', () => {
     const { controller } = loadComposerScripts({});
     assert.deepEqual([1, 89_000, 90_000, 3_600_000, 5_400_000, 7_200_000].map(controller.waitText), ['in 1 s', 'in 89 s', 'in 2 min', 'in 60 min', 'in 2 h', 'in 2 h']);

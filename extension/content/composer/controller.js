@@ -3,7 +3,8 @@
 //
 // P opens the overlay and lists the partner's pending suggestions (again:
 // closes it). R drafts the shown suggestion anew, in place, with a busy
-// state; with the overlay closed it opens it first. Clicking a suggestion
+// state; with nothing listed yet (overlay closed, or showing an error) it
+// lists first. Clicking a suggestion
 // pastes it into the composer; nothing is ever sent from here. When the
 // user then sends (their own click on Send, or Enter, after which LinkedIn
 // empties the text box), the suggestion is marked sent in PingCRM.
@@ -201,8 +202,9 @@
 
     async function regenerate() {
       if (view.busyId !== null) return;
-      if (!overlay && !(await open())) return;
-      if (!overlay || view.items.length === 0) return;
+      // Nothing listed yet (overlay closed, or showing an error): list first, then redraft.
+      const listed = !overlay ? await open() : view.items.length > 0 || (await load());
+      if (!listed || !overlay || view.items.length === 0) return;
       const target = view.items.find((s) => s.id === view.insertedId) ?? view.items[0];
       const mine = generation;
       Object.assign(view, { busyId: target.id, status: { text: TEXT.DRAFTING, tone: 'busy' } });
