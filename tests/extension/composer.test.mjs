@@ -18,7 +18,7 @@ import {
   partners,
 } from './helpers/fake-linkedin-dom.mjs';
 import { createFakeTimers } from './helpers/fake-dom.mjs';
-import { KeyboardEvent, createDom, h } from './helpers/tree-dom.mjs';
+import { InputEvent, KeyboardEvent, createDom, h } from './helpers/tree-dom.mjs';
 
 const THREAD = '2-ZmE4YjQ1NWQtNWU1Yy00ZDFkLWE5YzYtMmZhNmM1YjU4OTcwXzAxMA==';
 const OTHER_THREAD = '2-NzE1ZjRmYTMtYjYzMC00NWFmLTgxYjgtNDdhOWI0ZTIwNGJiXzAxMA==';
@@ -465,6 +465,16 @@ describe('the overlay', () => {
     overlayOf(bubble.form).items[0].node.click();
     bubble.send.disabled = true; // e.g. a connection problem: LinkedIn keeps the text
     bubble.editor.userKey('Enter');
+    await timers.runAll();
+    assert.deepEqual(worker.calls.map((c) => c.type), [MSG.SUGGESTIONS_FOR_CONVERSATION]);
+
+    // The user emptied the box and wrote their own message: not the suggestion.
+    bubble.editor.replaceChildren();
+    bubble.editor.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, inputType: 'deleteContentBackward' }));
+    bubble.editor.append('Something else entirely');
+    bubble.editor.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertText' }));
+    bubble.send.userClick();
+    assert.equal(bubble.sent.at(-1), 'Something else entirely');
     await timers.runAll();
     assert.deepEqual(worker.calls.map((c) => c.type), [MSG.SUGGESTIONS_FOR_CONVERSATION]);
   });

@@ -70,9 +70,11 @@
     let generation = 0; // answers to an older load or a closed overlay are dropped
     const view = { title: '', status: null, items: [], busyId: null, insertedId: null };
     let lastInserted = null;
-    // The suggestion the text box holds (as inserted, or edited since), until the user sends it.
+    // The suggestion the text box holds (as inserted, or edited since), until the user sends it
+    // or empties the box.
     let composedId = null;
     let sentCheck = null;
+    let sendingId = null; // the suggestion of the send being checked
     let watchedForm = null;
     const sendEvents = ui.listeners();
 
@@ -92,17 +94,24 @@
       if (event.isTrusted && event.key === 'Enter' && !event.shiftKey && !event.isComposing) sendIntent();
     }
 
+    function onInput() {
+      // Emptied (by the user, or by LinkedIn after sending): the box no longer holds the suggestion.
+      if (squash(insert.editorText(current.editor)) === '') composedId = null;
+    }
+
     /** The user pressed Send (or Enter): if the box is empty shortly after, LinkedIn sent it. */
     function sendIntent() {
       if (composedId === null || squash(insert.editorText(current.editor)) === '') return;
+      sendingId = composedId;
       timers.clearTimeout(sentCheck);
       sentCheck = timers.setTimeout(checkSent, SENT_CHECK_MS);
     }
 
     async function checkSent() {
       sentCheck = null;
+      const id = sendingId;
+      sendingId = null;
       if (disposed || squash(insert.editorText(current.editor)) !== '') return;
-      const id = composedId;
       composedId = null;
       lastInserted = null;
       view.insertedId = null;
@@ -123,6 +132,7 @@
       sendEvents.removeAll();
       sendEvents.on(current.form, 'click', onSendClick, true);
       sendEvents.on(current.editor, 'keydown', onKeydown, true);
+      sendEvents.on(current.editor, 'input', onInput);
       watchedForm = current.form;
     }
 
