@@ -20,7 +20,6 @@ export const PATHS = Object.freeze({
   STATUS: '/api/v1/extension/status',
   LINKEDIN_PUSH: '/api/v1/linkedin/push',
   LINKEDIN_HISTORY: '/api/v1/linkedin/history',
-
   SUGGESTIONS: '/api/v1/suggestions',
 });
 

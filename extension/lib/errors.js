@@ -41,7 +41,6 @@ export const ERR = Object.freeze({
   LINKEDIN_UNREACHABLE: 'linkedin_unreachable',
   /** LinkedIn refused the worker's own requests and no LinkedIn tab is open to make them from. */
   LINKEDIN_NEEDS_TAB: 'linkedin_needs_tab',
-
   // P and R in LinkedIn's composer (background/composer/).
   PARTNER_UNKNOWN: 'partner_unknown',
   INVALID_REQUEST: 'invalid_request',

@@ -63,7 +63,7 @@ export const KEYS = Object.freeze({
    * install ignores it.
    */
   VOYAGER_PACING: 'voyagerPacing',
-
+  /**
    * null | {[threadId]: {memberId, slug, name, at (epoch ms)}}
    * Who each 1:1 LinkedIn conversation is with, recorded by the sync as it
    * parses conversations (at most MAX_THREAD_PARTNERS, newest activity
@@ -84,7 +84,6 @@ const SPEC = Object.freeze({
   [KEYS.SYNC_BACKOFF]: { area: 'local', default: null },
   [KEYS.QUERY_IDS]: { area: 'local', default: null },
   [KEYS.VOYAGER_PACING]: { area: 'local', default: null },
-
   [KEYS.THREAD_PARTNERS]: { area: 'local', default: null },
 });
 

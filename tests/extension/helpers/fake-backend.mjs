@@ -32,7 +32,6 @@ export function createFakeBackend({ apiUrl = API_URL, now = Date.now } = {}) {
     // How far back each conversation's messages reach (docs/linkedin-sync.md §2, history):
     // urn -> {partner, oldest, newest, first, gap: {before, after} | null}
     conversations: new Map(),
-
     // Suggestions (the API of suggestions_service through the edge): the items as the API answers them.
     suggestions: [], // {id, contact: {id, full_name, member_id, slug, avatar_url}, reason, message, drafter, status, …}
   };
