@@ -10,7 +10,6 @@ BENCHMARKS = {
     "push_latency": "LinkedIn push latency through the edge with 1,000 vs 100,000 existing contacts (PostgreSQL)",
     "media": "1,000 avatar downloads from a loopback CDN through media_service (FetchAvatar), stored",
     "load": "20 concurrent clients pushing overlapping conversations for 60 s (SQLite, PostgreSQL)",
-
     "composer_watch": "what the P/R content scripts' watching costs a LinkedIn page in real Chromium",
 }
 
