@@ -11,6 +11,7 @@ from pingcrm.contacts.v1 import contacts_service_pb2
 
 from contacts_service.domain import limits
 from contacts_service.domain.activity import MAX_READ_LIMIT
+from contacts_service.domain.imports import jobs
 from contacts_service.domain.listing import MAX_QUERY
 from pingcrm_common.errors import ErrorCodes
 
@@ -76,4 +77,31 @@ CODES.add(
 # The activity feed
 CODES.add(
     "invalid_position", S.INVALID_ARGUMENT, "an `after` position this feed did not return", rpcs=("ReadActivity",)
+)
+
+# Imports of LinkedIn's data export
+CODES.add(
+    "not_a_linkedin_export",
+    S.INVALID_ARGUMENT,
+    "the file's first lines hold neither a Connections.csv nor a messages.csv header; nothing is stored",
+    rpcs=("UploadImport",),
+)
+CODES.add("empty_file", S.INVALID_ARGUMENT, "the uploaded file has no content", rpcs=("UploadImport",))
+CODES.add(
+    "file_too_large",
+    S.INVALID_ARGUMENT,
+    f"a file over {jobs.MAX_FILE_BYTES:,} bytes (200 MiB); the edge refuses it first with 413",
+    rpcs=("UploadImport",),
+)
+CODES.add(
+    "too_many_imports",
+    S.RESOURCE_EXHAUSTED,
+    f"{jobs.MAX_UNFINISHED_JOBS} of the user's imports are still waiting or running (each holds its file)",
+    rpcs=("UploadImport",),
+)
+CODES.add(
+    "import_not_found",
+    S.NOT_FOUND,
+    "no such import, or another user's (indistinguishable on purpose)",
+    rpcs=("GetImport",),
 )

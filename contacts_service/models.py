@@ -1,10 +1,24 @@
-"""contacts_service tables: contacts, interactions, conversations' history marks, sync state, the activity feed."""
+"""contacts_service tables: contacts, interactions, conversations' history marks, sync state, the activity
+feed, import jobs."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Column, Index, Sequence, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Sequence,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -23,6 +37,7 @@ class Contact(ContactsTable, table=True):
         UniqueConstraint("user_id", "linkedin_member_id", name="uq_contacts_user_member"),
         UniqueConstraint("user_id", "linkedin_slug", name="uq_contacts_user_slug"),
         Index("ix_contacts_user_activity", "user_id", "last_interaction_at", "id"),
+        Index("ix_contacts_user_email", "user_id", "email"),  # imports match by email after slug
     )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
@@ -44,6 +59,13 @@ class Contact(ContactsTable, table=True):
     interaction_count: int = 0
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # Where the contact was seen: a bit set of domain.sources.Source (sync, Connections.csv, messages.csv).
+    sources: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default=text("0")))
+    # When the user connected with this person on LinkedIn (Connections.csv's "Connected On").
+    connected_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    # The profile values the last Connections import wrote (JSON): a later import replaces a field only while
+    # it still holds that value, so whatever sync or the user put there since is kept (domain/imports/connections.py).
+    imported_profile: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class Interaction(ContactsTable, table=True):
@@ -52,6 +74,8 @@ class Interaction(ContactsTable, table=True):
     __tablename__ = "interactions"
     __table_args__ = (
         UniqueConstraint("user_id", "source_urn", name="uq_interactions_user_urn"),
+        # The same message from messages.csv and from Voyager (domain/message_key.py): stored once, either order.
+        UniqueConstraint("user_id", "message_key", name="uq_interactions_user_message_key"),
         Index("ix_interactions_contact_time", "contact_id", "occurred_at"),
     )
 
@@ -62,6 +86,8 @@ class Interaction(ContactsTable, table=True):
     from_self: bool
     text: str = Field(sa_column=Column(Text, nullable=False))
     occurred_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # Thread, direction, second and text, hashed; None when the thread is unknown (domain/message_key.py).
+    message_key: str | None = Field(default=None, max_length=32)
 
 
 class Conversation(ContactsTable, table=True):
@@ -90,12 +116,74 @@ class Conversation(ContactsTable, table=True):
 
 
 class SyncState(ContactsTable, table=True):
-    """When each user's extension last pushed."""
+    """When each user's extension last pushed. The row is also the user's write lock (docs/decisions.md);
+    an import takes it without having pushed, so the time may be empty."""
 
     __tablename__ = "sync_state"
 
     user_id: str = Field(primary_key=True, max_length=36)
-    last_push_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    last_push_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class ImportJob(ContactsTable, table=True):
+    """One uploaded LinkedIn export and its progress (domain/imports/jobs.py has the states)."""
+
+    __tablename__ = "import_jobs"
+    __table_args__ = (
+        Index("ix_import_jobs_user_created", "user_id", "created_at"),
+        Index("ix_import_jobs_state_lease", "state", "lease_until"),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    user_id: str = Field(max_length=36)
+    kind: str = Field(max_length=20)
+    filename: str = Field(default="", max_length=255)
+    state: str = Field(max_length=20)
+    reason: str = Field(default="", max_length=500)
+    size_bytes: int = 0
+    total: int = 0
+    processed: int = 0
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    contacts_created: int = 0
+    error_count: int = 0
+    # Where the work stands: the byte offset and line just past the last committed row, and for messages.csv
+    # the slug of the export's owner once known. A resumed job reads on from there.
+    resume_offset: int = 0
+    resume_line: int = 0
+    owner_slug: str = Field(default="", max_length=200)
+    attempts: int = 0
+    lease_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    started_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    finished_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class ImportChunk(ContactsTable, table=True):
+    """The uploaded file, in pieces of about a MiB, kept until its job ends (so a restart can resume)."""
+
+    __tablename__ = "import_chunks"
+
+    job_id: str = Field(
+        sa_column=Column(String(36), ForeignKey("import_jobs.id", ondelete="CASCADE"), primary_key=True)
+    )
+    seq: int = Field(primary_key=True)
+    start_offset: int
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class ImportRowError(ContactsTable, table=True):
+    """The first rows of a job that were not imported as they stood, with their line and reason."""
+
+    __tablename__ = "import_errors"
+
+    job_id: str = Field(
+        sa_column=Column(String(36), ForeignKey("import_jobs.id", ondelete="CASCADE"), primary_key=True)
+    )
+    seq: int = Field(primary_key=True)
+    line: int
+    reason: str = Field(max_length=500)
 
 
 class Activity(ContactsTable, table=True):
@@ -128,5 +216,8 @@ SYNC_STATE = ContactsTable.metadata.tables["sync_state"]
 ACTIVITY = ContactsTable.metadata.tables["activity"]
 # Where PostgreSQL takes activity.seq from (created by the migration; SQLite has no sequences).
 ACTIVITY_SEQ = Sequence("activity_seq", metadata=ContactsTable.metadata)
+IMPORT_JOBS = ContactsTable.metadata.tables["import_jobs"]
+IMPORT_CHUNKS = ContactsTable.metadata.tables["import_chunks"]
+IMPORT_ERRORS = ContactsTable.metadata.tables["import_errors"]
 
 MIGRATIONS = MigrationTarget(service="contacts", package="contacts_service", metadata=ContactsTable.metadata)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pingcrm.contacts.v1 import contacts_service_pb2, contacts_service_pb2_grpc
 
 from contacts_service.domain.contacts import ContactsDomain
+from contacts_service.domain.imports.jobs import ImportsDomain, ImportWorker
 from contacts_service.models import MIGRATIONS
 from contacts_service.servicer import ContactsServicer
 from contacts_service.settings import ContactsSettings
@@ -25,7 +26,10 @@ POLICY = access_policy(
         "GetContact": ANY_USER,
         "FindContactByLinkedIn": ANY_USER,
         "ListBackfillCandidates": ANY_USER,
-        "ImportConnectionsCsv": WEB_ONLY,
+        # The web app's Contacts → Import page; the extension has no business uploading files.
+        "UploadImport": WEB_ONLY,
+        "GetImport": WEB_ONLY,
+        "ListImports": WEB_ONLY,
         "GetSyncState": ANY_USER,
         "ListIncompleteConversations": ANY_USER,
         # suggestions_service's feed consumer, with a service token (docs/activity-feed.md).
@@ -38,9 +42,14 @@ async def create_server(settings: ContactsSettings, *, clock: Clock | None = Non
     """Start contacts_service on settings.grpc_host:settings.port (0 picks a free port)."""
     database = Database(settings.resolved_database_url, settings.service_name)
     fold_case_like_postgres(database.engine)
-    servicer = ContactsServicer(ContactsDomain(database, clock or SystemClock()))
+    clock = clock or SystemClock()
+    worker = ImportWorker(
+        database, clock, lease_seconds=settings.import_lease_seconds, poll_seconds=settings.import_poll_seconds
+    )
+    imports = ImportsDomain(database, clock, lease_seconds=settings.import_lease_seconds, wake=worker.wake)
+    servicer = ContactsServicer(ContactsDomain(database, clock), imports)
     session_checker = RemoteSessionChecker(settings.auth_addr, clock)
-    return await start_service(
+    running = await start_service(
         settings,
         ServiceRegistration(
             DESCRIPTOR, servicer, contacts_service_pb2_grpc.add_ContactsServiceServicer_to_server, POLICY
@@ -48,8 +57,11 @@ async def create_server(settings: ContactsSettings, *, clock: Clock | None = Non
         clock=clock,
         session_checker=session_checker,
         dependencies=[database.dependency()],
-        cleanups=[database.dispose, session_checker.close],
+        # The worker stops first: a batch in progress rolls back and resumes after its lease (jobs.py).
+        cleanups=[database.dispose, session_checker.close, worker.stop],
     )
+    worker.start()
+    return running
 
 
 def main() -> None:

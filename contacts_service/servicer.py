@@ -1,13 +1,15 @@
 """ContactsService RPCs: translate proto ⇄ domain and call the domain, nothing else.
 
 Nothing here decides anything or opens a database session: ContactsDomain
-raises `pingcrm_common.errors` exceptions and the interceptor maps them to
-status codes. RPCs not written yet (ListBackfillCandidates,
-ImportConnectionsCsv) inherit the generated base class and answer
+and ImportsDomain raise `pingcrm_common.errors` exceptions and the
+interceptor maps them to status codes. RPCs not written yet
+(ListBackfillCandidates) inherit the generated base class and answer
 UNIMPLEMENTED; later issues add them.
 """
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator
 
 import grpc
 from pingcrm.contacts.v1 import contacts_service_pb2 as pb
@@ -15,15 +17,33 @@ from pingcrm.contacts.v1 import contacts_service_pb2_grpc
 
 from contacts_service.domain import activity
 from contacts_service.domain.contacts import ContactsDomain
+from contacts_service.domain.imports.csv_format import ExportKind
+from contacts_service.domain.imports.jobs import ImportsDomain
+from contacts_service.domain.imports.records import Job, JobState
 from contacts_service.domain.push_input import ConversationInput, MessageInput, PartnerInput, PushInput
 from contacts_service.domain.records import Contact, Interaction
+from contacts_service.domain.sources import Source
 from pingcrm_common.timestamps import to_datetime, to_timestamp
 from pingcrm_common.tokens import require_caller
 
+SOURCES = {
+    pb.CONTACT_SOURCE_LINKEDIN_DM: Source.LINKEDIN_DM,
+    pb.CONTACT_SOURCE_CONNECTIONS_IMPORT: Source.CONNECTIONS_IMPORT,
+    pb.CONTACT_SOURCE_MESSAGES_IMPORT: Source.MESSAGES_IMPORT,
+}
+KINDS = {ExportKind.CONNECTIONS: pb.IMPORT_KIND_CONNECTIONS, ExportKind.MESSAGES: pb.IMPORT_KIND_MESSAGES}
+STATES = {
+    JobState.QUEUED: pb.IMPORT_STATE_QUEUED,
+    JobState.RUNNING: pb.IMPORT_STATE_RUNNING,
+    JobState.DONE: pb.IMPORT_STATE_DONE,
+    JobState.FAILED: pb.IMPORT_STATE_FAILED,
+}
+
 
 class ContactsServicer(contacts_service_pb2_grpc.ContactsServiceServicer):
-    def __init__(self, domain: ContactsDomain) -> None:
+    def __init__(self, domain: ContactsDomain, imports: ImportsDomain) -> None:
         self._domain = domain
+        self._imports = imports
 
     async def PushLinkedIn(
         self, request: pb.PushLinkedInRequest, context: grpc.aio.ServicerContext
@@ -42,7 +62,11 @@ class ContactsServicer(contacts_service_pb2_grpc.ContactsServiceServicer):
         self, request: pb.ListContactsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListContactsResponse:
         page = await self._domain.list_contacts(
-            require_caller().user_id, request.query, request.page_size, request.page_token
+            require_caller().user_id,
+            request.query,
+            request.page_size,
+            request.page_token,
+            SOURCES.get(request.source),
         )
         return pb.ListContactsResponse(
             contacts=[_contact(contact) for contact in page.contacts], next_page_token=page.next_cursor
@@ -96,6 +120,52 @@ class ContactsServicer(contacts_service_pb2_grpc.ContactsServiceServicer):
     ) -> pb.ReadActivityResponse:
         page = await self._domain.read_activity(request.after, request.limit)
         return pb.ReadActivityResponse(events=[_event(event) for event in page.events], next=page.next.encode())
+
+    async def UploadImport(
+        self, request_iterator: AsyncIterator[pb.ImportChunk], context: grpc.aio.ServicerContext
+    ) -> pb.ImportJob:
+        chunks = aiter(request_iterator)
+        first = await anext(chunks, None)
+
+        async def pieces() -> AsyncIterator[bytes]:
+            if first is not None:
+                yield first.data
+            async for chunk in chunks:
+                yield chunk.data
+
+        job = await self._imports.upload(require_caller().user_id, first.filename if first else "", pieces())
+        return _import_job(job)
+
+    async def GetImport(self, request: pb.GetImportRequest, context: grpc.aio.ServicerContext) -> pb.ImportJob:
+        return _import_job(await self._imports.get(require_caller().user_id, request.job_id))
+
+    async def ListImports(
+        self, request: pb.ListImportsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListImportsResponse:
+        jobs = await self._imports.recent(require_caller().user_id)
+        return pb.ListImportsResponse(jobs=[_import_job(job) for job in jobs])
+
+
+def _import_job(job: Job) -> pb.ImportJob:
+    return pb.ImportJob(
+        id=job.id,
+        kind=KINDS[job.kind],
+        state=STATES.get(job.state, pb.IMPORT_STATE_UNSPECIFIED),
+        reason=job.reason,
+        filename=job.filename,
+        size_bytes=job.size_bytes,
+        total=job.total,
+        processed=job.processed,
+        created=job.created,
+        updated=job.updated,
+        skipped=job.skipped,
+        contacts_created=job.contacts_created,
+        error_count=job.error_count,
+        errors=[pb.ImportRowError(line=error.line, reason=error.reason) for error in job.errors],
+        created_at=to_timestamp(job.created_at),
+        started_at=to_timestamp(job.started_at),
+        finished_at=to_timestamp(job.finished_at),
+    )
 
 
 def _push_input(request: pb.PushLinkedInRequest) -> PushInput:
@@ -162,6 +232,8 @@ def _contact(contact: Contact) -> pb.Contact:
         last_message=message,
         last_interaction_at=to_timestamp(contact.last_interaction_at),
         interaction_count=contact.interaction_count,
+        sources=[proto for proto, source in SOURCES.items() if contact.sources & source],
+        connected_on=contact.connected_on.isoformat() if contact.connected_on else "",
     )
 
 

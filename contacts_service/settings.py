@@ -16,3 +16,7 @@ class ContactsSettings(ServiceSettings):
     service_database_url: str | None = Field(None, validation_alias="PINGCRM_CONTACTS_DATABASE_URL")
     auth_addr: str = "127.0.0.1:50051"
     media_addr: str = "127.0.0.1:50054"
+    # An import job's worker renews its lease with every batch; a job whose lease ran out (its process stopped)
+    # is resumed by the next worker that looks (domain/imports/jobs.py).
+    import_lease_seconds: float = Field(30.0, gt=0)
+    import_poll_seconds: float = Field(5.0, gt=0)

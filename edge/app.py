@@ -19,12 +19,12 @@ from starlette.routing import Match, Mount
 from starlette.types import Scope
 
 from edge import browser_policy
-from edge.body_limit import BodyLimit
+from edge.body_limit import BodyLimit, BodyLimits
 from edge.browser_policy import SecurityHeaders
 from edge.clients import ServiceClients
 from edge.grpc_status import HTTP_STATUS, Problem, ServiceCallFailed, problem, problem_from_rpc_error
 from edge.request_context import RequestContext
-from edge.routes import accounts, avatars, contacts, extension, health, linkedin
+from edge.routes import accounts, avatars, contacts, extension, health, imports, linkedin
 from edge.settings import EdgeSettings
 from pingcrm_common.clock import Clock
 from pingcrm_common.errors import DomainError
@@ -53,14 +53,16 @@ def create_app(settings: EdgeSettings, *, clock: Clock | None = None) -> FastAPI
     app.state.settings = settings
     app.state.verifier = TokenVerifier(load_public_key(settings.public_key_path), clock)
     _install_error_handlers(app)
+    limits = BodyLimits(settings.max_request_bytes, {imports.router.prefix: imports.max_body_bytes(settings)})
     # Added first, so it runs inside the request middleware: a 413 still gets its request id and log line.
-    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
-    app.add_middleware(RequestContext, max_bytes=settings.max_request_bytes)
+    app.add_middleware(BodyLimit, limits=limits)
+    app.add_middleware(RequestContext, limits=limits)
     app.add_middleware(SecurityHeaders)  # outermost: every answer gets the headers, errors too
     app.include_router(health.router)
     app.include_router(accounts.router)
     app.include_router(extension.router)
     app.include_router(linkedin.router)
+    app.include_router(imports.router)  # before contacts: /contacts/import is not a contact's id
     app.include_router(contacts.router)
     app.include_router(avatars.router)
     # After the API's routes: a wrong method on an API path is 405 naming that path's methods.

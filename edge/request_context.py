@@ -21,7 +21,7 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from edge.body_limit import too_large
+from edge.body_limit import BodyLimits, too_large
 from edge.grpc_status import problem
 from pingcrm_common.logs import request_id_var
 
@@ -30,9 +30,9 @@ MAX_REQUEST_ID_LENGTH = 64
 
 
 class RequestContext:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, limits: BodyLimits) -> None:
         self._app = app
-        self._max_bytes = max_bytes
+        self._limits = limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -54,8 +54,9 @@ class RequestContext:
 
         try:
             length = headers.get(b"content-length", b"")
-            if length.isdigit() and int(length) > self._max_bytes:
-                refusal = problem(413, code="request_too_large", detail=too_large(self._max_bytes).detail)
+            limit = self._limits.of(scope)
+            if length.isdigit() and int(length) > limit:
+                refusal = problem(413, code="request_too_large", detail=too_large(limit).detail)
                 await refusal(scope, receive, send_with_id)
             else:
                 await self._app(scope, receive, send_with_id)

@@ -9,6 +9,10 @@ from pydantic import Field, field_validator, model_validator
 from pingcrm_common.grpc_options import MAX_MESSAGE_BYTES
 from pingcrm_common.settings import CommonSettings
 
+# contacts_service's limit on an export file (domain/imports/jobs.py MAX_FILE_BYTES); the edge imports no
+# service code, so tests/edge/test_import_http.py proves the two agree.
+MAX_IMPORT_BYTES = 200 * 1024 * 1024
+
 
 class EdgeSettings(CommonSettings):
     """The REST edge and web app."""
@@ -41,6 +45,10 @@ class EdgeSettings(CommonSettings):
                 except ValueError:
                     raise ValueError(f"{item!r} is not an IP address or network (CIDR)") from None
         return value
+    # Contacts → Import: the largest export file (contacts_service refuses more than 200 MiB itself), and the
+    # deadline of its upload, which streams to contacts_service in one call and must allow a slow connection.
+    max_import_bytes: int = Field(MAX_IMPORT_BYTES, gt=0, le=MAX_IMPORT_BYTES)
+    import_upload_timeout_seconds: float = Field(900.0, gt=0)
 
     @model_validator(mode="after")
     def _bodies_fit_in_one_rpc(self) -> EdgeSettings:

@@ -1,11 +1,16 @@
 """The one server interceptor every service runs.
 
-Per unary call it: takes the request id from metadata (or makes one), verifies
-the caller's token against the method's access policy, runs the handler
-within the call's deadline, maps domain exceptions to status codes (a failure
-that shows a dependency unreachable becomes UNAVAILABLE naming it; other
-unmapped ones become INTERNAL with a generic message and a logged
-traceback), logs one JSON line, and records Prometheus metrics.
+Per call — unary, or a client stream with one answer (an upload) — it:
+takes the request id from metadata (or makes one), verifies the caller's
+token against the method's access policy, runs the handler within the call's
+deadline, maps domain exceptions to status codes (a failure that shows a
+dependency unreachable becomes UNAVAILABLE naming it; other unmapped ones
+become INTERNAL with a generic message and a logged traceback), logs one
+JSON line, and records Prometheus metrics. For a client stream all of that
+happens once, around the whole call: the token is checked before the handler
+reads the first message, and the log line and metrics come when the call
+ends. RPCs that answer with a stream are not wrapped, so a service declaring
+one refuses to start (`access_policy`) rather than serve it unchecked.
 
 The log line and the metrics carry the outcome the caller saw: a call cut
 off at its deadline is DEADLINE_EXCEEDED (nothing it started is committed),
@@ -70,6 +75,8 @@ def from_services(*services: str) -> frozenset[str]:
 def access_policy(descriptor: ServiceDescriptor, access: Mapping[str, frozenset[str]]) -> AccessPolicy:
     """Full method paths → audiences; every RPC of the service must be listed."""
     names = {method.name for method in descriptor.methods}
+    if streaming := sorted(method.name for method in descriptor.methods if method.server_streaming):
+        raise ValueError(f"{descriptor.full_name}: the interceptor does not wrap streamed answers: {streaming}")
     if missing := names - access.keys():
         raise ValueError(f"{descriptor.full_name} has no access policy for: {', '.join(sorted(missing))}")
     if unknown := access.keys() - names:
@@ -89,7 +96,7 @@ class SessionChecker(Protocol):
 
 
 class ServerInterceptor(grpc.aio.ServerInterceptor):
-    """Request ids, authentication, error mapping, logs and metrics for unary RPCs."""
+    """Request ids, authentication, error mapping, logs and metrics for unary and client-streaming RPCs."""
 
     def __init__(
         self,
@@ -109,78 +116,101 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler[Any, Any] | None:
         handler = await continuation(handler_call_details)
-        if handler is None or handler.unary_unary is None:
+        if handler is None:
             return handler
         method = handler_call_details.method
         audiences = self._policy.get(method, PUBLIC if not method.startswith("/pingcrm.") else None)
-        # grpc's type stubs describe handlers of the synchronous server; under grpc.aio the same attribute
-        # holds the servicer's coroutine method, called with the aio context.
-        inner = cast(Callable[[Any, grpc.aio.ServicerContext[Any, Any]], Any], handler.unary_unary)
+        # grpc's type stubs describe handlers of the synchronous server; under grpc.aio the same attributes
+        # hold the servicer's coroutine methods, called with the aio context.
+        if handler.unary_unary is not None:
+            unary = cast(Callable[[Any, grpc.aio.ServicerContext[Any, Any]], Any], handler.unary_unary)
 
-        async def handle(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
-            metadata = _text_metadata(context.invocation_metadata())
-            request_id_token = request_id_var.set(metadata.get(REQUEST_ID_METADATA) or uuid.uuid4().hex)
-            started = time.perf_counter()
-            code = grpc.StatusCode.OK
-            caller: Caller | None = None
-            remaining = context.time_remaining()
-            budget = asyncio.timeout(None if remaining is None else remaining - ANSWER_MARGIN_SECONDS)
-            try:
-                async with budget:
-                    caller = await self._authenticate(audiences, metadata.get(AUTHORIZATION_METADATA))
-                    caller_token = current_caller.set(caller)
-                    try:
-                        result = inner(request, context)
-                        response = await result if inspect.isawaitable(result) else result
-                    finally:
-                        current_caller.reset(caller_token)
-                if _past_deadline(context):  # finished, but too late for the caller to hear it
-                    code = grpc.StatusCode.DEADLINE_EXCEEDED
-                return response
-            except DomainError as error:
-                code = error.status
-                await context.abort(code, error.message, trailing_metadata(error))
-            except NotImplementedError:
-                code = grpc.StatusCode.UNIMPLEMENTED
-                await context.abort(code, f"{method} is not implemented yet")
-            except grpc.aio.AbortError:
-                code = context.code() or grpc.StatusCode.UNKNOWN
-                raise
-            except asyncio.CancelledError:
-                # gRPC cancels the handler when the deadline passes or the caller goes away.
-                code = grpc.StatusCode.DEADLINE_EXCEEDED if _past_deadline(context) else grpc.StatusCode.CANCELLED
-                raise
-            except Exception as error:
-                failure = self._explain(error, ran_out_of_time=budget.expired())
-                if failure is None:
-                    code = grpc.StatusCode.INTERNAL
-                    log.exception("unhandled error", extra={"method": method})
-                    await context.abort(code, "internal error")
-                else:
-                    code = failure.status
-                    log.warning("rpc failed", extra={"method": method, "code": failure.code, "detail": failure.message})
-                    await context.abort(code, failure.message, trailing_metadata(failure))
-            finally:
-                elapsed = time.perf_counter() - started
-                log.info(
-                    "rpc",
-                    extra={
-                        "request_id": request_id_var.get(),
-                        "method": method,
-                        "status": code.name,
-                        "duration_ms": round(elapsed * 1000, 2),
-                        "user_id": caller.user_id if caller else None,
-                    },
-                )
-                RPC_REQUESTS.labels(method, code.name).inc()
-                RPC_DURATION.labels(method).observe(elapsed)
-                request_id_var.reset(request_id_token)
+            async def handle_unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+                return await self._handle(method, audiences, context, lambda: unary(request, context))
 
-        return grpc.unary_unary_rpc_method_handler(
-            handle,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
+            return grpc.unary_unary_rpc_method_handler(
+                handle_unary,
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        if handler.stream_unary is not None:
+            upload = cast(Callable[[Any, grpc.aio.ServicerContext[Any, Any]], Any], handler.stream_unary)
+
+            async def handle_stream(requests: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+                return await self._handle(method, audiences, context, lambda: upload(requests, context))
+
+            return grpc.stream_unary_rpc_method_handler(
+                handle_stream,
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        return handler  # a streamed answer (health's Watch, reflection): no PingCRM method has one
+
+    async def _handle(
+        self,
+        method: str,
+        audiences: frozenset[str] | None,
+        context: grpc.aio.ServicerContext[Any, Any],
+        call: Callable[[], Any],
+    ) -> Any:
+        """Run one call (`call` starts the servicer's method) with everything the interceptor adds."""
+        metadata = _text_metadata(context.invocation_metadata())
+        request_id_token = request_id_var.set(metadata.get(REQUEST_ID_METADATA) or uuid.uuid4().hex)
+        started = time.perf_counter()
+        code = grpc.StatusCode.OK
+        caller: Caller | None = None
+        remaining = context.time_remaining()
+        budget = asyncio.timeout(None if remaining is None else remaining - ANSWER_MARGIN_SECONDS)
+        try:
+            async with budget:
+                caller = await self._authenticate(audiences, metadata.get(AUTHORIZATION_METADATA))
+                caller_token = current_caller.set(caller)
+                try:
+                    result = call()
+                    response = await result if inspect.isawaitable(result) else result
+                finally:
+                    current_caller.reset(caller_token)
+            if _past_deadline(context):  # finished, but too late for the caller to hear it
+                code = grpc.StatusCode.DEADLINE_EXCEEDED
+            return response
+        except DomainError as error:
+            code = error.status
+            await context.abort(code, error.message, trailing_metadata(error))
+        except NotImplementedError:
+            code = grpc.StatusCode.UNIMPLEMENTED
+            await context.abort(code, f"{method} is not implemented yet")
+        except grpc.aio.AbortError:
+            code = context.code() or grpc.StatusCode.UNKNOWN
+            raise
+        except asyncio.CancelledError:
+            # gRPC cancels the handler when the deadline passes or the caller goes away.
+            code = grpc.StatusCode.DEADLINE_EXCEEDED if _past_deadline(context) else grpc.StatusCode.CANCELLED
+            raise
+        except Exception as error:
+            failure = self._explain(error, ran_out_of_time=budget.expired())
+            if failure is None:
+                code = grpc.StatusCode.INTERNAL
+                log.exception("unhandled error", extra={"method": method})
+                await context.abort(code, "internal error")
+            else:
+                code = failure.status
+                log.warning("rpc failed", extra={"method": method, "code": failure.code, "detail": failure.message})
+                await context.abort(code, failure.message, trailing_metadata(failure))
+        finally:
+            elapsed = time.perf_counter() - started
+            log.info(
+                "rpc",
+                extra={
+                    "request_id": request_id_var.get(),
+                    "method": method,
+                    "status": code.name,
+                    "duration_ms": round(elapsed * 1000, 2),
+                    "user_id": caller.user_id if caller else None,
+                },
+            )
+            RPC_REQUESTS.labels(method, code.name).inc()
+            RPC_DURATION.labels(method).observe(elapsed)
+            request_id_var.reset(request_id_token)
 
     def _explain(self, error: Exception, *, ran_out_of_time: bool) -> DomainError | None:
         """What an unexpected failure means for the caller; None for a bug (INTERNAL)."""

@@ -305,9 +305,12 @@ def excerpt(text: str) -> str:
     return text[:MESSAGE_EXCERPT_CHARS]
 
 
-def push_activity(plan: MatchPlan, inserted: list[StoredMessage], now: datetime) -> list[NewActivity]:
+def push_activity(
+    plan: MatchPlan, inserted: list[StoredMessage], now: datetime, *, source: str = SOURCE_LINKEDIN_DM
+) -> list[NewActivity]:
     """The events of one push: merges, new contacts, changed contacts, then each contact's new messages
-    (contacts by their newest message, messages oldest first).
+    (contacts by their newest message, messages oldest first). New contacts came from `source` (a batch of
+    messages.csv is stored the way a push is, domain/imports/messages.py).
 
     Only what the push really changed: messages it already had, and contacts it
     left as they were, record nothing.
@@ -324,7 +327,7 @@ def push_activity(plan: MatchPlan, inserted: list[StoredMessage], now: datetime)
     for survivor, absorbed in plan.merges:
         events.append(NewActivity(survivor, now, snapshot(survivor), ContactsMerged(absorbed)))
     for draft in plan.created:
-        events.append(NewActivity(draft.id, now, snapshot(draft.id), ContactAdded(SOURCE_LINKEDIN_DM)))
+        events.append(NewActivity(draft.id, now, snapshot(draft.id), ContactAdded(source)))
     for draft in plan.updated:
         if changed := _changed_fields(draft):
             events.append(NewActivity(draft.id, now, snapshot(draft.id), ContactUpdated(changed)))

@@ -15,6 +15,7 @@ from contacts_service.domain.linkedin_identity import InvalidIdentity, normalize
 from contacts_service.domain.push import PushResult, record_push
 from contacts_service.domain.push_input import PushInput
 from contacts_service.domain.records import Contact, Interaction, SyncState
+from contacts_service.domain.sources import Source
 from contacts_service.store import activity, contacts, conversations, interactions, sync_state
 from pingcrm_common.clock import Clock
 from pingcrm_common.db import Database, Session
@@ -34,12 +35,17 @@ class ContactsDomain:
         """Store a push from the extension (push.py)."""
         return await record_push(self._database, user_id, push, self._clock)
 
-    async def list_contacts(self, user_id: str, query: str, page_size: int, page_token: str) -> listing.Page:
-        """One page of the user's contacts whose name or company contains `query` (case-insensitive)."""
+    async def list_contacts(
+        self, user_id: str, query: str, page_size: int, page_token: str, source: Source | None = None
+    ) -> listing.Page:
+        """One page of the user's contacts whose name or company contains `query` (case-insensitive), only those
+        seen through `source` when given."""
         request = listing.page_request(query, page_size, page_token)
 
         async def read(session: Session) -> list[Contact]:
-            return await contacts.page(session, user_id, request.query, request.size + 1, request.after)
+            return await contacts.page(
+                session, user_id, request.query, request.size + 1, request.after, source=int(source or 0)
+            )
 
         return listing.page_of(await self._database.transaction(read), request.size)
 

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 MEMBER_ID = re.compile(r"ACo[A-Za-z0-9_-]{1,97}")
 # A slug is one path segment; LinkedIn allows non-Latin letters (percent-encoded in URLs).
 SLUG = re.compile(r"[^\s\x00-\x1f/?#]{1,200}")
+
+
+# A LinkedIn host: linkedin.com and its subdomains (www., country ones like de.linkedin.com).
+_LINKEDIN_HOST = re.compile(r"(?:[a-z0-9-]+\.)*linkedin\.com")
 
 
 class InvalidIdentity(ValueError):
@@ -50,3 +54,19 @@ def profile_url(member_id: str | None, slug: str | None) -> str:
     """The public profile address LinkedIn serves for these ids (empty when neither is known)."""
     handle = slug or member_id
     return f"https://www.linkedin.com/in/{quote(handle, safe='')}/" if handle else ""
+
+
+def identity_from_url(url: str) -> LinkedInId:
+    """The ids in a profile address as LinkedIn's export writes it; raises InvalidIdentity.
+
+    Accepts `https://www.linkedin.com/in/<slug>` with or without scheme or
+    `www.`, country subdomains, a trailing slash, a query string or fragment,
+    and percent-encoded non-Latin slugs (decoded, as `normalize` stores them).
+    """
+    text = url.strip()
+    parts = urlsplit(text if "//" in text else f"https://{text}")
+    host = (parts.hostname or "").lower()
+    segments = [segment for segment in parts.path.split("/") if segment]
+    if not _LINKEDIN_HOST.fullmatch(host) or len(segments) != 2 or segments[0].lower() != "in":
+        raise InvalidIdentity(f"{text[:120]!r} is not a LinkedIn profile address (linkedin.com/in/…)")
+    return normalize("", segments[1])

@@ -11,7 +11,11 @@ Rules (docs/architecture.md §6, docs/linkedin-sync.md §2):
 - Member ids are stable, slugs are not: when the slug's contact has another
   member id, its owner changed slugs and the slug moves to the partner.
 - Partners' names, headline and profile address overwrite the stored ones
-  when present (they are what LinkedIn shows now).
+  when present (they are what LinkedIn shows now) — except for partners
+  from an export (messages.csv), which only fill in empty fields: an export
+  may be older than what the sync stored.
+- A row of an import (Connections.csv) is the contact with its member id or
+  slug, else the one with its email (`import_match`); never by name.
 
 The caller loads every contact that has one of the batch's ids, plans, and
 applies the plan under the user's push lock (see push.py).
@@ -19,8 +23,10 @@ applies the plan under the user's push lock (see push.py).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from typing import TypeVar
 
 from contacts_service.domain.linkedin_identity import LinkedInId
 from pingcrm_common.models import new_id
@@ -61,6 +67,8 @@ class ContactDraft:
     profile: dict[str, str]
     original: KnownContact | None  # None for a contact this push creates
     absorbed: list[str] = field(default_factory=list)  # ids of contacts merged into this one
+    connected_on: date | None = None  # a new contact's connection date (Connections.csv)
+    imported_profile: str | None = None  # a new contact's imported values (domain/imports/connections.py)
 
     @property
     def is_new(self) -> bool:
@@ -87,8 +95,9 @@ class MatchPlan:
 
 
 class _Planner:
-    def __init__(self, known: list[KnownContact], now: datetime) -> None:
+    def __init__(self, known: list[KnownContact], now: datetime, overwrite_profile: bool) -> None:
         self._now = now
+        self._overwrite_profile = overwrite_profile
         self._drafts = [
             ContactDraft(c.id, c.member_id, c.slug, c.created_at, dict(c.profile), original=c) for c in known
         ]
@@ -127,7 +136,7 @@ class _Planner:
             ("headline", partner.headline),
             ("linkedin_url", partner.profile_url),
         ):
-            if value:
+            if value and (self._overwrite_profile or not target.profile[name]):
                 target.profile[name] = value
         return target
 
@@ -180,7 +189,30 @@ class _Planner:
         return contact_id
 
 
-def plan_matches(partners: list[Partner], known: list[KnownContact], now: datetime) -> MatchPlan:
-    """Resolve every partner to a contact: existing, merged or new."""
-    planner = _Planner(known, now)
+def plan_matches(
+    partners: list[Partner], known: list[KnownContact], now: datetime, *, overwrite_profile: bool = True
+) -> MatchPlan:
+    """Resolve every partner to a contact: existing, merged or new. Without `overwrite_profile` (an export's
+    partners) names, headline and address only fill in empty fields."""
+    planner = _Planner(known, now, overwrite_profile)
     return planner.plan([planner.resolve(partner).id for partner in partners])
+
+
+C = TypeVar("C")
+
+
+def import_match(
+    identity: LinkedInId | None,
+    email: str,
+    *,
+    by_member: Mapping[str, C],
+    by_slug: Mapping[str, C],
+    by_email: Mapping[str, C],
+) -> C | None:
+    """The contact an imported row is: the one with its member id, else its slug, else its email (stored lower
+    case). Names never match: two people may share one."""
+    if identity is not None and identity.member_id and (found := by_member.get(identity.member_id)) is not None:
+        return found
+    if identity is not None and identity.slug and (found := by_slug.get(identity.slug)) is not None:
+        return found
+    return by_email.get(email) if email else None

@@ -24,6 +24,10 @@ Everything a push writes happens in one transaction, in this order:
 The store writes rows in key order so that concurrent transactions take row
 locks in the same order; deadlocks and serialization failures are retried
 by Database.transaction, as is a ConcurrentChange.
+
+Steps 2–6 are `store_conversations`, which the messages.csv import runs too
+(domain/imports/messages.py), under the same per-user lock, with its own
+source and without overwriting profiles.
 """
 
 from __future__ import annotations
@@ -35,8 +39,10 @@ from datetime import datetime
 from contacts_service.domain import history
 from contacts_service.domain.activity import push_activity
 from contacts_service.domain.matching import MatchPlan, plan_matches
+from contacts_service.domain.message_key import message_key
 from contacts_service.domain.push_input import PushInput, Rejected, ValidConversation, validate
 from contacts_service.domain.records import ContactChange, NewMessage, StoredMessage
+from contacts_service.domain.sources import NAMES, Source
 from contacts_service.store import activity, contacts, conversations, interactions, sync_state
 from pingcrm_common.clock import Clock
 from pingcrm_common.db import Database, Session, is_transient
@@ -52,10 +58,10 @@ class PushResult:
 
 
 @dataclass(frozen=True)
-class _Stored:
+class StoredConversations:
     contacts_created: int
     contacts_updated: int
-    interactions_created: int
+    inserted: list[StoredMessage]  # the messages stored now (not those already there)
     interactions_skipped: int
 
 
@@ -68,8 +74,9 @@ async def record_push(database: Database, user_id: str, push: PushInput, clock: 
     now = clock.now()
     valid, rejected = validate(push, now)
 
-    async def store(session: Session) -> _Stored:
-        return await _store(session, user_id, valid, now)
+    async def store(session: Session) -> StoredConversations:
+        await sync_state.mark_push(session, user_id, now)
+        return await store_conversations(session, user_id, valid, now, source=Source.LINKEDIN_DM)
 
     stored = await database.transaction(
         store, retry_if=lambda error: isinstance(error, ConcurrentChange) or is_transient(error)
@@ -77,14 +84,23 @@ async def record_push(database: Database, user_id: str, push: PushInput, clock: 
     return PushResult(
         contacts_created=stored.contacts_created,
         contacts_updated=stored.contacts_updated,
-        interactions_created=stored.interactions_created,
+        interactions_created=len(stored.inserted),
         interactions_skipped=stored.interactions_skipped,
         rejected=rejected,
     )
 
 
-async def _store(session: Session, user_id: str, pushed: list[ValidConversation], now: datetime) -> _Stored:
-    await sync_state.mark_push(session, user_id, now)
+async def store_conversations(
+    session: Session,
+    user_id: str,
+    pushed: list[ValidConversation],
+    now: datetime,
+    *,
+    source: Source,
+    overwrite_profile: bool = True,
+) -> StoredConversations:
+    """Match the partners, merge, create, insert the messages, update aggregates and history marks (steps 2–6
+    above). The caller holds the user's lock; new and updated contacts get `source`."""
     partners = [conversation.partner for conversation in pushed]
     known = await contacts.matching(
         session,
@@ -92,28 +108,29 @@ async def _store(session: Session, user_id: str, pushed: list[ValidConversation]
         member_ids={p.identity.member_id for p in partners if p.identity.member_id},
         slugs={p.identity.slug for p in partners if p.identity.slug},
     )
-    plan = plan_matches(partners, known, now)
+    plan = plan_matches(partners, known, now, overwrite_profile=overwrite_profile)
     for survivor, absorbed in plan.merges:  # in plan order: a survivor may absorb one that absorbed another
         await interactions.reassign(session, user_id, from_contact=absorbed, to_contact=survivor)
         await conversations.reassign(session, user_id, from_contact=absorbed, to_contact=survivor)
+        await contacts.absorb_sources(session, user_id, survivor=survivor, absorbed=absorbed)
         await contacts.delete_one(session, user_id, absorbed)
     await contacts.clear_slugs(session, user_id, plan.slug_releases)
-    created = await contacts.create(session, user_id, plan.created, now)
+    created = await contacts.create(session, user_id, plan.created, now, sources=source)
     if created != len(plan.created):
         raise ConcurrentChange(f"{len(plan.created) - created} contact(s) appeared while this push was planned")
     messages, repeats = _distinct_messages(pushed, plan.contact_ids)
     inserted = await interactions.insert_new(session, user_id, messages)
     changes = _changes(plan, inserted)
-    await contacts.apply_changes(session, user_id, changes, now)
+    await contacts.apply_changes(session, user_id, changes, now, sources=source)
     await contacts.recount(session, user_id, {survivor for survivor, _ in plan.merges})
     await _record_history(session, user_id, pushed, plan.contact_ids, now)
-    await activity.record(session, user_id, push_activity(plan, inserted, now), now)
+    await activity.record(session, user_id, push_activity(plan, inserted, now, source=NAMES[source]), now)
     # Updated: existing contacts whose ids or profile changed, that absorbed others, or that got new messages.
     created_ids = {draft.id for draft in plan.created}
-    return _Stored(
+    return StoredConversations(
         contacts_created=len(plan.created),
         contacts_updated=len({change.contact_id for change in changes} - created_ids),
-        interactions_created=len(inserted),
+        inserted=inserted,
         interactions_skipped=len(messages) - len(inserted) + repeats,
     )
 
@@ -151,8 +168,9 @@ def _distinct_messages(pushed: list[ValidConversation], contact_ids: list[str]) 
             if message.urn in distinct:
                 repeats += 1
                 continue
+            key = message_key(conversation.thread_id, message.from_self, message.sent_at, message.text)
             distinct[message.urn] = NewMessage(
-                contact_id, message.urn, message.from_self, message.text, message.sent_at
+                contact_id, message.urn, message.from_self, message.text, message.sent_at, key
             )
     return list(distinct.values()), repeats
 

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from contacts_service.domain import limits
 from contacts_service.domain.linkedin_identity import InvalidIdentity, normalize
 from contacts_service.domain.matching import Partner
+from contacts_service.domain.message_key import thread_id_of
 
 MAX_URN = 300
 MAX_FULL_NAME = 300
@@ -89,6 +90,7 @@ class ValidConversation:
     messages: list[ValidMessage]
     first_message_at: datetime | None
     older_missing_after: datetime | None
+    thread_id: str | None = None  # the `2-…` id both Voyager and the export know (domain/message_key.py)
 
 
 def validate(push: PushInput, now: datetime) -> tuple[list[ValidConversation], list[Rejected]]:
@@ -125,7 +127,7 @@ def validate(push: PushInput, now: datetime) -> tuple[list[ValidConversation], l
             if problem is not None:
                 rejected.append(Rejected(f"{path}.{name}", f"{problem}; it was ignored"))
             hints[name] = None if problem else value
-        valid.append(ValidConversation(urn, partner, messages, **hints))
+        valid.append(ValidConversation(urn, partner, messages, **hints, thread_id=thread_id_of(urn)))
     return valid, rejected
 
 

@@ -7,7 +7,7 @@ the servicer never see a table row or a session's result.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from contacts_service.domain.linkedin_identity import profile_url
 from contacts_service.domain.matching import ContactDraft
@@ -31,6 +31,8 @@ class Contact:
     last_message_at: datetime | None
     last_interaction_at: datetime | None
     interaction_count: int
+    sources: int = 0  # domain/sources.py
+    connected_on: date | None = None
 
     @property
     def profile_url(self) -> str:
@@ -62,6 +64,7 @@ class NewMessage:
     from_self: bool
     text: str
     sent_at: datetime
+    message_key: str | None = None  # the same message from another source collides on it (message_key.py)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,10 @@ from typing import Any
 
 from sqlalchemy import (
     Boolean,
+    Date,
     Integer,
     String,
+    Text,
     and_,
     bindparam,
     case,
@@ -72,15 +74,20 @@ def _contact(row: ContactRow) -> Contact:
         last_message_at=row.last_message_at,
         last_interaction_at=row.last_interaction_at,
         interaction_count=row.interaction_count,
+        sources=row.sources,
+        connected_on=row.connected_on,
     )
 
 
 # --- reads -------------------------------------------------------------------------------------------------
 
 
-async def page(session: AsyncSession, user_id: str, query: str, limit: int, after: Cursor | None) -> list[Contact]:
+async def page(
+    session: AsyncSession, user_id: str, query: str, limit: int, after: Cursor | None, source: int = 0
+) -> list[Contact]:
     """Up to `limit` contacts after `after`, newest activity first, never-active last, ties by id descending;
-    only those whose name or company contains `query` (case-insensitive) when it is not empty.
+    only those whose name or company contains `query` (case-insensitive) when it is not empty, and only those
+    seen through `source` (a domain.sources.Source bit) when it is not 0.
 
     SQLite cannot index `DESC NULLS LAST`, so this reads in two index-ordered parts on
     ix_contacts_user_activity (user_id, last_interaction_at, id): contacts with activity, then, once those
@@ -94,6 +101,8 @@ async def page(session: AsyncSession, user_id: str, query: str, limit: int, afte
                 col(ContactRow.company).icontains(query, autoescape=True),
             )
         )
+    if source:
+        filters.append(CONTACTS.c.sources.op("&")(source) != 0)
     rows: list[ContactRow] = []
     active_at = col(ContactRow.last_interaction_at)
     if after is None or after.last_interaction_at is not None:
@@ -171,8 +180,10 @@ def _create(dialect_name: str) -> Any:
     return dialect_insert(dialect_name, CONTACTS).on_conflict_do_nothing().returning(CONTACTS.c.id)
 
 
-async def create(session: AsyncSession, user_id: str, drafts: list[ContactDraft], now: datetime) -> int:
-    """Insert new contacts with ON CONFLICT DO NOTHING; return how many were inserted.
+async def create(
+    session: AsyncSession, user_id: str, drafts: list[ContactDraft], now: datetime, *, sources: int
+) -> int:
+    """Insert new contacts seen through `sources` with ON CONFLICT DO NOTHING; return how many were inserted.
 
     Fewer than asked means another writer created one of them meanwhile.
     """
@@ -192,10 +203,34 @@ async def create(session: AsyncSession, user_id: str, drafts: list[ContactDraft]
             "interaction_count": 0,
             "created_at": now,
             "updated_at": now,
+            "sources": sources,
+            "connected_on": draft.connected_on,
+            "imported_profile": draft.imported_profile,
         }
         for draft in sorted(drafts, key=lambda d: (d.member_id or "", d.slug or ""))
     ]
     return len((await session.exec(_create(dialect(session)), params=rows)).all())
+
+
+async def absorb_sources(session: AsyncSession, user_id: str, *, survivor: str, absorbed: str) -> None:
+    """Before a merge deletes `absorbed`: the survivor gains its sources, and its connection date and imported
+    values when it has none."""
+    other = CONTACTS.alias("absorbed")
+
+    def of_absorbed(column: str) -> Any:
+        return (
+            select(other.c[column]).where(other.c.user_id == user_id, other.c.id == absorbed).scalar_subquery()
+        )
+
+    await session.exec(
+        update(CONTACTS)
+        .where(CONTACTS.c.user_id == user_id, CONTACTS.c.id == survivor)
+        .values(
+            sources=CONTACTS.c.sources.op("|")(func.coalesce(of_absorbed("sources"), 0)),
+            connected_on=func.coalesce(CONTACTS.c.connected_on, of_absorbed("connected_on")),
+            imported_profile=func.coalesce(CONTACTS.c.imported_profile, of_absorbed("imported_profile")),
+        )
+    )
 
 
 async def delete_one(session: AsyncSession, user_id: str, contact_id: str) -> None:
@@ -213,8 +248,9 @@ async def clear_slugs(session: AsyncSession, user_id: str, contact_ids: list[str
 
 
 def _build_change() -> Any:
-    """One UPDATE for executemany: ids and profile when given (NULL keeps the stored value), aggregates relative
-    to the stored values (count + n; the last message only if newer)."""
+    """One UPDATE for executemany: ids, profile, connection date and imported values when given (NULL keeps the
+    stored value), sources added to the stored ones, aggregates relative to the stored values (count + n; the
+    last message only if newer)."""
     at = bindparam("b_at", type_=UTCDateTime())
     newer_message = and_(at.is_not(None), or_(CONTACTS.c.last_message_at.is_(None), CONTACTS.c.last_message_at < at))
     newer_activity = and_(
@@ -238,6 +274,9 @@ def _build_change() -> Any:
             ),
             last_message_at=case((newer_message, at), else_=CONTACTS.c.last_message_at),
             last_interaction_at=case((newer_activity, at), else_=CONTACTS.c.last_interaction_at),
+            sources=CONTACTS.c.sources.op("|")(bindparam("b_sources", type_=Integer())),
+            connected_on=func.coalesce(bindparam("b_connected_on", type_=Date()), CONTACTS.c.connected_on),
+            imported_profile=func.coalesce(bindparam("b_imported", type_=Text()), CONTACTS.c.imported_profile),
             updated_at=bindparam("b_now", type_=UTCDateTime()),
         )
     )
@@ -246,16 +285,22 @@ def _build_change() -> Any:
 _CHANGE = _build_change()
 
 
-async def apply_changes(session: AsyncSession, user_id: str, changes: list[ContactChange], now: datetime) -> None:
-    """Apply each existing contact's new ids, profile and messages, in one executemany."""
+async def apply_changes(
+    session: AsyncSession, user_id: str, changes: list[ContactChange], now: datetime, *, sources: int
+) -> None:
+    """Apply each existing contact's new ids, profile and messages, in one executemany; each was seen through
+    `sources`."""
     params = []
     for change in sorted(changes, key=lambda c: c.contact_id):
         draft, newest = change.draft, change.newest
         row: dict[str, Any] = {"b_user_id": user_id, "b_contact_id": change.contact_id, "b_now": now}
+        row["b_sources"] = sources
+        row["b_connected_on"] = draft.connected_on if draft else None
+        row["b_imported"] = draft.imported_profile if draft else None
         row["b_linkedin_member_id"] = draft.member_id if draft else None
         row["b_linkedin_slug"] = draft.slug if draft else None
         for name in PROFILE_FIELDS:
-            row[f"b_{name}"] = draft.profile[name] if draft else None
+            row[f"b_{name}"] = draft.profile.get(name) if draft else None
         row["b_added"] = change.added
         row["b_at"] = newest.occurred_at if newest else None
         row["b_text"] = newest.text if newest else None

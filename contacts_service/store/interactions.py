@@ -1,8 +1,11 @@
 """Interactions (LinkedIn messages) in SQL: idempotent inserts, moves on merge, the latest of a contact.
 
-A message's Voyager URN is unique per user (a constraint), so inserts say
-ON CONFLICT (user_id, source_urn) DO NOTHING and RETURN what they really
-inserted: re-pushes and racing pushes never duplicate, and counts are exact.
+A message's Voyager URN is unique per user, and so is its message key (the
+same message from messages.csv and from Voyager, domain/message_key.py):
+two constraints. Inserts say ON CONFLICT DO NOTHING — without a target, so
+either constraint skips the row — and RETURN what they really inserted:
+re-pushes, racing pushes and a message seen from both sources never
+duplicate, and counts are exact.
 """
 
 from __future__ import annotations
@@ -23,23 +26,23 @@ from contacts_service.models import Interaction as InteractionRow
 from pingcrm_common.db import dialect
 from pingcrm_common.models import UTCDateTime, new_id
 
-COLUMNS = ("id", "user_id", "contact_id", "source_urn", "from_self", "text", "occurred_at")
+COLUMNS = ("id", "user_id", "contact_id", "source_urn", "from_self", "text", "occurred_at", "message_key")
 _ARRAY_TYPES: dict[str, TypeEngine[Any]] = {"from_self": Boolean(), "text": Text(), "occurred_at": UTCDateTime()}
 
 
 @cache
 def _insert_new(dialect_name: str) -> Any:
-    """INSERT … ON CONFLICT (user_id, source_urn) DO NOTHING RETURNING what was really inserted."""
+    """INSERT … ON CONFLICT DO NOTHING (URN or message key) RETURNING what was really inserted."""
     insert: postgresql.Insert | sqlite.Insert
     if dialect_name == "postgresql":
         # One array per column, unnested: the statement text (and its prepared plan) is the same for any
-        # number of messages, and PostgreSQL reads the rows from 7 parameters instead of 7 per message.
+        # number of messages, and PostgreSQL reads the rows from 8 parameters instead of 8 per message.
         arrays = [bindparam(f"a_{name}", type_=postgresql.ARRAY(_ARRAY_TYPES.get(name, String()))) for name in COLUMNS]
         rows = func.unnest(*arrays).table_valued(*COLUMNS).render_derived()
         insert = postgresql.insert(INTERACTIONS).from_select(list(COLUMNS), select(*[rows.c[name] for name in COLUMNS]))
     else:
         insert = sqlite.insert(INTERACTIONS)
-    return insert.on_conflict_do_nothing(index_elements=[INTERACTIONS.c.user_id, INTERACTIONS.c.source_urn]).returning(
+    return insert.on_conflict_do_nothing().returning(
         INTERACTIONS.c.contact_id,
         INTERACTIONS.c.source_urn,
         INTERACTIONS.c.from_self,
@@ -64,6 +67,7 @@ async def insert_new(session: AsyncSession, user_id: str, messages: list[NewMess
             "from_self": message.from_self,
             "text": message.text,
             "occurred_at": message.sent_at,
+            "message_key": message.message_key,
         }
         for message in sorted(messages, key=lambda m: m.urn)
     ]

@@ -1,4 +1,4 @@
-"""A user's sync state: when the extension last pushed."""
+"""A user's sync state: when the extension last pushed. Its row is also the user's write lock."""
 
 from __future__ import annotations
 
@@ -18,6 +18,19 @@ async def mark_push(session: AsyncSession, user_id: str, now: datetime) -> None:
         dialect_insert(dialect(session), SYNC_STATE)
         .values(user_id=user_id, last_push_at=now)
         .on_conflict_do_update(index_elements=[SYNC_STATE.c.user_id], set_={"last_push_at": now})
+    )
+    await session.exec(statement)
+
+
+async def lock_user(session: AsyncSession, user_id: str) -> None:
+    """Take the same row lock as a push without recording one (an import batch): the row is created without a
+    push time when the user never pushed, and written unchanged otherwise."""
+    statement = (
+        dialect_insert(dialect(session), SYNC_STATE)
+        .values(user_id=user_id, last_push_at=None)
+        .on_conflict_do_update(
+            index_elements=[SYNC_STATE.c.user_id], set_={"last_push_at": SYNC_STATE.c.last_push_at}
+        )
     )
     await session.exec(statement)
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from pingcrm.contacts.v1 import contacts_service_pb2 as pb
@@ -21,6 +21,15 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 MAX_QUERY = 200
 INT32_MAX = 2**31 - 1  # page_size is an int32 in the proto
+
+# Where a contact was seen: the extension's sync, a Connections.csv import, a messages.csv import.
+Source = Literal["linkedin_dm", "connections_import", "messages_import"]
+SOURCES: dict[Source, pb.ContactSource] = {
+    "linkedin_dm": pb.CONTACT_SOURCE_LINKEDIN_DM,
+    "connections_import": pb.CONTACT_SOURCE_CONNECTIONS_IMPORT,
+    "messages_import": pb.CONTACT_SOURCE_MESSAGES_IMPORT,
+}
+SOURCE_NAMES = {number: name for name, number in SOURCES.items()}
 
 
 class LinkedInOut(BaseModel):
@@ -47,6 +56,8 @@ class ContactOut(BaseModel):
     last_message: LastMessageOut | None
     last_interaction_at: datetime | None
     interaction_count: int
+    sources: list[Source]
+    connected_on: date | None
 
 
 class ContactPage(BaseModel):
@@ -88,6 +99,8 @@ def _contact(contact: pb.Contact) -> dict[str, object]:
         else None,
         "last_interaction_at": to_datetime(contact, "last_interaction_at"),
         "interaction_count": contact.interaction_count,
+        "sources": [SOURCE_NAMES[source] for source in contact.sources if source in SOURCE_NAMES],
+        "connected_on": date.fromisoformat(contact.connected_on) if contact.connected_on else None,
     }
 
 
@@ -103,9 +116,13 @@ async def list_contacts(
         Query(ge=1, le=INT32_MAX, description=f"at most {MAX_PAGE_SIZE}", json_schema_extra={"maximum": MAX_PAGE_SIZE}),
     ] = DEFAULT_PAGE_SIZE,
     cursor: Annotated[str, Query(max_length=1024, description="next_cursor of the previous page")] = "",
+    source: Annotated[Source | None, Query(description="only contacts seen through this source")] = None,
 ) -> ContactPage:
     """The caller's contacts, newest activity first, in pages."""
-    response = await rpc(contacts.ListContacts, pb.ListContactsRequest(query=q, page_size=limit, page_token=cursor))
+    request = pb.ListContactsRequest(
+        query=q, page_size=limit, page_token=cursor, source=SOURCES[source] if source else None
+    )
+    response = await rpc(contacts.ListContacts, request)
     return ContactPage(
         items=[ContactOut(**_contact(contact)) for contact in response.contacts],
         next_cursor=response.next_page_token or None,

@@ -88,16 +88,18 @@ class UserClient:
         )
         return await self.stub.PushLinkedIn(request, metadata=self._metadata, timeout=TIMEOUT)
 
-    async def list(self, query: str = "", page_size: int = 0, page_token: str = "") -> pb.ListContactsResponse:
-        request = pb.ListContactsRequest(query=query, page_size=page_size, page_token=page_token)
+    async def list(
+        self, query: str = "", page_size: int = 0, page_token: str = "", source: int = 0
+    ) -> pb.ListContactsResponse:
+        request = pb.ListContactsRequest(query=query, page_size=page_size, page_token=page_token, source=source)
         return await self.stub.ListContacts(request, metadata=self._metadata, timeout=TIMEOUT)
 
-    async def contacts(self) -> list[pb.Contact]:
-        """Every contact, following the pages."""
+    async def contacts(self, source: int = 0) -> list[pb.Contact]:
+        """Every contact (seen through `source`, when given), following the pages."""
         found: list[pb.Contact] = []
         token = ""
         while True:
-            page = await self.list(page_token=token, page_size=100)
+            page = await self.list(page_token=token, page_size=100, source=source)
             found.extend(page.contacts)
             if not (token := page.next_page_token):
                 return found
@@ -127,6 +129,38 @@ class UserClient:
             )
             for item in (await self.incomplete()).conversations
         }
+
+    async def upload(self, data: bytes, filename: str = "Connections.csv", piece: int = 4096) -> pb.ImportJob:
+        """Stream a file to UploadImport in pieces of `piece` bytes, as the edge does."""
+
+        async def chunks() -> AsyncIterator[pb.ImportChunk]:
+            yield pb.ImportChunk(filename=filename, data=data[:piece])
+            for start in range(piece, len(data), piece):
+                yield pb.ImportChunk(data=data[start : start + piece])
+
+        return await self.stub.UploadImport(chunks(), metadata=self._metadata, timeout=TIMEOUT)
+
+    async def import_job(self, job_id: str) -> pb.ImportJob:
+        return await self.stub.GetImport(pb.GetImportRequest(job_id=job_id), metadata=self._metadata, timeout=TIMEOUT)
+
+    async def imports(self) -> list[pb.ImportJob]:
+        return list(
+            (await self.stub.ListImports(pb.ListImportsRequest(), metadata=self._metadata, timeout=TIMEOUT)).jobs
+        )
+
+    async def finished(self, job_id: str, within_seconds: float = 60) -> pb.ImportJob:
+        """The job once the service's worker has ended it (it runs in the background)."""
+        deadline = asyncio.get_running_loop().time() + within_seconds
+        while True:
+            job = await self.import_job(job_id)
+            if job.state in (pb.IMPORT_STATE_DONE, pb.IMPORT_STATE_FAILED):
+                return job
+            assert asyncio.get_running_loop().time() < deadline, f"import still {pb.ImportState.Name(job.state)}"
+            await asyncio.sleep(0.02)
+
+    async def imported(self, data: bytes, filename: str = "Connections.csv") -> pb.ImportJob:
+        """Upload a file and wait for its import to end."""
+        return await self.finished((await self.upload(data, filename)).id)
 
 
 @dataclass

@@ -60,6 +60,8 @@ async def test_contacts_list_newest_first_with_pages_search_and_details(stack, d
             "last_message": {"text": "Ada 2", "from_self": False, "at": "2025-06-15T12:23:00.002000Z"},
             "last_interaction_at": "2025-06-15T12:23:00.002000Z",
             "interaction_count": 3,
+            "sources": ["linkedin_dm"],
+            "connected_on": None,
         }
         assert listed["items"][2]["linkedin"] == {
             "member_id": "ACoBob",

@@ -11,6 +11,7 @@ from pingcrm.contacts.v1 import contacts_service_pb2 as pb
 from pingcrm.contacts.v1 import contacts_service_pb2_grpc
 
 from contacts_service.domain.contacts import ContactsDomain
+from contacts_service.domain.imports.jobs import ImportsDomain
 from contacts_service.models import MIGRATIONS
 from contacts_service.server import POLICY
 from contacts_service.servicer import ContactsServicer
@@ -40,7 +41,9 @@ def grpc_servicer(keys_dir, grpc_event_loop):
     url = f"sqlite+aiosqlite:///{keys_dir / 'contacts.db'}"
     upgrade(MIGRATIONS, url)
     database = Database(url, "contacts")
-    yield ContactsServicer(ContactsDomain(database, CLOCK))
+    # No import worker here: an upload stays queued, which is all these tests need.
+    imports = ImportsDomain(database, CLOCK, lease_seconds=30, wake=lambda: None)
+    yield ContactsServicer(ContactsDomain(database, CLOCK), imports)
     asyncio.run_coroutine_threadsafe(database.dispose(), grpc_event_loop).result(timeout=10)
 
 
@@ -68,13 +71,33 @@ def test_sync_state_of_a_new_user_is_empty(grpc_stub, keys_dir) -> None:
     assert not response.HasField("last_push_at")
 
 
-def test_extension_tokens_may_not_import_csv(grpc_stub, keys_dir) -> None:
+CONNECTIONS = (
+    b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+    b"Ada,Lovelace,https://www.linkedin.com/in/ada,,,,05 Mar 2024\n"
+)
+
+
+def test_extension_tokens_may_not_upload_an_export(grpc_stub, keys_dir) -> None:
     token = web_token(keys_dir, "user-1", CLOCK, audience=EXTENSION_AUDIENCE)
     with pytest.raises(grpc.RpcError) as raised:
-        grpc_stub.ImportConnectionsCsv(
-            pb.ImportConnectionsCsvRequest(csv=b"First Name\n"),
+        grpc_stub.UploadImport(
+            iter([pb.ImportChunk(filename="Connections.csv", data=CONNECTIONS)]),
             timeout=5,
             metadata=(("authorization", f"Bearer {token}"),),
         )
     assert raised.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert raised.value.details() == "a pingcrm-extension token may not call this method"
+
+
+def test_a_web_token_uploads_an_export_in_chunks(grpc_stub, keys_dir) -> None:
+    token = web_token(keys_dir, "user-1", CLOCK)
+    pieces = [CONNECTIONS[i : i + 7] for i in range(0, len(CONNECTIONS), 7)]
+    chunks = [pb.ImportChunk(filename="Connections.csv", data=pieces[0])] + [pb.ImportChunk(data=p) for p in pieces[1:]]
+    job = grpc_stub.UploadImport(iter(chunks), timeout=5, metadata=(("authorization", f"Bearer {token}"),))
+    assert (job.kind, job.state, job.filename, job.size_bytes, job.total) == (
+        pb.IMPORT_KIND_CONNECTIONS,
+        pb.IMPORT_STATE_QUEUED,
+        "Connections.csv",
+        len(CONNECTIONS),
+        1,
+    )

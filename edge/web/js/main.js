@@ -1,13 +1,14 @@
 // Entry point: hash router and the signed-in shell.
 //
-// Routes are `#/signin`, `#/register`, `#/contacts`,
-// `#/settings/integrations/linkedin`. Each page module exports
+// Routes are `#/signin`, `#/register`, `#/contacts` (`?source=` filters it),
+// `#/contacts/import`, `#/settings/integrations/linkedin`. Each page module exports
 // `render(container, ctx)`; ctx.signal aborts when the user navigates away, so
 // a late answer never paints over the next page.
 
 import { api, session, setUnauthorizedHandler } from './api.js';
 import { el, replace } from './dom.js';
 import * as contactsPage from './pages/contacts.js';
+import * as importPage from './pages/import.js';
 import * as linkedinPage from './pages/linkedin.js';
 import * as signinPage from './pages/signin.js';
 
@@ -17,6 +18,7 @@ const ROUTES = {
   '/signin': { page: signinPage, isPublic: true, mode: 'signin', title: 'Sign in' },
   '/register': { page: signinPage, isPublic: true, mode: 'register', title: 'Create account' },
   '/contacts': { page: contactsPage, nav: 'contacts', title: 'Contacts' },
+  '/contacts/import': { page: importPage, nav: 'contacts', title: 'Import · Contacts' },
   '/settings/integrations/linkedin': { page: linkedinPage, nav: 'settings', title: 'LinkedIn · Settings' },
 };
 
@@ -120,6 +122,7 @@ function render() {
     mode: route.mode,
     navigate,
     api,
+    query: new URLSearchParams(location.hash.split('?')[1] ?? ''),
     // Sign-in pages: consume the flash message and learn where to go next.
     takeFlash() {
       const message = flash;

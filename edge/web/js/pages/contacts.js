@@ -1,13 +1,22 @@
-// Contacts: GET /api/v1/contacts, newest activity first, with search and
-// "Load more" (keyset pages through next_cursor). While this server has no
-// contacts API (404/501) the page says where contacts come from instead of
-// showing invented data.
+// Contacts: GET /api/v1/contacts, newest activity first, with search, a
+// source filter (`#/contacts?source=connections_import`) and "Load more"
+// (keyset pages through next_cursor). While this server has no contacts API
+// (404/501) the page says where contacts come from instead of showing
+// invented data.
 
 import { ApiError, describeError } from '../api.js';
 import { el, replace } from '../dom.js';
 
 const PAGE_SIZE = 50;
 const SEARCH_DELAY_MS = 250;
+
+export const SOURCES = [
+  { value: '', label: 'All sources' },
+  { value: 'linkedin_dm', label: 'LinkedIn DM' },
+  { value: 'connections_import', label: 'Connections import' },
+  { value: 'messages_import', label: 'Messages import' },
+];
+const SOURCE_BADGE = { linkedin_dm: 'DM', connections_import: 'Connection', messages_import: 'Messages' };
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -47,18 +56,37 @@ function noContactsYet() {
     'div',
     { className: 'card empty', id: 'contacts-empty' },
     el('h2', {}, 'No contacts yet'),
-    el('p', { className: 'muted' }, 'The people you message on LinkedIn appear here after the extension’s first sync.'),
-    el('a', { className: 'button', href: '#/settings/integrations/linkedin' }, 'LinkedIn settings'),
+    el(
+      'p',
+      { className: 'muted' },
+      'The people you message on LinkedIn appear here after the extension’s first sync. ',
+      'Your whole network comes in with an import of LinkedIn’s data export.',
+    ),
+    el(
+      'div',
+      { className: 'actions center' },
+      el('a', { className: 'button', href: '#/settings/integrations/linkedin' }, 'LinkedIn settings'),
+      el('a', { className: 'button secondary-button', href: '#/contacts/import' }, 'Import from LinkedIn'),
+    ),
   );
 }
 
-function noMatches(query) {
+function noMatches(query, source) {
+  const label = SOURCES.find((s) => s.value === source)?.label;
+  const why = query ? `Nobody’s name or company contains “${query}”` : 'Nobody came from there yet';
   return el(
     'div',
     { className: 'card empty', id: 'contacts-no-match' },
     el('h2', {}, 'No matching contacts'),
-    el('p', { className: 'muted' }, `Nobody’s name or company contains “${query}”.`),
+    el('p', { className: 'muted' }, source ? `${why} (${label}).` : `${why}.`),
   );
+}
+
+/** "Connected Mar 5, 2024" from a YYYY-MM-DD date, read as that calendar day wherever the browser is. */
+export function connectedLine(day) {
+  const [year, month, date] = day.split('-').map(Number);
+  const when = new Date(year, month - 1, date);
+  return `Connected ${when.toLocaleDateString(undefined, { dateStyle: 'medium' })}`;
 }
 
 function lastMessageLine(message) {
@@ -75,6 +103,7 @@ function lastMessageLine(message) {
 function contactRow(contact) {
   const role = [contact.title || contact.headline, contact.company].filter(Boolean).join(' · ');
   const at = contact.last_interaction_at;
+  const sources = contact.sources ?? [];
   return el(
     'li',
     { className: 'contact', dataset: { id: contact.id } },
@@ -82,6 +111,7 @@ function contactRow(contact) {
       'div',
       { className: 'contact-head' },
       el('strong', { className: 'contact-name' }, contact.full_name || 'Unnamed contact'),
+      sources.map((source) => el('span', { className: `badge badge-${source}` }, SOURCE_BADGE[source] ?? source)),
       at
         ? el(
             'time',
@@ -91,11 +121,18 @@ function contactRow(contact) {
         : null,
     ),
     role ? el('p', { className: 'contact-role muted' }, role) : null,
+    contact.connected_on ? el('p', { className: 'contact-connected muted' }, connectedLine(contact.connected_on)) : null,
     lastMessageLine(contact.last_message),
   );
 }
 
-export function render(container, { api, signal }) {
+export function render(container, { api, signal, query: params }) {
+  let source = SOURCES.some((s) => s.value === params?.get('source')) ? params.get('source') : '';
+  const sourceSelect = el(
+    'select',
+    { id: 'contacts-source', name: 'source' },
+    SOURCES.map((s) => el('option', { value: s.value, selected: s.value === source }, s.label)),
+  );
   const search = el('input', {
     id: 'contacts-search',
     type: 'search',
@@ -117,11 +154,12 @@ export function render(container, { api, signal }) {
     loading?.abort();
     const controller = new AbortController();
     loading = controller;
-    const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
-    if (q) params.set('q', q);
-    if (after) params.set('cursor', after);
+    const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+    if (q) query.set('q', q);
+    if (source) query.set('source', source);
+    if (after) query.set('cursor', after);
     try {
-      return await api(`/api/v1/contacts?${params}`, { signal: controller.signal });
+      return await api(`/api/v1/contacts?${query}`, { signal: controller.signal });
     } finally {
       if (loading === controller) loading = null;
     }
@@ -140,7 +178,7 @@ export function render(container, { api, signal }) {
       const page = await fetchPage(q, null);
       if (signal.aborted || q !== query) return;
       if (page.items.length === 0) {
-        replace(body, q ? noMatches(q) : noContactsYet());
+        replace(body, q || source ? noMatches(q, source) : noContactsYet());
         return;
       }
       replace(list, page.items.map(contactRow));
@@ -183,8 +221,17 @@ export function render(container, { api, signal }) {
     timer = setTimeout(() => load(search.value.trim()), SEARCH_DELAY_MS);
   }
 
+  function onSourceChange() {
+    source = sourceSelect.value;
+    // The filter lives in the address (shareable, kept on reload) without re-rendering the page.
+    history.replaceState(null, '', source ? `#/contacts?source=${source}` : '#/contacts');
+    clearTimeout(timer);
+    load(search.value.trim());
+  }
+
   more.addEventListener('click', loadMore);
   search.addEventListener('input', onSearchInput);
+  sourceSelect.addEventListener('change', onSourceChange);
   signal.addEventListener('abort', () => {
     clearTimeout(timer);
     loading?.abort();
@@ -208,7 +255,10 @@ export function render(container, { api, signal }) {
         },
         el('label', { for: 'contacts-search', className: 'visually-hidden' }, 'Search contacts'),
         search,
+        el('label', { for: 'contacts-source', className: 'visually-hidden' }, 'Source'),
+        sourceSelect,
       ),
+      el('a', { id: 'contacts-import', className: 'button secondary-button', href: '#/contacts/import' }, 'Import'),
     ),
     body,
   );

@@ -15,9 +15,42 @@ class Direction(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     DIRECTION_UNSPECIFIED: _ClassVar[Direction]
     DIRECTION_INBOUND: _ClassVar[Direction]
     DIRECTION_OUTBOUND: _ClassVar[Direction]
+
+class ContactSource(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CONTACT_SOURCE_UNSPECIFIED: _ClassVar[ContactSource]
+    CONTACT_SOURCE_LINKEDIN_DM: _ClassVar[ContactSource]
+    CONTACT_SOURCE_CONNECTIONS_IMPORT: _ClassVar[ContactSource]
+    CONTACT_SOURCE_MESSAGES_IMPORT: _ClassVar[ContactSource]
+
+class ImportKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    IMPORT_KIND_UNSPECIFIED: _ClassVar[ImportKind]
+    IMPORT_KIND_CONNECTIONS: _ClassVar[ImportKind]
+    IMPORT_KIND_MESSAGES: _ClassVar[ImportKind]
+
+class ImportState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    IMPORT_STATE_UNSPECIFIED: _ClassVar[ImportState]
+    IMPORT_STATE_QUEUED: _ClassVar[ImportState]
+    IMPORT_STATE_RUNNING: _ClassVar[ImportState]
+    IMPORT_STATE_DONE: _ClassVar[ImportState]
+    IMPORT_STATE_FAILED: _ClassVar[ImportState]
 DIRECTION_UNSPECIFIED: Direction
 DIRECTION_INBOUND: Direction
 DIRECTION_OUTBOUND: Direction
+CONTACT_SOURCE_UNSPECIFIED: ContactSource
+CONTACT_SOURCE_LINKEDIN_DM: ContactSource
+CONTACT_SOURCE_CONNECTIONS_IMPORT: ContactSource
+CONTACT_SOURCE_MESSAGES_IMPORT: ContactSource
+IMPORT_KIND_UNSPECIFIED: ImportKind
+IMPORT_KIND_CONNECTIONS: ImportKind
+IMPORT_KIND_MESSAGES: ImportKind
+IMPORT_STATE_UNSPECIFIED: ImportState
+IMPORT_STATE_QUEUED: ImportState
+IMPORT_STATE_RUNNING: ImportState
+IMPORT_STATE_DONE: ImportState
+IMPORT_STATE_FAILED: ImportState
 
 class LinkedInIdentity(_message.Message):
     __slots__ = ("member_id", "slug", "profile_url")
@@ -40,7 +73,7 @@ class LastMessage(_message.Message):
     def __init__(self, text: _Optional[str] = ..., direction: _Optional[_Union[Direction, str]] = ..., sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Contact(_message.Message):
-    __slots__ = ("id", "full_name", "headline", "title", "company", "location", "avatar_url", "linkedin", "last_message", "last_interaction_at", "interaction_count", "email")
+    __slots__ = ("id", "full_name", "headline", "title", "company", "location", "avatar_url", "linkedin", "last_message", "last_interaction_at", "interaction_count", "email", "sources", "connected_on")
     ID_FIELD_NUMBER: _ClassVar[int]
     FULL_NAME_FIELD_NUMBER: _ClassVar[int]
     HEADLINE_FIELD_NUMBER: _ClassVar[int]
@@ -53,6 +86,8 @@ class Contact(_message.Message):
     LAST_INTERACTION_AT_FIELD_NUMBER: _ClassVar[int]
     INTERACTION_COUNT_FIELD_NUMBER: _ClassVar[int]
     EMAIL_FIELD_NUMBER: _ClassVar[int]
+    SOURCES_FIELD_NUMBER: _ClassVar[int]
+    CONNECTED_ON_FIELD_NUMBER: _ClassVar[int]
     id: str
     full_name: str
     headline: str
@@ -65,7 +100,9 @@ class Contact(_message.Message):
     last_interaction_at: _timestamp_pb2.Timestamp
     interaction_count: int
     email: str
-    def __init__(self, id: _Optional[str] = ..., full_name: _Optional[str] = ..., headline: _Optional[str] = ..., title: _Optional[str] = ..., company: _Optional[str] = ..., location: _Optional[str] = ..., avatar_url: _Optional[str] = ..., linkedin: _Optional[_Union[LinkedInIdentity, _Mapping]] = ..., last_message: _Optional[_Union[LastMessage, _Mapping]] = ..., last_interaction_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., interaction_count: _Optional[int] = ..., email: _Optional[str] = ...) -> None: ...
+    sources: _containers.RepeatedScalarFieldContainer[ContactSource]
+    connected_on: str
+    def __init__(self, id: _Optional[str] = ..., full_name: _Optional[str] = ..., headline: _Optional[str] = ..., title: _Optional[str] = ..., company: _Optional[str] = ..., location: _Optional[str] = ..., avatar_url: _Optional[str] = ..., linkedin: _Optional[_Union[LinkedInIdentity, _Mapping]] = ..., last_message: _Optional[_Union[LastMessage, _Mapping]] = ..., last_interaction_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., interaction_count: _Optional[int] = ..., email: _Optional[str] = ..., sources: _Optional[_Iterable[_Union[ContactSource, str]]] = ..., connected_on: _Optional[str] = ...) -> None: ...
 
 class Interaction(_message.Message):
     __slots__ = ("id", "source_urn", "direction", "text", "occurred_at")
@@ -190,14 +227,16 @@ class PushLinkedInResponse(_message.Message):
     def __init__(self, contacts_created: _Optional[int] = ..., contacts_updated: _Optional[int] = ..., interactions_created: _Optional[int] = ..., interactions_skipped: _Optional[int] = ..., rejected: _Optional[_Iterable[_Union[RejectedItem, _Mapping]]] = ..., backfill: _Optional[_Iterable[_Union[BackfillCandidate, _Mapping]]] = ...) -> None: ...
 
 class ListContactsRequest(_message.Message):
-    __slots__ = ("query", "page_size", "page_token")
+    __slots__ = ("query", "page_size", "page_token", "source")
     QUERY_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
     query: str
     page_size: int
     page_token: str
-    def __init__(self, query: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    source: ContactSource
+    def __init__(self, query: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., source: _Optional[_Union[ContactSource, str]] = ...) -> None: ...
 
 class ListContactsResponse(_message.Message):
     __slots__ = ("contacts", "next_page_token")
@@ -247,23 +286,75 @@ class ListBackfillCandidatesResponse(_message.Message):
     candidates: _containers.RepeatedCompositeFieldContainer[BackfillCandidate]
     def __init__(self, candidates: _Optional[_Iterable[_Union[BackfillCandidate, _Mapping]]] = ...) -> None: ...
 
-class ImportConnectionsCsvRequest(_message.Message):
-    __slots__ = ("csv", "filename")
-    CSV_FIELD_NUMBER: _ClassVar[int]
+class ImportChunk(_message.Message):
+    __slots__ = ("filename", "data")
     FILENAME_FIELD_NUMBER: _ClassVar[int]
-    csv: bytes
+    DATA_FIELD_NUMBER: _ClassVar[int]
     filename: str
-    def __init__(self, csv: _Optional[bytes] = ..., filename: _Optional[str] = ...) -> None: ...
+    data: bytes
+    def __init__(self, filename: _Optional[str] = ..., data: _Optional[bytes] = ...) -> None: ...
 
-class ImportConnectionsCsvResponse(_message.Message):
-    __slots__ = ("contacts_created", "contacts_updated", "rejected")
+class ImportRowError(_message.Message):
+    __slots__ = ("line", "reason")
+    LINE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    line: int
+    reason: str
+    def __init__(self, line: _Optional[int] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class ImportJob(_message.Message):
+    __slots__ = ("id", "kind", "state", "reason", "filename", "size_bytes", "total", "processed", "created", "updated", "skipped", "contacts_created", "error_count", "errors", "created_at", "started_at", "finished_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    PROCESSED_FIELD_NUMBER: _ClassVar[int]
+    CREATED_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_FIELD_NUMBER: _ClassVar[int]
+    SKIPPED_FIELD_NUMBER: _ClassVar[int]
     CONTACTS_CREATED_FIELD_NUMBER: _ClassVar[int]
-    CONTACTS_UPDATED_FIELD_NUMBER: _ClassVar[int]
-    REJECTED_FIELD_NUMBER: _ClassVar[int]
+    ERROR_COUNT_FIELD_NUMBER: _ClassVar[int]
+    ERRORS_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    FINISHED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    kind: ImportKind
+    state: ImportState
+    reason: str
+    filename: str
+    size_bytes: int
+    total: int
+    processed: int
+    created: int
+    updated: int
+    skipped: int
     contacts_created: int
-    contacts_updated: int
-    rejected: _containers.RepeatedCompositeFieldContainer[RejectedItem]
-    def __init__(self, contacts_created: _Optional[int] = ..., contacts_updated: _Optional[int] = ..., rejected: _Optional[_Iterable[_Union[RejectedItem, _Mapping]]] = ...) -> None: ...
+    error_count: int
+    errors: _containers.RepeatedCompositeFieldContainer[ImportRowError]
+    created_at: _timestamp_pb2.Timestamp
+    started_at: _timestamp_pb2.Timestamp
+    finished_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[ImportKind, str]] = ..., state: _Optional[_Union[ImportState, str]] = ..., reason: _Optional[str] = ..., filename: _Optional[str] = ..., size_bytes: _Optional[int] = ..., total: _Optional[int] = ..., processed: _Optional[int] = ..., created: _Optional[int] = ..., updated: _Optional[int] = ..., skipped: _Optional[int] = ..., contacts_created: _Optional[int] = ..., error_count: _Optional[int] = ..., errors: _Optional[_Iterable[_Union[ImportRowError, _Mapping]]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GetImportRequest(_message.Message):
+    __slots__ = ("job_id",)
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    def __init__(self, job_id: _Optional[str] = ...) -> None: ...
+
+class ListImportsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListImportsResponse(_message.Message):
+    __slots__ = ("jobs",)
+    JOBS_FIELD_NUMBER: _ClassVar[int]
+    jobs: _containers.RepeatedCompositeFieldContainer[ImportJob]
+    def __init__(self, jobs: _Optional[_Iterable[_Union[ImportJob, _Mapping]]] = ...) -> None: ...
 
 class GetSyncStateRequest(_message.Message):
     __slots__ = ()

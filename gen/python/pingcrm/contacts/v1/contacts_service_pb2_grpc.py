@@ -27,7 +27,8 @@ if _version_not_supported:
 
 class ContactsServiceStub:
     """ContactsService owns contacts and their interactions: LinkedIn pushes,
-    identity matching, profile backfill selection and CSV imports.
+    identity matching, profile backfill selection and imports of LinkedIn's
+    data export.
     Callers retry an RPC (only on UNAVAILABLE) when it is marked
     `option idempotency_level = NO_SIDE_EFFECTS;`: mark every RPC that changes nothing.
     """
@@ -63,10 +64,20 @@ class ContactsServiceStub:
                 request_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListBackfillCandidatesRequest.SerializeToString,
                 response_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListBackfillCandidatesResponse.FromString,
                 _registered_method=True)
-        self.ImportConnectionsCsv = channel.unary_unary(
-                '/pingcrm.contacts.v1.ContactsService/ImportConnectionsCsv',
-                request_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ImportConnectionsCsvRequest.SerializeToString,
-                response_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ImportConnectionsCsvResponse.FromString,
+        self.UploadImport = channel.stream_unary(
+                '/pingcrm.contacts.v1.ContactsService/UploadImport',
+                request_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ImportChunk.SerializeToString,
+                response_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ImportJob.FromString,
+                _registered_method=True)
+        self.GetImport = channel.unary_unary(
+                '/pingcrm.contacts.v1.ContactsService/GetImport',
+                request_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.GetImportRequest.SerializeToString,
+                response_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ImportJob.FromString,
+                _registered_method=True)
+        self.ListImports = channel.unary_unary(
+                '/pingcrm.contacts.v1.ContactsService/ListImports',
+                request_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListImportsRequest.SerializeToString,
+                response_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListImportsResponse.FromString,
                 _registered_method=True)
         self.GetSyncState = channel.unary_unary(
                 '/pingcrm.contacts.v1.ContactsService/GetSyncState',
@@ -87,7 +98,8 @@ class ContactsServiceStub:
 
 class ContactsServiceServicer:
     """ContactsService owns contacts and their interactions: LinkedIn pushes,
-    identity matching, profile backfill selection and CSV imports.
+    identity matching, profile backfill selection and imports of LinkedIn's
+    data export.
     Callers retry an RPC (only on UNAVAILABLE) when it is marked
     `option idempotency_level = NO_SIDE_EFFECTS;`: mark every RPC that changes nothing.
     """
@@ -127,8 +139,24 @@ class ContactsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def ImportConnectionsCsv(self, request, context):
-        """ImportConnectionsCsv imports LinkedIn's Connections.csv export.
+    def UploadImport(self, request_iterator, context):
+        """UploadImport streams one file of LinkedIn's data export in (Connections.csv
+        or messages.csv, told apart by its header) and answers its queued job; the
+        import then runs in the background. The first chunk names the file.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetImport(self, request, context):
+        """GetImport reports one of the caller's import jobs, with its first errors.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListImports(self, request, context):
+        """ListImports lists the caller's latest import jobs, newest first.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -186,10 +214,20 @@ def add_ContactsServiceServicer_to_server(servicer, server):
                     request_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListBackfillCandidatesRequest.FromString,
                     response_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListBackfillCandidatesResponse.SerializeToString,
             ),
-            'ImportConnectionsCsv': grpc.unary_unary_rpc_method_handler(
-                    servicer.ImportConnectionsCsv,
-                    request_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ImportConnectionsCsvRequest.FromString,
-                    response_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ImportConnectionsCsvResponse.SerializeToString,
+            'UploadImport': grpc.stream_unary_rpc_method_handler(
+                    servicer.UploadImport,
+                    request_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ImportChunk.FromString,
+                    response_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ImportJob.SerializeToString,
+            ),
+            'GetImport': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetImport,
+                    request_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.GetImportRequest.FromString,
+                    response_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ImportJob.SerializeToString,
+            ),
+            'ListImports': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListImports,
+                    request_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListImportsRequest.FromString,
+                    response_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListImportsResponse.SerializeToString,
             ),
             'GetSyncState': grpc.unary_unary_rpc_method_handler(
                     servicer.GetSyncState,
@@ -216,7 +254,8 @@ def add_ContactsServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class ContactsService:
     """ContactsService owns contacts and their interactions: LinkedIn pushes,
-    identity matching, profile backfill selection and CSV imports.
+    identity matching, profile backfill selection and imports of LinkedIn's
+    data export.
     Callers retry an RPC (only on UNAVAILABLE) when it is marked
     `option idempotency_level = NO_SIDE_EFFECTS;`: mark every RPC that changes nothing.
     """
@@ -357,7 +396,34 @@ class ContactsService:
             _registered_method=True)
 
     @staticmethod
-    def ImportConnectionsCsv(request,
+    def UploadImport(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/pingcrm.contacts.v1.ContactsService/UploadImport',
+            pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ImportChunk.SerializeToString,
+            pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ImportJob.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetImport(request,
             target,
             options=(),
             channel_credentials=None,
@@ -370,9 +436,36 @@ class ContactsService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/pingcrm.contacts.v1.ContactsService/ImportConnectionsCsv',
-            pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ImportConnectionsCsvRequest.SerializeToString,
-            pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ImportConnectionsCsvResponse.FromString,
+            '/pingcrm.contacts.v1.ContactsService/GetImport',
+            pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.GetImportRequest.SerializeToString,
+            pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ImportJob.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListImports(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/pingcrm.contacts.v1.ContactsService/ListImports',
+            pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListImportsRequest.SerializeToString,
+            pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListImportsResponse.FromString,
             options,
             channel_credentials,
             insecure,
