@@ -74,6 +74,8 @@ def test_reads_are_marked_and_writes_are_not() -> None:
         "GetSyncState",
         "ListIncompleteConversations",
         "ReadActivity",
+        "GetImport",
+        "ListImports",
     }
     assert _retried(SERVICES[0]) == {"GetCurrentUser", "CheckSession"}
 
