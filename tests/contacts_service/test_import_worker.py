@@ -1,0 +1,107 @@
+"""The import worker's leases on both backends, on a frozen clock: a job another worker holds is left alone
+until its lease runs out, then resumed; a job that stopped too often ends `failed` saying why; an upload
+whose process died is removed.
+
+(tests/contacts_service/test_import_restart.py kills a real process in the middle of an import.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from contacts_service.domain.imports.jobs import LEASE_ATTEMPTS, ImportsDomain, ImportWorker
+from contacts_service.domain.imports.records import JobState
+from contacts_service.models import MIGRATIONS
+from contacts_service.settings import ContactsSettings
+from pingcrm_common import migrations
+from pingcrm_common.clock import FrozenClock
+from pingcrm_common.db import Database
+
+LEASE = 30
+SAMPLE = (Path(__file__).resolve().parents[1] / "fixtures" / "linkedin_export" / "Connections.csv").read_bytes()
+
+
+@pytest.fixture
+async def database(contacts_settings: ContactsSettings) -> AsyncIterator[Database]:
+    await asyncio.to_thread(migrations.upgrade, MIGRATIONS, contacts_settings.resolved_database_url)
+    database = Database(contacts_settings.resolved_database_url, "contacts")
+    yield database
+    await database.dispose()
+
+
+async def pieces(data: bytes) -> AsyncIterator[bytes]:
+    for start in range(0, len(data), 100):
+        yield data[start : start + 100]
+
+
+async def sql(database: Database, statement: str, **params: object) -> None:
+    async with database.session() as session:
+        await session.exec(text(statement), params=params)
+
+
+def worker(database: Database, clock: FrozenClock) -> ImportWorker:
+    return ImportWorker(database, clock, lease_seconds=LEASE, poll_seconds=1, batch_rows=3)
+
+
+async def test_a_job_held_by_another_worker_is_resumed_only_after_its_lease(database, clock) -> None:
+    imports = ImportsDomain(database, clock, lease_seconds=LEASE, wake=lambda: None)
+    job = await imports.upload("user-ada", "Connections.csv", pieces(SAMPLE))
+    # Another replica took it and committed the first batch (up to line 7) before it stalled.
+    await sql(
+        database,
+        "UPDATE import_jobs SET state = 'running', attempts = 1, lease_until = :lease, "
+        "resume_offset = :offset, resume_line = 9, processed = 3, created = 3 WHERE id = :id",
+        lease=clock.now() + timedelta(seconds=LEASE),
+        offset=SAMPLE.index(b"Xiaoming"),
+        id=job.id,
+    )
+    assert await worker(database, clock).run_next() is False  # its lease still runs
+    clock.advance(timedelta(seconds=LEASE + 1))
+    assert await worker(database, clock).run_next() is True
+    done = await imports.get("user-ada", job.id)
+    # Resumed at line 9: lines 5–7 (counted by the other worker) are not read again, the 8 rows after them are:
+    # Xiaoming, José, Tomasz, Ada (her first row was the other worker's) and Elif created, three refused.
+    assert (done.state, done.processed, done.created, done.skipped) == (JobState.DONE, 3 + 8, 3 + 5, 3)
+    assert sorted(error.line for error in done.errors) == [11, 12, 13, 14]
+
+
+async def test_a_job_that_keeps_stopping_ends_failed_with_the_line(database, clock) -> None:
+    imports = ImportsDomain(database, clock, lease_seconds=LEASE, wake=lambda: None)
+    job = await imports.upload("user-ada", "Connections.csv", pieces(SAMPLE))
+    await sql(
+        database,
+        "UPDATE import_jobs SET state = 'running', attempts = :attempts, lease_until = :lease, resume_line = 9 "
+        "WHERE id = :id",
+        attempts=LEASE_ATTEMPTS,
+        lease=clock.now() - timedelta(seconds=1),
+        id=job.id,
+    )
+    assert await worker(database, clock).run_next() is True
+    failed = await imports.get("user-ada", job.id)
+    assert failed.state == JobState.FAILED
+    assert failed.reason == (
+        "the import stopped 3 times near line 9; nothing was lost — import the file again to finish it"
+    )
+    async with database.session() as session:
+        assert (await session.exec(text("SELECT count(*) FROM import_chunks"))).one()[0] == 0  # the file is gone
+
+
+async def test_an_upload_whose_process_died_is_removed(database, clock) -> None:
+    imports = ImportsDomain(database, clock, lease_seconds=LEASE, wake=lambda: None)
+    job = await imports.upload("user-ada", "Connections.csv", pieces(SAMPLE))
+    await sql(database, "UPDATE import_jobs SET state = 'receiving', lease_until = :lease", lease=clock.now())
+    assert await worker(database, clock).run_next() is False  # still streaming in, as far as anyone knows
+    async with database.session() as session:
+        assert (await session.exec(text("SELECT count(*) FROM import_jobs"))).one()[0] == 1
+    clock.advance(timedelta(seconds=1))
+    assert await worker(database, clock).run_next() is False
+    async with database.session() as session:
+        assert (await session.exec(text("SELECT count(*) FROM import_jobs"))).one()[0] == 0
+        assert (await session.exec(text("SELECT count(*) FROM import_chunks"))).one()[0] == 0
+    assert job.id
