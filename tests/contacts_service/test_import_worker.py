@@ -13,11 +13,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import text, update
 
 from contacts_service.domain.imports.jobs import LEASE_ATTEMPTS, ImportsDomain, ImportWorker
 from contacts_service.domain.imports.records import JobState
-from contacts_service.models import MIGRATIONS
+from contacts_service.models import IMPORT_JOBS, MIGRATIONS
 from contacts_service.settings import ContactsSettings
 from pingcrm_common import migrations
 from pingcrm_common.clock import FrozenClock
@@ -40,9 +40,10 @@ async def pieces(data: bytes) -> AsyncIterator[bytes]:
         yield data[start : start + 100]
 
 
-async def sql(database: Database, statement: str, **params: object) -> None:
+async def set_job(database: Database, job_id: str, **values: object) -> None:
+    """Put a job in a state the test needs (as another worker, or a dead process, left it)."""
     async with database.session() as session:
-        await session.exec(text(statement), params=params)
+        await session.exec(update(IMPORT_JOBS).where(IMPORT_JOBS.c.id == job_id).values(**values))
 
 
 def worker(database: Database, clock: FrozenClock) -> ImportWorker:
@@ -53,13 +54,16 @@ async def test_a_job_held_by_another_worker_is_resumed_only_after_its_lease(data
     imports = ImportsDomain(database, clock, lease_seconds=LEASE, wake=lambda: None)
     job = await imports.upload("user-ada", "Connections.csv", pieces(SAMPLE))
     # Another replica took it and committed the first batch (up to line 7) before it stalled.
-    await sql(
+    await set_job(
         database,
-        "UPDATE import_jobs SET state = 'running', attempts = 1, lease_until = :lease, "
-        "resume_offset = :offset, resume_line = 9, processed = 3, created = 3 WHERE id = :id",
-        lease=clock.now() + timedelta(seconds=LEASE),
-        offset=SAMPLE.index(b"Xiaoming"),
-        id=job.id,
+        job.id,
+        state="running",
+        attempts=1,
+        lease_until=clock.now() + timedelta(seconds=LEASE),
+        resume_offset=SAMPLE.index(b"Xiaoming"),
+        resume_line=9,
+        processed=3,
+        created=3,
     )
     assert await worker(database, clock).run_next() is False  # its lease still runs
     clock.advance(timedelta(seconds=LEASE + 1))
@@ -74,13 +78,13 @@ async def test_a_job_held_by_another_worker_is_resumed_only_after_its_lease(data
 async def test_a_job_that_keeps_stopping_ends_failed_with_the_line(database, clock) -> None:
     imports = ImportsDomain(database, clock, lease_seconds=LEASE, wake=lambda: None)
     job = await imports.upload("user-ada", "Connections.csv", pieces(SAMPLE))
-    await sql(
+    await set_job(
         database,
-        "UPDATE import_jobs SET state = 'running', attempts = :attempts, lease_until = :lease, resume_line = 9 "
-        "WHERE id = :id",
+        job.id,
+        state="running",
         attempts=LEASE_ATTEMPTS,
-        lease=clock.now() - timedelta(seconds=1),
-        id=job.id,
+        lease_until=clock.now() - timedelta(seconds=1),
+        resume_line=9,
     )
     assert await worker(database, clock).run_next() is True
     failed = await imports.get("user-ada", job.id)
@@ -95,7 +99,7 @@ async def test_a_job_that_keeps_stopping_ends_failed_with_the_line(database, clo
 async def test_an_upload_whose_process_died_is_removed(database, clock) -> None:
     imports = ImportsDomain(database, clock, lease_seconds=LEASE, wake=lambda: None)
     job = await imports.upload("user-ada", "Connections.csv", pieces(SAMPLE))
-    await sql(database, "UPDATE import_jobs SET state = 'receiving', lease_until = :lease", lease=clock.now())
+    await set_job(database, job.id, state="receiving", lease_until=clock.now())
     assert await worker(database, clock).run_next() is False  # still streaming in, as far as anyone knows
     async with database.session() as session:
         assert (await session.exec(text("SELECT count(*) FROM import_jobs"))).one()[0] == 1
@@ -104,4 +108,3 @@ async def test_an_upload_whose_process_died_is_removed(database, clock) -> None:
     async with database.session() as session:
         assert (await session.exec(text("SELECT count(*) FROM import_jobs"))).one()[0] == 0
         assert (await session.exec(text("SELECT count(*) FROM import_chunks"))).one()[0] == 0
-    assert job.id
