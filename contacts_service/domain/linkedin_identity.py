@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote, unquote, urlsplit
 
 MEMBER_ID = re.compile(r"ACo[A-Za-z0-9_-]{1,97}")
@@ -56,6 +57,7 @@ def profile_url(member_id: str | None, slug: str | None) -> str:
     return f"https://www.linkedin.com/in/{quote(handle, safe='')}/" if handle else ""
 
 
+@lru_cache(maxsize=4096)  # an export names the same few profiles on many rows (messages.csv: every row you)
 def identity_from_url(url: str) -> LinkedInId:
     """The ids in a profile address as LinkedIn's export writes it; raises InvalidIdentity.
 

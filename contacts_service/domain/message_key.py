@@ -31,7 +31,6 @@ THREAD_ID = re.compile(r"2-[A-Za-z0-9+/_=-]+")
 # Where Voyager's conversation URNs carry it: `msg_conversation:(<profile urn>,2-…)`, and older
 # `fs_conversation:2-…` / `messagingThread:2-…` forms.
 _THREAD_IN_URN = re.compile(r"(?:^|[,:(])(2-[A-Za-z0-9+/_=-]+)\)?$")
-_WHITESPACE = re.compile(r"\s+")
 KEY_TEXT_CHARS = 1_000
 KEY_LENGTH = 32  # hex characters: 128 bits
 
@@ -50,7 +49,9 @@ def valid_thread_id(text: str) -> str | None:
 
 def key_text(text: str) -> str:
     """The part of a message text the key compares."""
-    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()[:KEY_TEXT_CHARS]
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.split())[:KEY_TEXT_CHARS]
 
 
 def message_key(thread_id: str | None, from_self: bool, sent_at: datetime, text: str) -> str | None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import or_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,18 +20,20 @@ C = CONTACTS.c
 async def candidates(
     session: AsyncSession, user_id: str, *, member_ids: set[str], slugs: set[str], emails: set[str]
 ) -> list[KnownConnection]:
-    """The user's contacts carrying any of these member ids, slugs or (lower-case) emails: one query on the
-    unique indexes and (user_id, email), so a batch costs the same however many contacts the user has."""
-    matches = []
-    if member_ids:
-        matches.append(C.linkedin_member_id.in_(sorted(member_ids)))
-    if slugs:
-        matches.append(C.linkedin_slug.in_(sorted(slugs)))
-    if emails:
-        matches.append(C.email.in_(sorted(emails)))
-    if not matches:
-        return []
-    statement = select(ContactRow).where(C.user_id == user_id, or_(*matches))
+    """The user's contacts carrying any of these member ids, slugs or (lower-case) emails, from the unique
+    indexes and (user_id, email), so a batch costs the same however many contacts the user has."""
+    # One query per index rather than one OR of three: PostgreSQL may plan such an OR as a scan of the user's
+    # contacts, which made every batch cost more as the import went on.
+    keys = [
+        (C.linkedin_member_id, member_ids),
+        (C.linkedin_slug, slugs),
+        (C.email, emails),
+    ]
+    rows: dict[str, ContactRow] = {}
+    for column, values in keys:
+        if values:
+            statement = select(ContactRow).where(C.user_id == user_id, column.in_(sorted(values)))
+            rows.update((row.id, row) for row in (await session.exec(statement)).all())
     return [
         KnownConnection(
             id=row.id,
@@ -47,5 +48,5 @@ async def candidates(
             sources=row.sources,
             imported=json.loads(row.imported_profile) if row.imported_profile else {},
         )
-        for row in (await session.exec(statement)).all()
+        for row in rows.values()
     ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, update
+from sqlalchemy import and_, delete, func, insert, or_, text, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -24,8 +24,9 @@ from contacts_service.domain.imports.records import (
     JobState,
     RowError,
 )
-from contacts_service.models import IMPORT_CHUNKS, IMPORT_ERRORS, IMPORT_JOBS
+from contacts_service.models import CONTACTS, IMPORT_CHUNKS, IMPORT_ERRORS, IMPORT_JOBS, INTERACTIONS
 from contacts_service.models import ImportJob as ImportJobRow
+from pingcrm_common.db import dialect
 
 J = IMPORT_JOBS.c
 
@@ -268,3 +269,17 @@ async def finish(
         return False
     await session.exec(delete(IMPORT_CHUNKS).where(IMPORT_CHUNKS.c.job_id == job_id))
     return True
+
+
+async def refresh_statistics(session: AsyncSession) -> None:
+    """Let PostgreSQL's planner see the rows a bulk import adds (its documented advice after a bulk load).
+
+    Without it a small table's statistics stay those of an almost empty one, and the prepared plans of the
+    import's lookups (by slug, by email) stay ones that scan all of the user's contacts: an import of 30,000
+    connections into a fresh database took 20 s instead of 3. ANALYZE takes no lock that blocks reads or
+    writes; SQLite needs nothing.
+    """
+    if dialect(session) == "postgresql":
+        connection = await session.connection()
+        for table in (CONTACTS, INTERACTIONS):
+            await connection.execute(text(f"ANALYZE {table.name}"))

@@ -61,6 +61,7 @@ MAX_UNFINISHED_JOBS = 3  # per user: each holds its file until it ends
 LEASE_ATTEMPTS = 3
 MAX_FILENAME = 255
 BATCH_ROWS = 1_000  # rows per transaction: a push of the same user waits at most one batch
+STATISTICS_AFTER_BATCHES = 2  # then the planner learns of the import's rows (store/imports.py refresh_statistics)
 RECENT_JOBS = 10
 
 
@@ -356,11 +357,15 @@ class _JobRun:
         if header.kind == ExportKind.MESSAGES:
             owner = self._job.owner_slug or await self._find_owner(header, start_offset, start_line)
         batch: list[Record] = []
+        batches = 0
         async for record in self._records(start_offset, start_line):
             batch.append(record)
             if len(batch) >= self._batch_rows:
                 await self._commit(header, batch, owner)
                 batch = []
+                batches += 1
+                if batches == STATISTICS_AFTER_BATCHES:
+                    await self._database.transaction(imports.refresh_statistics)
         await self._commit(header, batch, owner)
         await self._end(self._job, self._attempt, JobState.DONE, "")
 

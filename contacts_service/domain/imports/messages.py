@@ -92,7 +92,7 @@ def read(header: Header, record: Record, now: datetime) -> MessageRow | Skip | R
     if record.problem:
         return RowError(record.line, record.problem)
     fields = record.fields
-    if not any(value.strip() for value in fields):
+    if not any(map(str.strip, fields)):
         return None
     value = header.value
     folder = value(fields, "folder").lower()
@@ -178,9 +178,13 @@ def owner_from_contacts(candidates: set[str], known_keys: Iterable[str]) -> str 
     return next(iter(strangers)) if len(candidates) == 2 and len(strangers) == 1 else None
 
 
-def _conversations(rows: list[MessageRow], owner: str) -> tuple[list[ValidConversation], list[RowError]]:
-    """The rows as conversations with their partner, one per (partner, thread), in first-seen order."""
+def _conversations(
+    rows: list[MessageRow], owner: str
+) -> tuple[list[ValidConversation], dict[int, str], list[RowError]]:
+    """The rows as conversations with their partner, one per (partner, thread), in first-seen order; each
+    stored row's URN by its line; the rows that are not the owner's."""
     grouped: dict[tuple[str, str], ValidConversation] = {}
+    urns: dict[int, str] = {}
     errors: list[RowError] = []
     for row in rows:
         outbound = row.sender.key == owner
@@ -200,32 +204,24 @@ def _conversations(rows: list[MessageRow], owner: str) -> tuple[list[ValidConver
                 older_missing_after=None,
                 thread_id=row.thread_id,
             )
-        grouped[key].messages.append(ValidMessage(export_urn(row, owner), outbound, row.text, row.sent_at))
-    return list(grouped.values()), errors
-
-
-def export_urn(row: MessageRow, owner: str) -> str:
-    key = message_key(row.thread_id, row.sender.key == owner, row.sent_at, row.text)
-    return f"{EXPORT_URN_PREFIX}{key}"
+        urn = urns[row.line] = f"{EXPORT_URN_PREFIX}{message_key(row.thread_id, outbound, row.sent_at, row.text)}"
+        grouped[key].messages.append(ValidMessage(urn, outbound, row.text, row.sent_at))
+    return list(grouped.values()), urns, errors
 
 
 async def store_batch(session: Session, user_id: str, rows: list[MessageRow], owner: str, now: datetime) -> Counts:
     """Store a batch of rows in the caller's transaction, under the user's lock (as pushes take it)."""
     await sync_state.lock_user(session, user_id)
-    conversations, errors = _conversations(rows, owner)
+    conversations, urns, errors = _conversations(rows, owner)
     stored = await store_conversations(
         session, user_id, conversations, now, source=Source.MESSAGES_IMPORT, overwrite_profile=False
     )
     inserted = {message.source_urn for message in stored.inserted}
     counts = Counts(processed=len(rows), contacts_created=stored.contacts_created, errors=errors)
-    refused = {error.line for error in errors}
     counted: set[str] = set()
     for row in rows:
-        if row.line in refused:
-            counts.skipped += 1
-            continue
-        urn = export_urn(row, owner)
-        if urn in inserted and urn not in counted:
+        urn = urns.get(row.line)
+        if urn is not None and urn in inserted and urn not in counted:
             counts.created += 1
             counted.add(urn)
         else:
