@@ -44,6 +44,8 @@ async def candidates(
             title=row.title,
             company=row.company,
             linkedin_url=row.linkedin_url,
+            headline=row.headline,
+            avatar_url=row.avatar_url,
             connected_on=row.connected_on,
             sources=row.sources,
             imported=json.loads(row.imported_profile) if row.imported_profile else {},

@@ -333,3 +333,65 @@ async def test_an_upload_that_breaks_off_leaves_nothing(contacts: ContactsHarnes
     finally:
         await database.dispose()
     assert await user.imports() == []
+
+
+def feed(events: list[pb.ActivityEvent], contacts_by_id: dict[str, str]) -> list[tuple[str, str | None]]:
+    """(contact name, kind) per event, in feed order."""
+    return [
+        (contacts_by_id.get(event.contact_id, event.contact.full_name), event.WhichOneof("detail")) for event in events
+    ]
+
+
+async def test_imports_tell_the_activity_feed_what_they_added(contacts: ContactsHarness) -> None:
+    sam = contacts.user("user-sam")
+    await sam.push(ada_from_voyager())  # Ada known from a DM first
+    _, after_push = await contacts.activity()
+
+    await sam.imported(CONNECTIONS)
+    events, after_connections = await contacts.activity(after_push)
+    names = {c.id: c.full_name for c in await sam.contacts()}
+    assert feed(events, names) == [
+        ("Ada Quintero", "contact_updated"),  # the DM contact, now with the file's company and title
+        ("Ada Quintero", "connection_imported"),
+        ("Darius Okafor", "contact_added"),
+        ("Darius Okafor", "connection_imported"),
+        ("Chloé Dubois", "contact_added"),
+        ("Chloé Dubois", "connection_imported"),
+        ("Xiaoming Wang", "contact_added"),
+        ("Xiaoming Wang", "connection_imported"),
+        ("José García", "contact_added"),
+        ("José García", "connection_imported"),
+        ("Tomasz Nowak", "contact_added"),
+        ("Tomasz Nowak", "connection_imported"),
+        ("Elif Şahin", "contact_added"),
+        ("Elif Şahin", "connection_imported"),
+    ]
+    ada_updated, ada_connected, darius_added, darius_connected = events[:4]
+    assert list(ada_updated.contact_updated.fields) == ["title", "company", "linkedin_url"]
+    assert (ada_updated.contact.member_id, ada_updated.contact.title) == ("ACoAAAdaQuintero01", "Principal Engineer")
+    assert ada_connected.connection_imported.connected_on.ToDatetime(tzinfo=UTC) == datetime(2024, 3, 5, tzinfo=UTC)
+    assert darius_added.contact_added.source == "connections_import"
+    assert (darius_added.contact.full_name, darius_added.contact.first_name) == ("Darius Okafor", "Darius")
+    assert not events[11].connection_imported.HasField("connected_on")  # Tomasz: 'yesterday' is not a date
+
+    await sam.imported(CONNECTIONS)  # the same file again changes nothing, so it tells nothing
+    assert (await contacts.activity(after_connections))[0] == []
+
+    await sam.imported(MESSAGES, "messages.csv")
+    events, _ = await contacts.activity(after_connections)
+    names = {c.id: c.full_name for c in await sam.contacts()}
+    # Ada's messages came by DM already; José's and Priya's are new (contacts in the order of their newest
+    # message); Priya is new as a contact.
+    assert feed(events, names) == [
+        ("Priya Natarajan", "contact_added"),
+        ("Priya Natarajan", "messages"),
+        ("José García", "messages"),
+    ]
+    assert events[0].contact_added.source == "messages_import"
+    jose_messages = events[2].messages.messages
+    assert [(m.from_self, m.excerpt) for m in jose_messages] == [
+        (False, "¡Feliz Navidad, Sam! Nos vemos en enero."),
+        (True, "Gracias José!"),
+    ]
+    assert all(m.urn.startswith("export:") for m in jose_messages)
+    assert events[2].occurred_at.ToDatetime(tzinfo=UTC) == datetime(2023, 12, 26, 10, 0, tzinfo=UTC)

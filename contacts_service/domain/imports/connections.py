@@ -13,6 +13,11 @@
   The values an import wrote are kept with the contact (`imported_profile`).
 - `Connected On` is stored as the connection date (the file's value wins:
   it is LinkedIn's).
+- The activity feed (docs/activity-feed.md) gets, in the batch's
+  transaction: `contact_added` (source `connections_import`) and
+  `connection_imported` for each new contact; for a contact already known,
+  `contact_updated` naming the fields the row changed and
+  `connection_imported` when it becomes a connection or its date changes.
 A row with a `Connected On` that is not a date is imported without it and
 also reported.
 """
@@ -24,6 +29,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from contacts_service.domain.activity import (
+    SOURCE_CONNECTIONS_IMPORT,
+    ConnectionImported,
+    ContactAdded,
+    ContactSnapshot,
+    ContactUpdated,
+    NewActivity,
+)
 from contacts_service.domain.imports.csv_format import Header, Record, clean, parse_connected_on
 from contacts_service.domain.imports.records import Counts, KnownConnection, RowError
 from contacts_service.domain.linkedin_identity import InvalidIdentity, LinkedInId, identity_from_url, profile_url
@@ -31,7 +44,7 @@ from contacts_service.domain.matching import PROFILE_FIELDS, ContactDraft, impor
 from contacts_service.domain.push import ConcurrentChange
 from contacts_service.domain.records import ContactChange
 from contacts_service.domain.sources import Source
-from contacts_service.store import connections, contacts, sync_state
+from contacts_service.store import activity, connections, contacts, sync_state
 from pingcrm_common.db import Session
 from pingcrm_common.models import new_id
 
@@ -141,6 +154,20 @@ class _Target:
             self.sources |= Source.CONNECTIONS_IMPORT
             self.changed = True
 
+    def events(self, now: datetime) -> list[NewActivity]:
+        """What the feed learns of this contact from the batch."""
+        original = self.original
+        display = {"headline": original.headline, "avatar_url": original.avatar_url} if original else {}
+        snapshot = ContactSnapshot.of(self.member_id, self.slug, {**display, **self.values})
+        connected = NewActivity(self.id, now, snapshot, ConnectionImported(self.connected_on))
+        if original is None:
+            return [NewActivity(self.id, now, snapshot, ContactAdded(SOURCE_CONNECTIONS_IMPORT)), connected]
+        changed = [name for name in ("member_id", "slug") if getattr(self, name) != getattr(original, name)]
+        changed += [name for name, value in self.values.items() if value != getattr(original, name)]
+        events = [NewActivity(self.id, now, snapshot, ContactUpdated(tuple(changed)))] if changed else []
+        newly = not original.sources & Source.CONNECTIONS_IMPORT or self.connected_on != original.connected_on
+        return [*events, connected] if newly else events
+
     def draft(self, now: datetime) -> ContactDraft:
         profile = dict.fromkeys(PROFILE_FIELDS, "") if self.is_new else {}
         profile.update(self.values)
@@ -154,6 +181,7 @@ class _Target:
 class BatchPlan:
     created: list[ContactDraft]
     changes: list[ContactChange]
+    events: list[NewActivity]
     counts: Counts
 
 
@@ -167,6 +195,7 @@ def plan_batch(rows: list[ConnectionRow], known: list[KnownConnection], now: dat
         if stored.values["email"]:
             by_email.setdefault(stored.values["email"], stored)
     counts = Counts(processed=len(rows))
+    touched: dict[str, _Target] = {}  # in the order the rows first name them
     for row in rows:
         target = import_match(row.identity, row.email, by_member=by_member, by_slug=by_slug, by_email=by_email)
         if target is not None and target.is_new:
@@ -176,6 +205,7 @@ def plan_batch(rows: list[ConnectionRow], known: list[KnownConnection], now: dat
             target = _Target.new(row.identity)
             targets.append(target)
         was_changed = target.changed
+        touched.setdefault(target.id, target)
         target.take(row)
         _fill_ids(target, row.identity, by_member, by_slug)
         _index(target, by_member, by_slug, by_email)
@@ -187,7 +217,8 @@ def plan_batch(rows: list[ConnectionRow], known: list[KnownConnection], now: dat
             counts.skipped += 1  # already up to date
     created = [t.draft(now) for t in targets if t.is_new]
     changes = [ContactChange(t.id, t.draft(now), 0, None) for t in targets if not t.is_new and t.changed]
-    return BatchPlan(created, changes, counts)
+    events = [event for target in touched.values() if target.changed for event in target.events(now)]
+    return BatchPlan(created, changes, events, counts)
 
 
 def _fill_ids(
@@ -230,5 +261,6 @@ async def store_batch(session: Session, user_id: str, rows: list[ConnectionRow],
     if created != len(plan.created):
         raise ConcurrentChange(f"{len(plan.created) - created} contact(s) appeared while the batch was planned")
     await contacts.apply_changes(session, user_id, plan.changes, now, sources=Source.CONNECTIONS_IMPORT)
+    await activity.record(session, user_id, plan.events, now)
     plan.counts.contacts_created = len(plan.created)
     return plan.counts

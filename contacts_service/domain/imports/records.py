@@ -95,6 +95,8 @@ class KnownConnection:
     title: str
     company: str
     linkedin_url: str
+    headline: str  # shown with the contact in activity events; an import never changes it
+    avatar_url: str
     connected_on: date | None
     sources: int
     imported: dict[str, str]  # the values the last Connections import wrote
