@@ -30,6 +30,7 @@ from pingcrm.contacts.v1 import contacts_service_pb2 as pb
 from pydantic import BaseModel
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.requests import ClientDisconnect
 
 from edge.body_limit import too_large
 from edge.deps import CallRpc, ContactsStub, Settings, WebUser
@@ -238,6 +239,8 @@ async def upload(
         return await _upload(request, contacts, settings)
     except NotAnUpload as error:
         return problem(422, code="validation_failed", detail=str(error))
+    except ClientDisconnect:  # the browser went away mid-upload; contacts_service discarded what it had
+        return problem(499, code="cancelled", detail="the upload was cancelled")
 
 
 async def _upload(request: Request, contacts: Any, settings: EdgeSettings) -> ImportAccepted:

@@ -108,3 +108,19 @@ async def test_an_upload_whose_process_died_is_removed(database, clock) -> None:
     async with database.session() as session:
         assert (await session.exec(text("SELECT count(*) FROM import_jobs"))).one()[0] == 0
         assert (await session.exec(text("SELECT count(*) FROM import_chunks"))).one()[0] == 0
+
+
+async def test_a_slow_upload_keeps_its_lease_while_it_streams(database, clock) -> None:
+    imports = ImportsDomain(database, clock, lease_seconds=LEASE, wake=lambda: None)
+    janitor = worker(database, clock)
+
+    async def slowly() -> AsyncIterator[bytes]:
+        """A line so slow that the whole upload outlasts the lease twice over, a few hundred bytes at a time."""
+        for start in range(0, len(SAMPLE), 300):
+            yield SAMPLE[start : start + 300]
+            clock.advance(timedelta(seconds=LEASE / 2))
+            assert await janitor.run_next() is False  # nothing to import yet, and the upload is not removed
+
+    job = await imports.upload("user-ada", "Connections.csv", slowly())
+    assert (job.state, job.size_bytes, job.total) == (JobState.QUEUED, len(SAMPLE), 11)
+    assert clock.now() - job.created_at > timedelta(seconds=2 * LEASE)

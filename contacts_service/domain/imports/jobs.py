@@ -81,6 +81,7 @@ class _Upload:
     records: int = 0  # line breaks outside quotes: the rows' estimate
     in_quotes: bool = False
     last_byte: int = 10
+    stored_at: datetime | None = None  # when a piece was last written (which renews the upload's lease)
 
 
 class ImportsDomain:
@@ -121,11 +122,12 @@ class ImportsDomain:
             await imports.create(session, upload.job_id, user_id, header.kind, filename, now, now + self._lease)
 
         await self._database.transaction(create)
+        upload.stored_at = now
         try:
             await self._take(upload, head)
             async for piece in rest:
                 await self._take(upload, piece)
-            await self._store_pending(upload, final=True)
+            await self._store_pending(upload)
             total = upload.records + (1 if upload.last_byte != 10 else 0) - header.records_before
 
             async def queue(session: Session) -> Job | None:
@@ -179,14 +181,18 @@ class ImportsDomain:
         upload.records += found
         upload.last_byte = piece[-1]
         upload.pending += piece
-        if len(upload.pending) >= STORED_PIECE_BYTES:
-            await self._store_pending(upload, final=False)
+        # A piece is written when it reaches its size, or sooner on a slow line: each write renews the
+        # upload's lease, which must not run out while the file still arrives.
+        due = upload.stored_at is not None and self._clock.now() - upload.stored_at >= self._lease / 3
+        if len(upload.pending) >= STORED_PIECE_BYTES or due:
+            await self._store_pending(upload)
 
-    async def _store_pending(self, upload: _Upload, *, final: bool) -> None:
-        if not upload.pending or (not final and len(upload.pending) < STORED_PIECE_BYTES):
+    async def _store_pending(self, upload: _Upload) -> None:
+        if not upload.pending:
             return
         data, seq, start = bytes(upload.pending), upload.seq, upload.stored
-        lease = self._clock.now() + self._lease
+        now = self._clock.now()
+        lease = now + self._lease
 
         async def store(session: Session) -> None:
             await imports.add_chunk(session, upload.job_id, seq, start, data, lease)
@@ -195,6 +201,7 @@ class ImportsDomain:
         upload.pending.clear()
         upload.seq += 1
         upload.stored += len(data)
+        upload.stored_at = now
 
     async def _discard(self, job_id: str) -> None:
         async def discard(session: Session) -> None:
