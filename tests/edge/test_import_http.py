@@ -234,3 +234,42 @@ async def test_contacts_service_down_is_a_503(stack, data_dir, clock) -> None:
         assert (upload.status_code, upload.json()["code"]) == (503, "unavailable")
         progress = await client.get(IMPORT, headers=ada)
         assert (progress.status_code, progress.json()["code"]) == (503, "unavailable")
+
+
+async def test_a_browser_that_goes_away_mid_upload_leaves_nothing_behind(stack, data_dir, clock, caplog) -> None:
+    ada = web(stack, data_dir, clock)
+    head = (SAMPLES / "Connections.csv").read_bytes()
+    part = (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="Connections.csv"\r\n\r\n'
+    ).encode() + head + b"Zed,Filler,https://www.linkedin.com/in/zed,,,,05 Mar 2024\r\n" * 30_000
+    host, port = stack.edge_url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    lines = [
+        f"POST {IMPORT} HTTP/1.1", f"Host: {host}", f"Content-Length: {len(part) + 10_000_000}",
+        f"Authorization: {ada['Authorization']}", f"Content-Type: multipart/form-data; boundary={BOUNDARY}",
+    ]  # fmt: skip
+    writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + part)  # then the browser's tab closes
+    await writer.drain()
+    writer.close()
+    async with stack.http() as client:
+        for _ in range(200):
+            listed = (await client.get(IMPORT, headers=ada)).json()
+            if listed == {"items": []} and not await stored_pieces(stack):
+                break
+            await asyncio.sleep(0.05)
+        assert listed == {"items": []}
+    assert await stored_pieces(stack) == 0  # contacts_service discarded what it had stored
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
+
+
+async def stored_pieces(stack) -> int:
+    from sqlalchemy import text
+
+    from pingcrm_common.db import Database
+
+    database = Database(stack.settings["contacts"].resolved_database_url, "contacts")
+    try:
+        async with database.session() as session:
+            return int((await session.exec(text("SELECT count(*) FROM import_chunks"))).one()[0])
+    finally:
+        await database.dispose()
