@@ -307,3 +307,29 @@ def test_the_upload_counts_records_outside_quotes() -> None:
         found, in_quotes = count_records(data[start : start + 11], in_quotes)
         total += found
     assert (total, in_quotes) == (len(records_of(data, 1 << 20)), False)
+
+
+def test_a_quote_that_never_closes_is_reported_at_its_line_and_the_rest_is_read() -> None:
+    data = (
+        b"First Name,Last Name,URL\r\n"
+        b'Ada,"Quintero,https://www.linkedin.com/in/ada-quintero\r\n'
+        b"Bob,Stone,https://www.linkedin.com/in/bob-stone\r\n"
+    )
+    records = records_of(data, 7)
+    assert [(r.line, r.fields, r.problem) for r in records] == [
+        (1, ["First Name", "Last Name", "URL"], ""),
+        (2, [], "a quoted field opens on this line and never closes"),
+        (3, ["Bob", "Stone", "https://www.linkedin.com/in/bob-stone"], ""),
+    ]
+
+
+def test_bytes_that_are_no_text_at_all_never_stop_the_reader() -> None:
+    data = b"First Name,Last Name,URL\r\nB\rob,Stone,y\r\n" + bytes(range(256)) * 40
+    for piece in (1, 13, 1 << 20):
+        records = records_of(data, piece)
+        assert (records[1].line, records[1].problem) == (
+            2,
+            "the line cannot be read as CSV (new-line character seen in unquoted field - do you need to open "
+            "the file in universal-newline mode?)",
+        )
+        assert records[-1].end_offset == len(data)  # read to the end, whatever the bytes

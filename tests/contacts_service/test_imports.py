@@ -284,8 +284,27 @@ async def test_a_file_that_is_not_an_export_is_refused_and_nothing_is_stored(con
     assert (raised.value.code(), error_code(raised.value), raised.value.details()) == (
         grpc.StatusCode.INVALID_ARGUMENT, "empty_file", "the file is empty",
     )  # fmt: skip
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await user.upload(zipped_export(), "Basic_LinkedInDataExport_03-05-2024.zip")
+    assert (raised.value.code(), error_code(raised.value), raised.value.details()) == (
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "not_a_linkedin_export",
+        "this is a .zip archive: unzip LinkedIn's export and upload Connections.csv or messages.csv from it",
+    )
     assert await user.imports() == []
     assert await user.contacts() == []
+
+
+def zipped_export() -> bytes:
+    """The archive LinkedIn emails, uploaded as it came."""
+    import io
+    import zipfile
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as files:
+        files.writestr("Connections.csv", CONNECTIONS)
+        files.writestr("messages.csv", MESSAGES)
+    return archive.getvalue()
 
 
 async def test_imports_and_their_contacts_belong_to_their_user(contacts: ContactsHarness) -> None:

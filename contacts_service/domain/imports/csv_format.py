@@ -112,8 +112,7 @@ class RecordReader:
             except csv.Error as error:
                 stop = base + reader.line_num
                 if str(error) != _UNCLOSED:
-                    fields = next(csv.reader(texts[start:stop]), [])  # lenient: as a spreadsheet reads it
-                    records.append(self._record(start, stop, ends, fields))
+                    records.append(self._lenient(texts, start, stop, ends))
                     start = stop
                     continue
                 waited = ends[-1] - (ends[start - 1] if start else self._offset)
@@ -128,6 +127,19 @@ class RecordReader:
             self._offset = ends[consumed - 1]
             self._line += consumed
         return records
+
+    def _lenient(self, texts: list[str], start: int, stop: int, ends: list[int]) -> Record:
+        """The record read as a spreadsheet reads it; a problem when even that fails (a NUL, a lone CR)."""
+        try:
+            return self._record(start, stop, ends, next(csv.reader(texts[start:stop]), []))
+        except csv.Error as error:
+            return Record(
+                line=self._line + start,
+                end_offset=ends[stop - 1],
+                end_line=self._line + stop,
+                fields=[],
+                problem=f"the line cannot be read as CSV ({error})",
+            )
 
     def _record(self, start: int, stop: int, ends: list[int], fields: list[str]) -> Record:
         return Record(line=self._line + start, end_offset=ends[stop - 1], end_line=self._line + stop, fields=fields)

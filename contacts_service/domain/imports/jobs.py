@@ -63,6 +63,8 @@ MAX_FILENAME = 255
 BATCH_ROWS = 1_000  # rows per transaction: a push of the same user waits at most one batch
 STATISTICS_AFTER_BATCHES = 2  # then the planner learns of the import's rows (store/imports.py refresh_statistics)
 RECENT_JOBS = 10
+ZIP_MAGIC = b"PK\x03\x04"
+ZIP_ARCHIVE = "this is a .zip archive: unzip LinkedIn's export and upload Connections.csv or messages.csv from it"
 
 
 def _not_found() -> NotFound:
@@ -139,7 +141,7 @@ class ImportsDomain:
             # Cut off (the caller went away, the file grew too large, the database failed): nothing stays.
             await asyncio.shield(self._discard(upload.job_id))
             raise
-        if job is None:  # pragma: no cover - the job was created above in this very call
+        if job is None:  # it was created above, in this very call
             raise _not_found()
         self._wake()
         log.info("import queued", extra={"job_id": job.id, "kind": job.kind.value, "bytes": job.size_bytes})
@@ -153,7 +155,9 @@ class ImportsDomain:
         iterator = aiter(pieces)
         ended = False
         while True:
-            header = find_header(records)
+            if head.startswith(ZIP_MAGIC):  # an uncompressed archive would even show the CSV header inside
+                raise InvalidArgument(ZIP_ARCHIVE, code="not_a_linkedin_export")
+            header = find_header(records) if len(head) >= len(ZIP_MAGIC) or ended else None
             if header is not None:
                 return header, bytes(head), iterator
             if ended or len(head) >= HEADER_SEARCH_BYTES or len(records) >= HEADER_SEARCH_RECORDS:
