@@ -153,7 +153,11 @@ class ImportJob(ContactsTable, table=True):
     resume_offset: int = 0
     resume_line: int = 0
     owner_slug: str = Field(default="", max_length=200)
-    attempts: int = 0
+    attempts: int = 0  # claims so far; the attempt holding the lease writes only with its own number
+    # Claims in a row that found the job where the last one had found it (resume_offset unchanged): a row that
+    # crashes the worker every time. Claims after progress (a deploy, a crash elsewhere) do not count.
+    stalls: int = 0
+    claimed_offset: int = -1
     lease_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     started_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))

@@ -41,6 +41,8 @@ def upgrade() -> None:
         sa.Column("resume_line", sa.Integer(), nullable=False),
         sa.Column("owner_slug", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("stalls", sa.Integer(), nullable=False),
+        sa.Column("claimed_offset", sa.Integer(), nullable=False),
         sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, text, update
+from sqlalchemy import and_, case, delete, func, insert, or_, text, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -51,6 +51,7 @@ def _job(row: Any, errors: list[RowError] | None = None) -> Job:
         resume_line=row.resume_line,
         owner_slug=row.owner_slug,
         attempts=row.attempts,
+        stalls=row.stalls,
         created_at=row.created_at,
         started_at=row.started_at,
         finished_at=row.finished_at,
@@ -90,6 +91,8 @@ async def create(
             resume_line=0,
             owner_slug="",
             attempts=0,
+            stalls=0,
+            claimed_offset=-1,
             lease_until=lease,
             created_at=now,
         )
@@ -163,7 +166,8 @@ async def abandoned_uploads(session: AsyncSession, now: datetime) -> list[str]:
 
 
 async def claim(session: AsyncSession, now: datetime, lease: datetime) -> Job | None:
-    """Take the oldest job that is queued or whose worker's lease ran out, as a new attempt."""
+    """Take the oldest job that is queued or whose worker's lease ran out, as a new attempt; count it as a stall
+    when the job has not moved since its last claim."""
     waiting = or_(
         J.state == JobState.QUEUED.value,
         and_(J.state == JobState.RUNNING.value, J.lease_until < now),
@@ -182,6 +186,8 @@ async def claim(session: AsyncSession, now: datetime, lease: datetime) -> Job | 
             .values(
                 state=JobState.RUNNING.value,
                 attempts=J.attempts + 1,
+                stalls=case((J.claimed_offset == J.resume_offset, J.stalls + 1), else_=0),
+                claimed_offset=J.resume_offset,
                 lease_until=lease,
                 started_at=func.coalesce(J.started_at, now),
             )

@@ -34,7 +34,7 @@ from starlette.requests import ClientDisconnect
 
 from edge.body_limit import too_large
 from edge.deps import CallRpc, ContactsStub, Settings, WebUser
-from edge.grpc_status import problem
+from edge.grpc_status import ServiceCallFailed, problem
 from edge.settings import MAX_IMPORT_BYTES, EdgeSettings
 from pingcrm_common.grpc_client import call_metadata
 from pingcrm_common.timestamps import to_datetime
@@ -265,9 +265,9 @@ async def _upload(request: Request, contacts: Any, settings: EdgeSettings) -> Im
         await _forward(call, form.filename, bytes(waiting), first)
         await call.done_writing()
         job: pb.ImportJob = await call
-    except grpc.aio.AioRpcError:
+    except grpc.aio.AioRpcError as error:
         await _drain(body)
-        raise
+        raise ServiceCallFailed("contacts", error) from error
     finally:
         call.cancel()  # nothing when the call ended; otherwise the service discards what it stored
     return ImportAccepted(job_id=job.id, kind=KINDS[job.kind])

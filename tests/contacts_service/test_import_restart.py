@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -25,15 +24,10 @@ from pingcrm.contacts.v1 import contacts_service_pb2_grpc
 
 from pingcrm_common.clock import SystemClock
 from tests.support.tokens import web_token
+from tests.support.up import free_ports
 
 ROWS = 30_000
 LEASE_SECONDS = 2
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def connections_csv(rows: int) -> bytes:
@@ -46,12 +40,12 @@ class ContactsProcess:
     """contacts_service as `pingcrm serve contacts` runs it, started and killed at will."""
 
     def __init__(self, data_dir: Path, database_url: str | None) -> None:
-        self.port = _free_port()
+        self.port, metrics_port = free_ports(2)
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("PINGCRM_")}
         self.env.update(
             PINGCRM_DATA_DIR=str(data_dir),
             PINGCRM_CONTACTS_PORT=str(self.port),
-            PINGCRM_CONTACTS_METRICS_PORT=str(_free_port()),
+            PINGCRM_CONTACTS_METRICS_PORT=str(metrics_port),
             PINGCRM_AUTH_ADDR="127.0.0.1:9",  # web tokens only: auth_service is never asked
             PINGCRM_IMPORT_LEASE_SECONDS=str(LEASE_SECONDS),
             PINGCRM_IMPORT_POLL_SECONDS="0.2",

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text, update
 
-from contacts_service.domain.imports.jobs import LEASE_ATTEMPTS, ImportsDomain, ImportWorker
+from contacts_service.domain.imports.jobs import MAX_STALLS, ImportsDomain, ImportWorker
 from contacts_service.domain.imports.records import JobState
 from contacts_service.models import IMPORT_JOBS, MIGRATIONS
 from contacts_service.settings import ContactsSettings
@@ -78,11 +78,15 @@ async def test_a_job_held_by_another_worker_is_resumed_only_after_its_lease(data
 async def test_a_job_that_keeps_stopping_ends_failed_with_the_line(database, clock) -> None:
     imports = ImportsDomain(database, clock, lease_seconds=LEASE, wake=lambda: None)
     job = await imports.upload("user-ada", "Connections.csv", pieces(SAMPLE))
+    # Stopped twice already without getting past line 9 (where the last claim found it), and stopped again.
     await set_job(
         database,
         job.id,
         state="running",
-        attempts=LEASE_ATTEMPTS,
+        attempts=3,
+        stalls=MAX_STALLS - 1,
+        resume_offset=SAMPLE.index(b"Xiaoming"),
+        claimed_offset=SAMPLE.index(b"Xiaoming"),
         lease_until=clock.now() - timedelta(seconds=1),
         resume_line=9,
     )
@@ -94,6 +98,27 @@ async def test_a_job_that_keeps_stopping_ends_failed_with_the_line(database, clo
     )
     async with database.session() as session:
         assert (await session.exec(text("SELECT count(*) FROM import_chunks"))).one()[0] == 0  # the file is gone
+
+
+async def test_a_job_interrupted_again_and_again_while_it_progresses_is_never_given_up(database, clock) -> None:
+    imports = ImportsDomain(database, clock, lease_seconds=LEASE, wake=lambda: None)
+    job = await imports.upload("user-ada", "Connections.csv", pieces(SAMPLE))
+    # Two stalls counted, but the last attempt got from line 5 to line 9 before its process stopped (a deploy).
+    await set_job(
+        database,
+        job.id,
+        state="running",
+        attempts=5,
+        stalls=MAX_STALLS - 1,
+        claimed_offset=SAMPLE.index(b"Ada,Quintero"),
+        resume_offset=SAMPLE.index(b"Xiaoming"),
+        resume_line=9,
+        processed=3,
+        created=3,
+        lease_until=clock.now() - timedelta(seconds=1),
+    )
+    assert await worker(database, clock).run_next() is True
+    assert (await imports.get("user-ada", job.id)).state == JobState.DONE
 
 
 async def test_an_upload_whose_process_died_is_removed(database, clock) -> None:

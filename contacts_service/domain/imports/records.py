@@ -68,6 +68,7 @@ class Job:
     resume_line: int
     owner_slug: str
     attempts: int
+    stalls: int  # claims in a row that found it where the previous one had (store/imports.py claim)
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
