@@ -111,3 +111,61 @@ async def test_graceful_shutdown_reports_not_serving_before_stopping(stack) -> N
         response = await health.Check(health_pb2.HealthCheckRequest(service=""), timeout=5)
         assert response.status == health_pb2.HealthCheckResponse.NOT_SERVING
     await stack.stop_service("media")
+
+
+async def _chunks(*pieces: bytes):
+    first, *rest = pieces
+    yield contacts_service_pb2.ImportChunk(filename="Connections.csv", data=first)
+    for piece in rest:
+        yield contacts_service_pb2.ImportChunk(data=piece)
+
+
+CONNECTIONS = b"First Name,Last Name,URL\nAda,Quintero,https://www.linkedin.com/in/ada-quintero\n"
+
+
+async def test_a_client_stream_gets_the_interceptors_request_id_log_line_and_error_mapping(
+    stack, data_dir, clock, caplog
+) -> None:
+    from pingcrm_common.metrics import RPC_REQUESTS
+
+    upload = "/pingcrm.contacts.v1.ContactsService/UploadImport"
+    counted = {status: RPC_REQUESTS.labels(upload, status)._value.get() for status in ("OK", "INVALID_ARGUMENT")}
+    token = web_token(data_dir, "user-7", clock)
+    caplog.set_level(logging.INFO, logger="pingcrm.rpc")
+    metadata = (("authorization", f"Bearer {token}"), ("x-request-id", "req-upload-1"))
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{stack.services['contacts'].port}") as channel:
+        stub = contacts_service_pb2_grpc.ContactsServiceStub(channel)
+        job = await stub.UploadImport(_chunks(CONNECTIONS[:10], CONNECTIONS[10:]), timeout=5, metadata=metadata)
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await stub.UploadImport(_chunks(b"Date,Amount\n", b"2024-03-01,1.00\n"), timeout=5, metadata=metadata)
+        with pytest.raises(grpc.aio.AioRpcError) as unsigned:
+            await stub.UploadImport(_chunks(CONNECTIONS), timeout=5)
+    assert job.kind == contacts_service_pb2.IMPORT_KIND_CONNECTIONS
+    # A domain refusal raised while the stream is read: the status, the details and the stable code.
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert refused.value.details().startswith("this is not a LinkedIn export")
+    assert ("pingcrm-error-code", "not_a_linkedin_export") in tuple(refused.value.trailing_metadata())
+    # The token is checked before a message is read.
+    assert unsigned.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    assert unsigned.value.details() == "missing bearer token"
+    lines = [json.loads(JsonFormatter("contacts").format(r)) for r in caplog.records if r.name == "pingcrm.rpc"]
+    uploads = [line for line in lines if line["method"] == upload]
+    assert [(line["status"], line["request_id"], line["user_id"]) for line in uploads] == [
+        ("OK", "req-upload-1", "user-7"),
+        ("INVALID_ARGUMENT", "req-upload-1", "user-7"),
+        ("UNAUTHENTICATED", uploads[2]["request_id"], None),
+    ]
+    assert token not in json.dumps(uploads)
+    now = {status: RPC_REQUESTS.labels(upload, status)._value.get() for status in counted}
+    assert {status: now[status] - counted[status] for status in counted} == {"OK": 1, "INVALID_ARGUMENT": 1}
+
+
+def test_a_service_with_a_streamed_answer_is_refused_at_start() -> None:
+    from grpc_health.v1 import health_pb2 as health
+
+    from pingcrm_common.interceptors import ANY_USER, access_policy
+
+    descriptor = health.DESCRIPTOR.services_by_name["Health"]  # Watch answers with a stream
+    with pytest.raises(ValueError) as refused:
+        access_policy(descriptor, {"Check": ANY_USER, "Watch": ANY_USER})
+    assert str(refused.value) == "grpc.health.v1.Health: the interceptor does not wrap streamed answers: ['Watch']"
