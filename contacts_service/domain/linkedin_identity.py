@@ -20,6 +20,7 @@ SLUG = re.compile(r"[^\s\x00-\x1f/?#]{1,200}")
 
 # A LinkedIn host: linkedin.com and its subdomains (www., country ones like de.linkedin.com).
 _LINKEDIN_HOST = re.compile(r"(?:[a-z0-9-]+\.)*linkedin\.com")
+_PLAIN_PROFILE_URL = re.compile(r"https://www\.linkedin\.com/in/([^/?#\s]+)/?")
 
 
 class InvalidIdentity(ValueError):
@@ -66,6 +67,8 @@ def identity_from_url(url: str) -> LinkedInId:
     and percent-encoded non-Latin slugs (decoded, as `normalize` stores them).
     """
     text = url.strip()
+    if plain := _PLAIN_PROFILE_URL.fullmatch(text):  # the usual form, without urlsplit's cost (30,000 rows)
+        return normalize("", plain[1])
     parts = urlsplit(text if "//" in text else f"https://{text}")
     host = (parts.hostname or "").lower()
     segments = [segment for segment in parts.path.split("/") if segment]

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 import ftfy
 
@@ -323,6 +324,7 @@ _MONTH_DAY_YEAR = re.compile(r"([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4})")  # Mar 5
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
+@lru_cache(maxsize=8192)  # an export has a few thousand distinct days for its tens of thousands of rows
 def parse_connected_on(text: str) -> date | None:
     """`05 Mar 2024` and the other unambiguous forms exports use (month names in several languages, ISO
     dates); None for anything else, numeric day/month orders included, since 03/05/2024 could be either."""
