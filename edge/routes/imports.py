@@ -34,12 +34,14 @@ from starlette.requests import ClientDisconnect
 
 from edge.body_limit import too_large
 from edge.deps import CallRpc, ContactsStub, Settings, WebUser
-from edge.grpc_status import ServiceCallFailed, problem
-from edge.settings import MAX_IMPORT_BYTES, EdgeSettings
+from edge.grpc_status import API_ERRORS, ServiceCallFailed, problem, problem_responses
+from edge.settings import EdgeSettings
 from pingcrm_common.grpc_client import call_metadata
 from pingcrm_common.timestamps import to_datetime
 
-router = APIRouter(prefix="/api/v1/contacts/import", tags=["import"])
+router = APIRouter(
+    prefix="/api/v1/contacts/import", tags=["import"], responses=problem_responses(*API_ERRORS, 401, 403)
+)
 
 # A multipart body is the file plus its part headers and boundaries: this much more is allowed for them.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
@@ -212,10 +214,7 @@ async def _drain(body: AsyncIterator[bytes]) -> None:
     response_model=ImportAccepted,
     operation_id="uploadImport",
     summary="Upload Connections.csv or messages.csv from LinkedIn's data export",
-    responses={
-        413: {"description": f"a file over {MAX_IMPORT_BYTES:,} bytes (200 MiB)"},
-        422: {"description": "not multipart/form-data with a `file`, or not a LinkedIn export"},
-    },
+    responses=problem_responses(429),
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -234,7 +233,11 @@ async def _drain(body: AsyncIterator[bytes]) -> None:
 async def upload(
     request: Request, _: WebUser, contacts: ContactsStub, settings: Settings
 ) -> ImportAccepted | JSONResponse:
-    """Stream the file to contacts_service; the import runs in the background (follow it with its job id)."""
+    """Stream the file to contacts_service; the import runs in the background (follow it with its job id).
+
+    Files up to 200 MiB (`PINGCRM_MAX_IMPORT_BYTES`; 413 beyond); 422 for a body that is not
+    multipart/form-data with a `file`, or a file that is not Connections.csv or messages.csv.
+    """
     try:
         return await _upload(request, contacts, settings)
     except NotAnUpload as error:
@@ -280,7 +283,7 @@ async def list_imports(_: WebUser, contacts: ContactsStub, rpc: CallRpc) -> Impo
     return ImportList(items=[_job(job) for job in response.jobs])
 
 
-@router.get("/{job_id}", response_model=ImportOut, operation_id="getImport")
+@router.get("/{job_id}", response_model=ImportOut, operation_id="getImport", responses=problem_responses(404))
 async def get_import(
     job_id: Annotated[str, Path(min_length=1, max_length=64)], _: WebUser, contacts: ContactsStub, rpc: CallRpc
 ) -> ImportOut:

@@ -80,6 +80,7 @@ async def test_import_connections_through_the_web_page(page, stack, tmp_path: Pa
     await page.get_by_label("Password").fill("correct horse battery")
     await page.get_by_role("button", name="Create account").click()
     await expect(page.get_by_role("heading", name="No contacts yet")).to_be_visible(timeout=TIMEOUT_MS)
+    await shoot(page, "0-no-contacts", stack)
     await page.locator("#contacts-import").click()
     await expect(page).to_have_url(re.compile(r"#/contacts/import$"))
     await expect(page.get_by_role("heading", name="Import from LinkedIn")).to_be_visible()
