@@ -137,7 +137,7 @@ export function render(container, { api, signal, query: params }) {
     id: 'contacts-search',
     type: 'search',
     name: 'q',
-    placeholder: 'Search by name or company',
+    placeholder: 'Name or company',
     autocomplete: 'off',
     maxlength: '200',
   });
