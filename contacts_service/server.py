@@ -34,6 +34,10 @@ POLICY = access_policy(
         "ListIncompleteConversations": ANY_USER,
         # suggestions_service's feed consumer, with a service token (docs/activity-feed.md).
         "ReadActivity": from_services("suggestions"),
+        # The web contact page: only the user edits their contacts by hand.
+        "UpdateContact": WEB_ONLY,
+        # The extension, when LinkedIn's CDN refused the server a photo.
+        "UploadContactPhoto": ANY_USER,
     },
 )
 

@@ -16,6 +16,13 @@ class Direction(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     DIRECTION_INBOUND: _ClassVar[Direction]
     DIRECTION_OUTBOUND: _ClassVar[Direction]
 
+class ContactSort(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CONTACT_SORT_UNSPECIFIED: _ClassVar[ContactSort]
+    CONTACT_SORT_LAST_INTERACTION: _ClassVar[ContactSort]
+    CONTACT_SORT_NAME: _ClassVar[ContactSort]
+    CONTACT_SORT_QUIET_LONGEST: _ClassVar[ContactSort]
+
 class ContactSource(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     CONTACT_SOURCE_UNSPECIFIED: _ClassVar[ContactSource]
@@ -39,6 +46,10 @@ class ImportState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
 DIRECTION_UNSPECIFIED: Direction
 DIRECTION_INBOUND: Direction
 DIRECTION_OUTBOUND: Direction
+CONTACT_SORT_UNSPECIFIED: ContactSort
+CONTACT_SORT_LAST_INTERACTION: ContactSort
+CONTACT_SORT_NAME: ContactSort
+CONTACT_SORT_QUIET_LONGEST: ContactSort
 CONTACT_SOURCE_UNSPECIFIED: ContactSource
 CONTACT_SOURCE_LINKEDIN_DM: ContactSource
 CONTACT_SOURCE_CONNECTIONS_IMPORT: ContactSource
@@ -73,7 +84,7 @@ class LastMessage(_message.Message):
     def __init__(self, text: _Optional[str] = ..., direction: _Optional[_Union[Direction, str]] = ..., sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Contact(_message.Message):
-    __slots__ = ("id", "full_name", "headline", "title", "company", "location", "avatar_url", "linkedin", "last_message", "last_interaction_at", "interaction_count", "email", "sources", "connected_on")
+    __slots__ = ("id", "full_name", "headline", "title", "company", "location", "avatar_url", "linkedin", "last_message", "last_interaction_at", "interaction_count", "email", "sources", "connected_on", "notes", "edited_fields")
     ID_FIELD_NUMBER: _ClassVar[int]
     FULL_NAME_FIELD_NUMBER: _ClassVar[int]
     HEADLINE_FIELD_NUMBER: _ClassVar[int]
@@ -88,6 +99,8 @@ class Contact(_message.Message):
     EMAIL_FIELD_NUMBER: _ClassVar[int]
     SOURCES_FIELD_NUMBER: _ClassVar[int]
     CONNECTED_ON_FIELD_NUMBER: _ClassVar[int]
+    NOTES_FIELD_NUMBER: _ClassVar[int]
+    EDITED_FIELDS_FIELD_NUMBER: _ClassVar[int]
     id: str
     full_name: str
     headline: str
@@ -102,7 +115,23 @@ class Contact(_message.Message):
     email: str
     sources: _containers.RepeatedScalarFieldContainer[ContactSource]
     connected_on: str
-    def __init__(self, id: _Optional[str] = ..., full_name: _Optional[str] = ..., headline: _Optional[str] = ..., title: _Optional[str] = ..., company: _Optional[str] = ..., location: _Optional[str] = ..., avatar_url: _Optional[str] = ..., linkedin: _Optional[_Union[LinkedInIdentity, _Mapping]] = ..., last_message: _Optional[_Union[LastMessage, _Mapping]] = ..., last_interaction_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., interaction_count: _Optional[int] = ..., email: _Optional[str] = ..., sources: _Optional[_Iterable[_Union[ContactSource, str]]] = ..., connected_on: _Optional[str] = ...) -> None: ...
+    notes: str
+    edited_fields: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., full_name: _Optional[str] = ..., headline: _Optional[str] = ..., title: _Optional[str] = ..., company: _Optional[str] = ..., location: _Optional[str] = ..., avatar_url: _Optional[str] = ..., linkedin: _Optional[_Union[LinkedInIdentity, _Mapping]] = ..., last_message: _Optional[_Union[LastMessage, _Mapping]] = ..., last_interaction_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., interaction_count: _Optional[int] = ..., email: _Optional[str] = ..., sources: _Optional[_Iterable[_Union[ContactSource, str]]] = ..., connected_on: _Optional[str] = ..., notes: _Optional[str] = ..., edited_fields: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class JobChange(_message.Message):
+    __slots__ = ("old_title", "old_company", "new_title", "new_company", "seen_at")
+    OLD_TITLE_FIELD_NUMBER: _ClassVar[int]
+    OLD_COMPANY_FIELD_NUMBER: _ClassVar[int]
+    NEW_TITLE_FIELD_NUMBER: _ClassVar[int]
+    NEW_COMPANY_FIELD_NUMBER: _ClassVar[int]
+    SEEN_AT_FIELD_NUMBER: _ClassVar[int]
+    old_title: str
+    old_company: str
+    new_title: str
+    new_company: str
+    seen_at: _timestamp_pb2.Timestamp
+    def __init__(self, old_title: _Optional[str] = ..., old_company: _Optional[str] = ..., new_title: _Optional[str] = ..., new_company: _Optional[str] = ..., seen_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Interaction(_message.Message):
     __slots__ = ("id", "source_urn", "direction", "text", "occurred_at")
@@ -201,14 +230,16 @@ class RejectedItem(_message.Message):
     def __init__(self, path: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class BackfillCandidate(_message.Message):
-    __slots__ = ("contact_id", "member_id", "slug")
+    __slots__ = ("contact_id", "member_id", "slug", "photo_url")
     CONTACT_ID_FIELD_NUMBER: _ClassVar[int]
     MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
     SLUG_FIELD_NUMBER: _ClassVar[int]
+    PHOTO_URL_FIELD_NUMBER: _ClassVar[int]
     contact_id: str
     member_id: str
     slug: str
-    def __init__(self, contact_id: _Optional[str] = ..., member_id: _Optional[str] = ..., slug: _Optional[str] = ...) -> None: ...
+    photo_url: str
+    def __init__(self, contact_id: _Optional[str] = ..., member_id: _Optional[str] = ..., slug: _Optional[str] = ..., photo_url: _Optional[str] = ...) -> None: ...
 
 class PushLinkedInResponse(_message.Message):
     __slots__ = ("contacts_created", "contacts_updated", "interactions_created", "interactions_skipped", "rejected", "backfill")
@@ -227,40 +258,50 @@ class PushLinkedInResponse(_message.Message):
     def __init__(self, contacts_created: _Optional[int] = ..., contacts_updated: _Optional[int] = ..., interactions_created: _Optional[int] = ..., interactions_skipped: _Optional[int] = ..., rejected: _Optional[_Iterable[_Union[RejectedItem, _Mapping]]] = ..., backfill: _Optional[_Iterable[_Union[BackfillCandidate, _Mapping]]] = ...) -> None: ...
 
 class ListContactsRequest(_message.Message):
-    __slots__ = ("query", "page_size", "page_token", "source")
+    __slots__ = ("query", "page_size", "page_token", "source", "sort")
     QUERY_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
+    SORT_FIELD_NUMBER: _ClassVar[int]
     query: str
     page_size: int
     page_token: str
     source: ContactSource
-    def __init__(self, query: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., source: _Optional[_Union[ContactSource, str]] = ...) -> None: ...
+    sort: ContactSort
+    def __init__(self, query: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., source: _Optional[_Union[ContactSource, str]] = ..., sort: _Optional[_Union[ContactSort, str]] = ...) -> None: ...
 
 class ListContactsResponse(_message.Message):
-    __slots__ = ("contacts", "next_page_token")
+    __slots__ = ("contacts", "next_page_token", "total_count")
     CONTACTS_FIELD_NUMBER: _ClassVar[int]
     NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_COUNT_FIELD_NUMBER: _ClassVar[int]
     contacts: _containers.RepeatedCompositeFieldContainer[Contact]
     next_page_token: str
-    def __init__(self, contacts: _Optional[_Iterable[_Union[Contact, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+    total_count: int
+    def __init__(self, contacts: _Optional[_Iterable[_Union[Contact, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_count: _Optional[int] = ...) -> None: ...
 
 class GetContactRequest(_message.Message):
-    __slots__ = ("contact_id", "interactions_limit")
+    __slots__ = ("contact_id", "interactions_limit", "interactions_page_token")
     CONTACT_ID_FIELD_NUMBER: _ClassVar[int]
     INTERACTIONS_LIMIT_FIELD_NUMBER: _ClassVar[int]
+    INTERACTIONS_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     contact_id: str
     interactions_limit: int
-    def __init__(self, contact_id: _Optional[str] = ..., interactions_limit: _Optional[int] = ...) -> None: ...
+    interactions_page_token: str
+    def __init__(self, contact_id: _Optional[str] = ..., interactions_limit: _Optional[int] = ..., interactions_page_token: _Optional[str] = ...) -> None: ...
 
 class GetContactResponse(_message.Message):
-    __slots__ = ("contact", "recent_interactions")
+    __slots__ = ("contact", "recent_interactions", "job_changes", "next_interactions_page_token")
     CONTACT_FIELD_NUMBER: _ClassVar[int]
     RECENT_INTERACTIONS_FIELD_NUMBER: _ClassVar[int]
+    JOB_CHANGES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_INTERACTIONS_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     contact: Contact
     recent_interactions: _containers.RepeatedCompositeFieldContainer[Interaction]
-    def __init__(self, contact: _Optional[_Union[Contact, _Mapping]] = ..., recent_interactions: _Optional[_Iterable[_Union[Interaction, _Mapping]]] = ...) -> None: ...
+    job_changes: _containers.RepeatedCompositeFieldContainer[JobChange]
+    next_interactions_page_token: str
+    def __init__(self, contact: _Optional[_Union[Contact, _Mapping]] = ..., recent_interactions: _Optional[_Iterable[_Union[Interaction, _Mapping]]] = ..., job_changes: _Optional[_Iterable[_Union[JobChange, _Mapping]]] = ..., next_interactions_page_token: _Optional[str] = ...) -> None: ...
 
 class FindContactByLinkedInRequest(_message.Message):
     __slots__ = ("identity",)
@@ -513,3 +554,39 @@ class ReadActivityResponse(_message.Message):
     events: _containers.RepeatedCompositeFieldContainer[ActivityEvent]
     next: str
     def __init__(self, events: _Optional[_Iterable[_Union[ActivityEvent, _Mapping]]] = ..., next: _Optional[str] = ...) -> None: ...
+
+class UpdateContactRequest(_message.Message):
+    __slots__ = ("contact_id", "full_name", "title", "company", "notes")
+    CONTACT_ID_FIELD_NUMBER: _ClassVar[int]
+    FULL_NAME_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    COMPANY_FIELD_NUMBER: _ClassVar[int]
+    NOTES_FIELD_NUMBER: _ClassVar[int]
+    contact_id: str
+    full_name: str
+    title: str
+    company: str
+    notes: str
+    def __init__(self, contact_id: _Optional[str] = ..., full_name: _Optional[str] = ..., title: _Optional[str] = ..., company: _Optional[str] = ..., notes: _Optional[str] = ...) -> None: ...
+
+class UpdateContactResponse(_message.Message):
+    __slots__ = ("contact",)
+    CONTACT_FIELD_NUMBER: _ClassVar[int]
+    contact: Contact
+    def __init__(self, contact: _Optional[_Union[Contact, _Mapping]] = ...) -> None: ...
+
+class UploadContactPhotoRequest(_message.Message):
+    __slots__ = ("contact_id", "source_url", "content")
+    CONTACT_ID_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_URL_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    contact_id: str
+    source_url: str
+    content: bytes
+    def __init__(self, contact_id: _Optional[str] = ..., source_url: _Optional[str] = ..., content: _Optional[bytes] = ...) -> None: ...
+
+class UploadContactPhotoResponse(_message.Message):
+    __slots__ = ("contact",)
+    CONTACT_FIELD_NUMBER: _ClassVar[int]
+    contact: Contact
+    def __init__(self, contact: _Optional[_Union[Contact, _Mapping]] = ...) -> None: ...

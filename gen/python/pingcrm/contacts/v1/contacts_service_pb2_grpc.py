@@ -94,6 +94,16 @@ class ContactsServiceStub:
                 request_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ReadActivityRequest.SerializeToString,
                 response_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ReadActivityResponse.FromString,
                 _registered_method=True)
+        self.UpdateContact = channel.unary_unary(
+                '/pingcrm.contacts.v1.ContactsService/UpdateContact',
+                request_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.UpdateContactRequest.SerializeToString,
+                response_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.UpdateContactResponse.FromString,
+                _registered_method=True)
+        self.UploadContactPhoto = channel.unary_unary(
+                '/pingcrm.contacts.v1.ContactsService/UploadContactPhoto',
+                request_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.UploadContactPhotoRequest.SerializeToString,
+                response_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.UploadContactPhotoResponse.FromString,
+                _registered_method=True)
 
 
 class ContactsServiceServicer:
@@ -186,6 +196,22 @@ class ContactsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UpdateContact(self, request, context):
+        """UpdateContact applies the user's own edits (web contact page); an edited
+        field is marked and never overwritten by sync or import afterwards.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UploadContactPhoto(self, request, context):
+        """UploadContactPhoto stores a photo the extension fetched in the browser
+        because LinkedIn's CDN refused the server (BackfillCandidate.photo_url).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ContactsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -243,6 +269,16 @@ def add_ContactsServiceServicer_to_server(servicer, server):
                     servicer.ReadActivity,
                     request_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ReadActivityRequest.FromString,
                     response_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ReadActivityResponse.SerializeToString,
+            ),
+            'UpdateContact': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateContact,
+                    request_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.UpdateContactRequest.FromString,
+                    response_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.UpdateContactResponse.SerializeToString,
+            ),
+            'UploadContactPhoto': grpc.unary_unary_rpc_method_handler(
+                    servicer.UploadContactPhoto,
+                    request_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.UploadContactPhotoRequest.FromString,
+                    response_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.UploadContactPhotoResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -547,6 +583,60 @@ class ContactsService:
             '/pingcrm.contacts.v1.ContactsService/ReadActivity',
             pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ReadActivityRequest.SerializeToString,
             pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ReadActivityResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateContact(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/pingcrm.contacts.v1.ContactsService/UpdateContact',
+            pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.UpdateContactRequest.SerializeToString,
+            pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.UpdateContactResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UploadContactPhoto(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/pingcrm.contacts.v1.ContactsService/UploadContactPhoto',
+            pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.UploadContactPhotoRequest.SerializeToString,
+            pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.UploadContactPhotoResponse.FromString,
             options,
             channel_credentials,
             insecure,
