@@ -11,15 +11,16 @@ from __future__ import annotations
 import asyncio
 import random
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import asyncpg
-from sqlalchemy import ColumnElement, String, Table, any_, event, exc, literal, text
+from sqlalchemy import ColumnElement, String, Table, any_, bindparam, event, exc, func, literal, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.types import TypeEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pingcrm_common.dependencies import Dependency, error_chain
@@ -108,6 +109,25 @@ def is_one_of(dialect_name: str, column: ColumnElement[str], values: Collection[
     if dialect_name == "postgresql":
         return column == any_(literal(sorted(values), postgresql.ARRAY(String())))
     return column.in_(sorted(values))
+
+
+class UnnestedRows:
+    """Many rows as one parameter per column on PostgreSQL: `unnest(:a_col1, :a_col2, …) AS rows(col1, …)`.
+
+    An executemany sends one statement per row, and SQLAlchemy and asyncpg spend tens of microseconds of
+    Python on each: 100 rows cost a push 10–30 ms. One array per column is one statement whose text (and
+    prepared plan) is the same for any number of rows. `columns` maps each column to its SQL type (one
+    that PostgreSQL can hold in an array).
+    """
+
+    def __init__(self, columns: Mapping[str, TypeEngine[Any]]) -> None:
+        self.names = tuple(columns)
+        arrays = [bindparam(f"a_{name}", type_=postgresql.ARRAY(kind)) for name, kind in columns.items()]
+        self.table = func.unnest(*arrays).table_valued(*self.names).render_derived()
+
+    def params(self, rows: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
+        """The statement's parameters for these rows (each maps every column name to its value)."""
+        return {f"a_{name}": [row[name] for row in rows] for name in self.names}
 
 
 def dialect_insert(dialect_name: str, table: Table) -> postgresql.Insert | sqlite.Insert:

@@ -38,7 +38,6 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.types import TypeEngine
 from sqlmodel import col
 from sqlmodel import select as select_rows
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -53,17 +52,20 @@ from contacts_service.domain.activity import (
 )
 from contacts_service.models import ACTIVITY, ACTIVITY_SEQ
 from contacts_service.models import Activity as ActivityRow
-from pingcrm_common.db import dialect
+from pingcrm_common.db import UnnestedRows, dialect
 from pingcrm_common.models import UTCDateTime
 
-_ROW_COLUMNS = ("contact_id", "kind", "occurred_at", "contact", "detail")
 # occurred_at as a plain timezone-aware DateTime: the events' times are already UTC-aware (a push's
 # validated messages, the clock), and UTCDateTime's check would run once per element of the array.
-_ARRAY_TYPES: dict[str, TypeEngine[Any]] = {
-    "occurred_at": DateTime(timezone=True),
-    "contact": Text(),
-    "detail": Text(),
-}
+_ROWS = UnnestedRows(
+    {
+        "contact_id": String(),
+        "kind": String(),
+        "occurred_at": DateTime(timezone=True),
+        "contact": Text(),
+        "detail": Text(),
+    }
+)
 
 
 # The oldest transaction of the reader's snapshot that was still running and may belong to this
@@ -93,17 +95,17 @@ def _insert(dialect_name: str) -> Any:
     user_id = bindparam("user_id", type_=String())
     recorded_at = bindparam("recorded_at", type_=UTCDateTime())
     if dialect_name == "postgresql":
-        arrays = [
-            bindparam(f"a_{name}", type_=postgresql.ARRAY(_ARRAY_TYPES.get(name, String()))) for name in _ROW_COLUMNS
-        ]
-        rows = func.unnest(*arrays).table_valued(*_ROW_COLUMNS).render_derived()
+        rows = _ROWS.table.c
         source = select(
             _xid(func.pg_current_xact_id()),
             ACTIVITY_SEQ.next_value(),
             user_id,
-            *[rows.c[name] for name in _ROW_COLUMNS[:3]],
+            rows.contact_id,
+            rows.kind,
+            rows.occurred_at,
             recorded_at,
-            *[rows.c[name] for name in _ROW_COLUMNS[3:]],
+            rows.contact,
+            rows.detail,
         )
         return postgresql.insert(ACTIVITY).from_select(
             ["tx", "seq", "user_id", "contact_id", "kind", "occurred_at", "recorded_at", "contact", "detail"], source
@@ -157,7 +159,7 @@ async def record(session: AsyncSession, user_id: str, events: list[NewActivity],
     dialect_name = dialect(session)
     params: Any
     if dialect_name == "postgresql":
-        params = {f"a_{name}": [row[name] for row in rows] for name in _ROW_COLUMNS}
+        params = _ROWS.params(rows)
         params.update(user_id=user_id, recorded_at=recorded_at)
     else:
         params = [{**row, "user_id": user_id, "recorded_at": recorded_at} for row in rows]

@@ -6,6 +6,7 @@ order, so concurrent transactions take their row locks in the same order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -29,6 +30,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.types import TypeEngine
 from sqlmodel import col
 from sqlmodel import select as select_rows
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -39,7 +41,7 @@ from contacts_service.domain.matching import PROFILE_FIELDS, ContactDraft, Known
 from contacts_service.domain.records import Contact, ContactChange
 from contacts_service.models import CONTACTS, INTERACTIONS
 from contacts_service.models import Contact as ContactRow
-from pingcrm_common.db import dialect, dialect_insert, is_one_of
+from pingcrm_common.db import UnnestedRows, dialect, dialect_insert, is_one_of
 from pingcrm_common.models import UTCDateTime
 
 
@@ -247,67 +249,92 @@ async def clear_slugs(session: AsyncSession, user_id: str, contact_ids: list[str
         )
 
 
-def _build_change() -> Any:
-    """One UPDATE for executemany: ids, profile, connection date and imported values when given (NULL keeps the
-    stored value), sources added to the stored ones, aggregates relative to the stored values (count + n; the
-    last message only if newer)."""
-    at = bindparam("b_at", type_=UTCDateTime())
+_CHANGE_COLUMNS: dict[str, TypeEngine[Any]] = {
+    "contact_id": String(),
+    "linkedin_member_id": String(),
+    "linkedin_slug": String(),
+    **{name: String() for name in PROFILE_FIELDS},
+    "sources": Integer(),
+    "connected_on": Date(),
+    "imported": Text(),
+    "added": Integer(),
+    "at": UTCDateTime(),
+    "text": String(),
+    "from_self": Boolean(),
+}
+_CHANGE_ROWS = UnnestedRows(_CHANGE_COLUMNS)
+
+
+@cache
+def _change(dialect_name: str) -> Any:
+    """One UPDATE for every changed contact: ids, profile, connection date and imported values when given (NULL
+    keeps the stored value), sources added to the stored ones, aggregates relative to the stored values (count
+    + n; the last message only if newer). On PostgreSQL the rows come as arrays (UnnestedRows: one statement);
+    SQLite runs it once per row (executemany), with each value a parameter."""
+    value: Callable[[str], Any]
+    if dialect_name == "postgresql":
+        rows = _CHANGE_ROWS.table
+        value = rows.c.__getitem__
+        contact_id = rows.c.contact_id
+    else:
+
+        def value(name: str) -> Any:
+            return bindparam(f"b_{name}", type_=_CHANGE_COLUMNS[name])
+
+        contact_id = value("contact_id")
+    statement = update(CONTACTS).where(CONTACTS.c.user_id == bindparam("b_user_id"), CONTACTS.c.id == contact_id)
+    at = value("at")
     newer_message = and_(at.is_not(None), or_(CONTACTS.c.last_message_at.is_(None), CONTACTS.c.last_message_at < at))
     newer_activity = and_(
         at.is_not(None), or_(CONTACTS.c.last_interaction_at.is_(None), CONTACTS.c.last_interaction_at < at)
     )
     keep_or_set = {
-        column: func.coalesce(bindparam(f"b_{column}", type_=String()), CONTACTS.c[column])
+        column: func.coalesce(value(column), CONTACTS.c[column])
         for column in ("linkedin_member_id", "linkedin_slug", *PROFILE_FIELDS)
     }
-    return (
-        update(CONTACTS)
-        .where(CONTACTS.c.user_id == bindparam("b_user_id"), CONTACTS.c.id == bindparam("b_contact_id"))
-        .values(
-            **keep_or_set,
-            interaction_count=CONTACTS.c.interaction_count + bindparam("b_added", type_=Integer()),
-            last_message_text=case(
-                (newer_message, bindparam("b_text", type_=String())), else_=CONTACTS.c.last_message_text
-            ),
-            last_message_from_self=case(
-                (newer_message, bindparam("b_from_self", type_=Boolean())), else_=CONTACTS.c.last_message_from_self
-            ),
-            last_message_at=case((newer_message, at), else_=CONTACTS.c.last_message_at),
-            last_interaction_at=case((newer_activity, at), else_=CONTACTS.c.last_interaction_at),
-            sources=CONTACTS.c.sources.op("|")(bindparam("b_sources", type_=Integer())),
-            connected_on=func.coalesce(bindparam("b_connected_on", type_=Date()), CONTACTS.c.connected_on),
-            imported_profile=func.coalesce(bindparam("b_imported", type_=Text()), CONTACTS.c.imported_profile),
-            updated_at=bindparam("b_now", type_=UTCDateTime()),
-        )
+    return statement.values(
+        **keep_or_set,
+        interaction_count=CONTACTS.c.interaction_count + value("added"),
+        last_message_text=case((newer_message, value("text")), else_=CONTACTS.c.last_message_text),
+        last_message_from_self=case((newer_message, value("from_self")), else_=CONTACTS.c.last_message_from_self),
+        last_message_at=case((newer_message, at), else_=CONTACTS.c.last_message_at),
+        last_interaction_at=case((newer_activity, at), else_=CONTACTS.c.last_interaction_at),
+        sources=CONTACTS.c.sources.op("|")(value("sources")),
+        connected_on=func.coalesce(value("connected_on"), CONTACTS.c.connected_on),
+        imported_profile=func.coalesce(value("imported"), CONTACTS.c.imported_profile),
+        updated_at=bindparam("b_now", type_=UTCDateTime()),
     )
-
-
-_CHANGE = _build_change()
 
 
 async def apply_changes(
     session: AsyncSession, user_id: str, changes: list[ContactChange], now: datetime, *, sources: int
 ) -> None:
-    """Apply each existing contact's new ids, profile and messages, in one executemany; each was seen through
+    """Apply each existing contact's new ids, profile and messages in one statement; each was seen through
     `sources`."""
-    params = []
+    rows = []
     for change in sorted(changes, key=lambda c: c.contact_id):
         draft, newest = change.draft, change.newest
-        row: dict[str, Any] = {"b_user_id": user_id, "b_contact_id": change.contact_id, "b_now": now}
-        row["b_sources"] = sources
-        row["b_connected_on"] = draft.connected_on if draft else None
-        row["b_imported"] = draft.imported_profile if draft else None
-        row["b_linkedin_member_id"] = draft.member_id if draft else None
-        row["b_linkedin_slug"] = draft.slug if draft else None
+        row: dict[str, Any] = {"contact_id": change.contact_id, "sources": int(sources)}
+        row["connected_on"] = draft.connected_on if draft else None
+        row["imported"] = draft.imported_profile if draft else None
+        row["linkedin_member_id"] = draft.member_id if draft else None
+        row["linkedin_slug"] = draft.slug if draft else None
         for name in PROFILE_FIELDS:
-            row[f"b_{name}"] = draft.profile.get(name) if draft else None
-        row["b_added"] = change.added
-        row["b_at"] = newest.occurred_at if newest else None
-        row["b_text"] = newest.text if newest else None
-        row["b_from_self"] = newest.from_self if newest else None
-        params.append(row)
-    if params:
-        await session.exec(_CHANGE, params=params)
+            row[name] = draft.profile.get(name) if draft else None
+        row["added"] = change.added
+        row["at"] = newest.occurred_at if newest else None
+        row["text"] = newest.text if newest else None
+        row["from_self"] = newest.from_self if newest else None
+        rows.append(row)
+    if not rows:
+        return
+    dialect_name = dialect(session)
+    params: Any
+    if dialect_name == "postgresql":
+        params = {**_CHANGE_ROWS.params(rows), "b_user_id": user_id, "b_now": now}
+    else:
+        params = [{"b_user_id": user_id, "b_now": now, **{f"b_{name}": v for name, v in row.items()}} for row in rows]
+    await session.exec(_change(dialect_name), params=params)
 
 
 async def recount(session: AsyncSession, user_id: str, contact_ids: set[str]) -> None:

@@ -7,14 +7,14 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import Boolean, String, func, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contacts_service.domain.history import Gap, HistoryMark, IncompleteConversation
 from contacts_service.models import CONTACTS, CONVERSATIONS
-from pingcrm_common.db import dialect, dialect_insert, is_one_of
-from pingcrm_common.models import new_id
+from pingcrm_common.db import UnnestedRows, dialect, dialect_insert, is_one_of
+from pingcrm_common.models import UTCDateTime, new_id
 
 _MARK_COLUMNS = [
     CONVERSATIONS.c.urn,
@@ -43,9 +43,29 @@ async def marks(session: AsyncSession, user_id: str, urns: set[str]) -> dict[str
     return {mark.urn: mark for mark in map(_mark, (await session.exec(statement)).all())}
 
 
+_ROWS = UnnestedRows(
+    {
+        "id": String(),
+        "user_id": String(),
+        "urn": String(),
+        "contact_id": String(),
+        "oldest_message_at": UTCDateTime(),
+        "newest_message_at": UTCDateTime(),
+        "first_message_at": UTCDateTime(),
+        "gap_before": UTCDateTime(),
+        "gap_after": UTCDateTime(),
+        "complete": Boolean(),
+        "updated_at": UTCDateTime(),
+    }
+)
+
+
 @cache
 def _upsert(dialect_name: str) -> Any:
-    insert = dialect_insert(dialect_name, CONVERSATIONS)
+    insert: Any = dialect_insert(dialect_name, CONVERSATIONS)
+    if dialect_name == "postgresql":
+        # One statement for every mark of a push (UnnestedRows), not one per conversation.
+        insert = insert.from_select(list(_ROWS.names), select(*_ROWS.table.c))
     kept = ("contact_id", "oldest_message_at", "newest_message_at", "first_message_at", "gap_before", "gap_after")
     return insert.on_conflict_do_update(
         index_elements=[CONVERSATIONS.c.user_id, CONVERSATIONS.c.urn],
@@ -72,7 +92,8 @@ async def save(session: AsyncSession, user_id: str, changed: list[HistoryMark], 
         for mark in sorted(changed, key=lambda m: m.urn)
     ]
     if rows:
-        await session.exec(_upsert(dialect(session)), params=rows)
+        dialect_name = dialect(session)
+        await session.exec(_upsert(dialect_name), params=_ROWS.params(rows) if dialect_name == "postgresql" else rows)
 
 
 async def reassign(session: AsyncSession, user_id: str, from_contact: str, to_contact: str) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Boolean, String, Text, bindparam, func, select, update
+from sqlalchemy import Boolean, String, Text, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.types import TypeEngine
 from sqlmodel import col
@@ -23,11 +23,20 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from contacts_service.domain.records import Interaction, NewMessage, StoredMessage
 from contacts_service.models import INTERACTIONS
 from contacts_service.models import Interaction as InteractionRow
-from pingcrm_common.db import dialect
+from pingcrm_common.db import UnnestedRows, dialect
 from pingcrm_common.models import UTCDateTime, new_id
 
-COLUMNS = ("id", "user_id", "contact_id", "source_urn", "from_self", "text", "occurred_at", "message_key")
-_ARRAY_TYPES: dict[str, TypeEngine[Any]] = {"from_self": Boolean(), "text": Text(), "occurred_at": UTCDateTime()}
+COLUMNS: dict[str, TypeEngine[Any]] = {
+    "id": String(),
+    "user_id": String(),
+    "contact_id": String(),
+    "source_urn": String(),
+    "from_self": Boolean(),
+    "text": Text(),
+    "occurred_at": UTCDateTime(),
+    "message_key": String(),
+}
+_ROWS = UnnestedRows(COLUMNS)
 
 
 @cache
@@ -35,11 +44,8 @@ def _insert_new(dialect_name: str) -> Any:
     """INSERT … ON CONFLICT DO NOTHING (URN or message key) RETURNING what was really inserted."""
     insert: postgresql.Insert | sqlite.Insert
     if dialect_name == "postgresql":
-        # One array per column, unnested: the statement text (and its prepared plan) is the same for any
-        # number of messages, and PostgreSQL reads the rows from 8 parameters instead of 8 per message.
-        arrays = [bindparam(f"a_{name}", type_=postgresql.ARRAY(_ARRAY_TYPES.get(name, String()))) for name in COLUMNS]
-        rows = func.unnest(*arrays).table_valued(*COLUMNS).render_derived()
-        insert = postgresql.insert(INTERACTIONS).from_select(list(COLUMNS), select(*[rows.c[name] for name in COLUMNS]))
+        # The rows as one array per column (UnnestedRows): the same statement for any number of messages.
+        insert = postgresql.insert(INTERACTIONS).from_select(list(COLUMNS), select(*_ROWS.table.c))
     else:
         insert = sqlite.insert(INTERACTIONS)
     return insert.on_conflict_do_nothing().returning(
@@ -72,9 +78,7 @@ async def insert_new(session: AsyncSession, user_id: str, messages: list[NewMess
         for message in sorted(messages, key=lambda m: m.urn)
     ]
     dialect_name = dialect(session)
-    params: Any = (
-        {f"a_{name}": [row[name] for row in rows] for name in COLUMNS} if dialect_name == "postgresql" else rows
-    )
+    params: Any = _ROWS.params(rows) if dialect_name == "postgresql" else rows
     return [StoredMessage(*row) for row in (await session.exec(_insert_new(dialect_name), params=params)).all()]
 
 
