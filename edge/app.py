@@ -24,7 +24,7 @@ from edge.browser_policy import SecurityHeaders
 from edge.clients import ServiceClients
 from edge.grpc_status import HTTP_STATUS, Problem, ServiceCallFailed, problem, problem_from_rpc_error
 from edge.request_context import RequestContext
-from edge.routes import accounts, avatars, contacts, extension, health, imports, linkedin
+from edge.routes import accounts, avatars, contacts, extension, health, imports, linkedin, suggestions
 from edge.settings import EdgeSettings
 from pingcrm_common.clock import Clock
 from pingcrm_common.errors import DomainError
@@ -65,6 +65,7 @@ def create_app(settings: EdgeSettings, *, clock: Clock | None = None) -> FastAPI
     app.include_router(imports.router)  # before contacts: /contacts/import is not a contact's id
     app.include_router(contacts.router)
     app.include_router(avatars.router)
+    app.include_router(suggestions.router)
     # After the API's routes: a wrong method on an API path is 405 naming that path's methods.
     app.include_router(browser_policy.router)
     _document_problems(app)

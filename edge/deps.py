@@ -15,6 +15,7 @@ from google.protobuf.message import Message
 from pingcrm.auth.v1 import auth_service_pb2_grpc
 from pingcrm.contacts.v1 import contacts_service_pb2_grpc
 from pingcrm.media.v1 import media_service_pb2_grpc
+from pingcrm.suggestions.v1 import suggestions_service_pb2_grpc
 
 from edge.clients import ServiceClients
 from edge.grpc_status import ServiceCallFailed
@@ -54,11 +55,18 @@ async def get_media_stub(
     return clients.media
 
 
+async def get_suggestions_stub(
+    clients: Annotated[ServiceClients, Depends(get_clients)],
+) -> suggestions_service_pb2_grpc.SuggestionsServiceStub:
+    return clients.suggestions
+
+
 Settings = Annotated[EdgeSettings, Depends(get_settings)]
 Clients = Annotated[ServiceClients, Depends(get_clients)]
 AuthStub = Annotated[auth_service_pb2_grpc.AuthServiceStub, Depends(get_auth_stub)]
 ContactsStub = Annotated[contacts_service_pb2_grpc.ContactsServiceStub, Depends(get_contacts_stub)]
 MediaStub = Annotated[media_service_pb2_grpc.MediaServiceStub, Depends(get_media_stub)]
+SuggestionsStub = Annotated[suggestions_service_pb2_grpc.SuggestionsServiceStub, Depends(get_suggestions_stub)]
 
 
 async def client_ip(request: Request) -> str:

@@ -84,7 +84,14 @@ async def start_stack(
         ("suggestions", suggestions_server, SuggestionsSettings),
         ("media", media_server, MediaSettings),
     ):
-        service_settings = settings_class(**common, auth_addr=auth_addr)
+        # suggestions_service reads contacts_service's activity feed (started just before it) and counts
+        # redrafts in Redis.
+        peers = (
+            {"contacts_addr": f"127.0.0.1:{services['contacts'].port}", "redis_url": redis_url}
+            if name == "suggestions"
+            else {}
+        )
+        service_settings = settings_class(**common, auth_addr=auth_addr, **peers)
         await asyncio.to_thread(upgrade, module.MIGRATIONS, service_settings.resolved_database_url)
         services[name] = await module.create_server(service_settings, clock=clock)
         settings[name] = service_settings

@@ -1,0 +1,158 @@
+"""The activity feed consumer: contacts_service's events into suggestions_service's own tables.
+
+One consumer at a time across replicas: each poll first takes (or renews) the
+`feed` lease; a replica that cannot take it waits for the next poll. The lease
+is an economy, not the guarantee: the batch's transaction moves the cursor
+first, and only from the position it read (store/feed.py `move_cursor`), so a
+consumer that lost its lease mid-batch, or a second one racing it, applies
+nothing — its transaction waits on the cursor row, finds it moved and rolls
+back. Applying is idempotent, and the cursor moves in the same transaction as
+the applied events: a crash mid-batch applies nothing and reads it again.
+
+contacts_service down: the poll fails, the loop logs it once, waits (1 s,
+2 s … at most MAX_BACKOFF_SECONDS) and tries again; everything already
+applied stays served. Back after downtime (either side), it reads from its
+cursor until it has caught up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Protocol
+
+from pingcrm_common.clock import Clock
+from pingcrm_common.db import Database, Session
+from suggestions_service.domain.records import FeedPage
+from suggestions_service.store import feed as store
+
+log = logging.getLogger("pingcrm.suggestions.feed")
+
+FEED = "contacts_activity"  # the cursor's and the lease's name
+BATCH = 200  # events per ReadActivity (contacts_service serves at most 1,000)
+MAX_BACKOFF_SECONDS = 30.0
+
+
+class FeedSource(Protocol):
+    """Where events come from: contacts_service's ReadActivity (feed_client.py), or a test's list."""
+
+    async def read(self, after: str, limit: int) -> FeedPage: ...
+
+
+class FeedConsumer:
+    def __init__(
+        self,
+        database: Database,
+        clock: Clock,
+        source: FeedSource,
+        *,
+        owner: str,
+        lease_seconds: float,
+        poll_seconds: float,
+        on_applied: Callable[[set[str]], Awaitable[object]] | None = None,
+        batch: int = BATCH,
+    ) -> None:
+        self._database = database
+        self._clock = clock
+        self._source = source
+        self._owner = owner
+        self._lease = timedelta(seconds=lease_seconds)
+        self._poll_seconds = poll_seconds
+        self._on_applied = on_applied
+        self._batch = batch
+        self._lock = asyncio.Lock()  # one poll at a time in this process (the loop, a GenerateSuggestions)
+        self._task: asyncio.Task[None] | None = None
+        self._failing = False
+
+    async def poll_once(self) -> int | None:
+        """Apply the next batch; how many events it applied (0: caught up or another consumer moved first),
+        None when another replica holds the lease."""
+        async with self._lock:
+            return await self._poll()
+
+    async def _poll(self) -> int | None:
+        async def lease(session: Session) -> str | None:
+            if not await store.take_lease(session, FEED, self._owner, self._clock.now(), self._lease):
+                return None
+            return await store.cursor(session, FEED)
+
+        position = await self._database.transaction(lease)
+        if position is None:
+            return None
+        page = await self._source.read(position, self._batch)
+        if not page.events:
+            return 0
+
+        async def apply(session: Session) -> set[str] | None:
+            if not await store.move_cursor(session, FEED, position, page.next, self._clock.now()):
+                return None  # another consumer applied this batch first
+            touched = await store.apply(session, page.events)
+            return {user_id for user_id, _ in touched}
+
+        users = await self._database.transaction(apply)
+        if users is None:
+            return 0
+        if self._on_applied is not None:
+            try:
+                await self._on_applied(users)
+            except Exception:
+                # The events are applied and kept; the periodic run generates what this one could not.
+                log.exception("generating after new activity failed")
+        return len(page.events)
+
+    async def catch_up(self, max_batches: int | None = None) -> int:
+        """Poll until caught up (a short batch), another replica holds the lease, or max_batches ran."""
+        applied = 0
+        batches = 0
+        while max_batches is None or batches < max_batches:
+            count = await self.poll_once()
+            batches += 1
+            if count is None:
+                break
+            applied += count
+            if count < self._batch:
+                break
+        return applied
+
+    async def catch_up_quietly(self, timeout: float) -> None:
+        """One batch before a GenerateSuggestions, within `timeout`; contacts_service down changes nothing."""
+        try:
+            await asyncio.wait_for(self.catch_up(max_batches=1), timeout)
+        except Exception as error:
+            log.warning("activity feed not read before generating", extra={"error": type(error).__name__})
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="activity-feed")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+        try:
+            await self._database.transaction(lambda session: store.release_lease(session, FEED, self._owner))
+        except Exception:
+            pass  # the lease runs out by itself
+
+    async def _run(self) -> None:
+        backoff = 1.0
+        while True:
+            try:
+                await self.catch_up()
+            except Exception as error:
+                if not self._failing:
+                    log.warning(
+                        "activity feed unreadable; retrying with backoff (suggestions are still served)",
+                        extra={"error": type(error).__name__, "detail": str(error)[:200]},
+                    )
+                    self._failing = True
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+                continue
+            if self._failing:
+                log.info("activity feed readable again")
+                self._failing = False
+            backoff = 1.0
+            await asyncio.sleep(self._poll_seconds)

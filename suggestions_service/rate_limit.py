@@ -1,0 +1,43 @@
+"""The regenerate rate limit: a fixed window per user, counted in Redis (shared by every replica).
+
+Like auth_service's limits: the window is numbered from the injected clock,
+INCR and EXPIRE run in one MULTI, the key names a hash of the user id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from datetime import timedelta
+
+import redis.asyncio as redis
+
+from pingcrm_common.clock import Clock
+from pingcrm_common.errors import RateLimited
+
+WINDOW = timedelta(minutes=1)
+_EXPIRY_SLACK_SECONDS = 60
+
+
+class RegenerateLimit:
+    def __init__(self, redis_client: redis.Redis, clock: Clock, per_minute: int) -> None:
+        self._redis = redis_client
+        self._clock = clock
+        self._max = per_minute
+
+    async def hit(self, user_id: str) -> None:
+        """Count one regenerate by `user_id`; RateLimited (with Retry-After) past the limit."""
+        window = WINDOW.total_seconds()
+        now = self._clock.now().timestamp()
+        index = math.floor(now / window)
+        key = f"suggestions:regenerate:{index}:{hashlib.sha256(user_id.encode()).hexdigest()[:32]}"
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(key)
+            pipe.expire(key, math.ceil(window) + _EXPIRY_SLACK_SECONDS)
+            count, _ = await pipe.execute()
+        if int(count) > self._max:
+            raise RateLimited(
+                f"at most {self._max} redrafts per minute; try again shortly",
+                code="regenerate_rate_limited",
+                retry_after_seconds=math.ceil((index + 1) * window - now),
+            )

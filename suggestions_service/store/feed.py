@@ -1,0 +1,303 @@
+"""What the activity feed taught suggestions_service, in SQL; its cursor; the leases of its loops.
+
+Applying is idempotent (docs/activity-feed.md, "Delivery is at least once"):
+messages are kept by URN (a message delivered twice is inserted once), a
+contact's counts and times are recomputed from its messages rather than
+incremented, snapshots replace field by field, a merge moves what the absorbed
+contact still has (nothing, the second time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import fields
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import CursorResult, Executable, and_, func, or_, select, update
+from sqlmodel import col
+from sqlmodel import select as select_rows
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from pingcrm_common.db import dialect, dialect_insert
+from suggestions_service.domain.records import ClosedBy, ContactFacts, Event, RecentMessage, Snapshot, Status
+from suggestions_service.models import ContactMessage, ContactState, FeedCursor, Lease, Suggestion
+
+MESSAGES = ContactMessage.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes
+LEASES = Lease.__table__  # type: ignore[attr-defined]  # as above
+CURSORS = FeedCursor.__table__  # type: ignore[attr-defined]  # as above
+SUGGESTIONS = Suggestion.__table__  # type: ignore[attr-defined]  # as above
+OPEN = (Status.PENDING.value, Status.SNOOZED.value)
+EXCERPT_KEPT = 300  # characters of each message kept for drafting (the feed sends up to 500)
+_NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+async def run(session: AsyncSession, statement: Executable) -> CursorResult[Any]:
+    """A Core statement on the session's connection, in its transaction, after its pending ORM changes.
+
+    (SQLModel's `exec` is typed for ORM selects; these tables are mostly read and written in Core.)
+    """
+    await session.flush()
+    connection = await session.connection()
+    return await connection.execute(statement)
+
+
+async def move_cursor(session: AsyncSession, name: str, expected: str, new: str, now: datetime) -> bool:
+    """Move the cursor from `expected` to `new`; False when it is no longer at `expected` (another consumer).
+
+    Run first in the transaction that applies the batch: the row lock it takes makes a second
+    consumer of the same position wait here, then find the cursor moved and apply nothing.
+    """
+    await run(
+        session,
+        dialect_insert(dialect(session), CURSORS)
+        .values(name=name, position="", updated_at=now)
+        .on_conflict_do_nothing(index_elements=["name"]),
+    )
+    result = await run(
+        session,
+        update(CURSORS)
+        .where(CURSORS.c.name == name, CURSORS.c.position == expected)
+        .values(position=new, updated_at=now),
+    )
+    return bool(result.rowcount)
+
+
+async def cursor(session: AsyncSession, name: str) -> str:
+    found = await session.get(FeedCursor, name)
+    return found.position if found else ""
+
+
+async def take_lease(session: AsyncSession, name: str, owner: str, now: datetime, ttl: timedelta) -> bool:
+    """Hold lease `name` until now + ttl if it is free, expired or already ours."""
+    await run(
+        session,
+        dialect_insert(dialect(session), LEASES)
+        .values(name=name, owner="", expires_at=_NEVER)
+        .on_conflict_do_nothing(index_elements=["name"]),
+    )
+    result = await run(
+        session,
+        update(LEASES)
+        .where(LEASES.c.name == name, or_(LEASES.c.owner == owner, LEASES.c.expires_at <= now))
+        .values(owner=owner, expires_at=now + ttl),
+    )
+    return bool(result.rowcount)
+
+
+async def release_lease(session: AsyncSession, name: str, owner: str) -> None:
+    await run(
+        session,
+        update(LEASES).where(LEASES.c.name == name, LEASES.c.owner == owner).values(owner="", expires_at=_NEVER),
+    )
+
+
+async def last_run(session: AsyncSession, name: str) -> datetime | None:
+    found = await session.get(Lease, name)
+    return found.last_run_at if found else None
+
+
+async def mark_run(session: AsyncSession, name: str, at: datetime) -> None:
+    await run(session, update(LEASES).where(LEASES.c.name == name).values(last_run_at=at))
+
+
+async def apply(session: AsyncSession, events: Iterable[Event]) -> set[tuple[str, str]]:
+    """Apply events in feed order; returns the (user, contact) pairs whose facts changed."""
+    touched: set[tuple[str, str]] = set()
+    recount: set[tuple[str, str]] = set()
+    for event in events:
+        key = (event.user_id, event.contact_id)
+        state = await _state(session, event.user_id, event.contact_id)
+        _take_snapshot(state, event.snapshot)
+        touched.add(key)
+        if event.kind == "messages":
+            await _add_messages(session, event)
+            recount.add(key)
+        elif event.kind == "contact_added":
+            state.added_at = min(state.added_at or event.occurred_at, event.occurred_at)
+        elif event.kind == "job_changed" and event.job is not None:
+            if state.job_changed_at is None or event.occurred_at >= state.job_changed_at:
+                state.job_changed_at = event.occurred_at
+                state.job_title, state.job_company = event.job.new_title, event.job.new_company
+        elif event.kind == "connection_imported":
+            state.connection_imported = True
+            state.connected_on = event.connected_on
+        elif event.kind == "contacts_merged" and event.absorbed_contact_id:
+            await _merge(session, state, event.absorbed_contact_id)
+            recount.add(key)
+    await session.flush()
+    for user_id, contact_id in recount:
+        await _recount(session, user_id, contact_id)
+    return touched
+
+
+async def _state(session: AsyncSession, user_id: str, contact_id: str) -> ContactState:
+    state = await session.get(ContactState, (user_id, contact_id))
+    if state is None:
+        state = ContactState(user_id=user_id, contact_id=contact_id)
+        session.add(state)
+    return state
+
+
+def _take_snapshot(state: ContactState, snapshot: Snapshot) -> None:
+    for field in fields(Snapshot):
+        value = getattr(snapshot, field.name)
+        if value:
+            setattr(state, field.name, value)
+
+
+async def _add_messages(session: AsyncSession, event: Event) -> None:
+    """Insert the event's messages not seen before; a pending suggestion older than one of them is stale."""
+    if not event.messages:
+        return
+    rows = [
+        {
+            "user_id": event.user_id,
+            "urn": message.urn,
+            "contact_id": event.contact_id,
+            "from_self": message.from_self,
+            "sent_at": message.sent_at,
+            "excerpt": message.excerpt[:EXCERPT_KEPT],
+        }
+        for message in event.messages
+    ]
+    inserted = await run(
+        session,
+        dialect_insert(dialect(session), MESSAGES)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["user_id", "urn"])
+        .returning(MESSAGES.c.sent_at),
+    )
+    newest = max((row.sent_at for row in inserted), default=None)
+    if newest is not None:
+        await close_stale(session, event.user_id, event.contact_id, newest)
+
+
+async def close_stale(session: AsyncSession, user_id: str, contact_id: str, message_sent_at: datetime) -> None:
+    """Staleness by message time: a message dismisses only the open suggestions created before it was sent.
+
+    Backfilled history (old messages arriving late) has old `sent_at`s and leaves fresh suggestions alone.
+    """
+    await run(
+        session,
+        update(SUGGESTIONS)
+        .where(
+            SUGGESTIONS.c.user_id == user_id,
+            SUGGESTIONS.c.contact_id == contact_id,
+            SUGGESTIONS.c.status.in_(OPEN),
+            SUGGESTIONS.c.created_at < message_sent_at,
+        )
+        .values(status=Status.DISMISSED.value, closed_by=ClosedBy.ACTIVITY.value, snooze_until=None),
+    )
+
+
+async def _merge(session: AsyncSession, survivor: ContactState, absorbed_id: str) -> None:
+    """The absorbed contact's messages, facts and suggestions become the survivor's."""
+    user_id = survivor.user_id
+    absorbed = await session.get(ContactState, (user_id, absorbed_id))
+    if absorbed is not None:
+        if absorbed.job_changed_at and (
+            survivor.job_changed_at is None or absorbed.job_changed_at > survivor.job_changed_at
+        ):
+            survivor.job_changed_at = absorbed.job_changed_at
+            survivor.job_title, survivor.job_company = absorbed.job_title, absorbed.job_company
+        if absorbed.connection_imported and not survivor.connection_imported:
+            survivor.connection_imported, survivor.connected_on = True, absorbed.connected_on
+        await session.delete(absorbed)
+    await run(
+        session,
+        update(MESSAGES)
+        .where(MESSAGES.c.user_id == user_id, MESSAGES.c.contact_id == absorbed_id)
+        .values(contact_id=survivor.contact_id),
+    )
+    # Two open suggestions would break "one per contact": the absorbed one's open suggestion is closed first.
+    await run(
+        session,
+        update(SUGGESTIONS)
+        .where(
+            SUGGESTIONS.c.user_id == user_id,
+            SUGGESTIONS.c.contact_id == absorbed_id,
+            SUGGESTIONS.c.status.in_(OPEN),
+        )
+        .values(status=Status.DISMISSED.value, closed_by=ClosedBy.ACTIVITY.value, snooze_until=None),
+    )
+    await run(
+        session,
+        update(SUGGESTIONS)
+        .where(SUGGESTIONS.c.user_id == user_id, SUGGESTIONS.c.contact_id == absorbed_id)
+        .values(contact_id=survivor.contact_id),
+    )
+
+
+async def _recount(session: AsyncSession, user_id: str, contact_id: str) -> None:
+    mine = and_(MESSAGES.c.user_id == user_id, MESSAGES.c.contact_id == contact_id)
+    row: Any = (  # five columns: Row's typing stops at four
+        await run(
+            session,
+            select(
+                func.count(),
+                func.min(MESSAGES.c.sent_at),
+                func.max(MESSAGES.c.sent_at),
+                func.max(MESSAGES.c.sent_at).filter(MESSAGES.c.from_self.is_(False)),
+                func.max(MESSAGES.c.sent_at).filter(MESSAGES.c.from_self.is_(True)),
+            ).where(mine),
+        )
+    ).one()
+    state = await _state(session, user_id, contact_id)
+    state.message_count = int(row[0])
+    state.first_message_at, state.last_message_at = utc(row[1]), utc(row[2])
+    state.last_inbound_at, state.last_outbound_at = utc(row[3]), utc(row[4])
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """Aggregates skip the column type's conversion: SQLite hands back naive text-parsed times."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def facts_of(state: ContactState) -> ContactFacts:
+    return ContactFacts(
+        user_id=state.user_id,
+        contact_id=state.contact_id,
+        snapshot=Snapshot(**{field.name: getattr(state, field.name) for field in fields(Snapshot)}),
+        message_count=state.message_count,
+        first_message_at=state.first_message_at,
+        last_message_at=state.last_message_at,
+        last_inbound_at=state.last_inbound_at,
+        last_outbound_at=state.last_outbound_at,
+        job_changed_at=state.job_changed_at,
+        job_title=state.job_title,
+        job_company=state.job_company,
+        connection_imported=state.connection_imported,
+        connected_on=state.connected_on,
+    )
+
+
+async def contacts_of(session: AsyncSession, user_id: str) -> list[ContactFacts]:
+    rows = await session.exec(select_rows(ContactState).where(col(ContactState.user_id) == user_id))
+    return [facts_of(state) for state in rows.all()]
+
+
+async def contact(session: AsyncSession, user_id: str, contact_id: str) -> ContactFacts | None:
+    state = await session.get(ContactState, (user_id, contact_id))
+    return facts_of(state) if state else None
+
+
+async def users(session: AsyncSession) -> list[str]:
+    rows = await session.exec(select_rows(ContactState.user_id).distinct())
+    return list(rows.all())
+
+
+async def recent_messages(session: AsyncSession, user_id: str, contact_id: str, limit: int) -> list[RecentMessage]:
+    """The contact's newest `limit` messages, oldest first."""
+    rows = await run(
+        session,
+        select(MESSAGES.c.from_self, MESSAGES.c.sent_at, MESSAGES.c.excerpt)
+        .where(MESSAGES.c.user_id == user_id, MESSAGES.c.contact_id == contact_id)
+        .order_by(MESSAGES.c.sent_at.desc())
+        .limit(limit),
+    )
+    return [RecentMessage(row.from_self, row.sent_at, row.excerpt) for row in rows][::-1]

@@ -1,0 +1,141 @@
+"""/api/v1/suggestions over HTTP against the real services, on both backends: a push reaches
+suggestions_service through the activity feed, generate creates a suggestion with a reason and a draft,
+the list, regenerate, PATCH, tenant isolation, the rate limit and the extension's token."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tests.edge.test_pairing_http import pair, sign_in
+from tests.support.tokens import web_token
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)  # the frozen clock's time
+
+
+def _ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def _push(member: str, slug: str, first: str, last: str, messages: list[tuple[str, bool, datetime, str]]) -> dict:
+    return {
+        "conversations": [
+            {
+                "partner": {"member_id": member, "slug": slug, "first_name": first, "last_name": last},
+                "messages": [
+                    {"urn": urn, "from_self": from_self, "text": text, "sent_at": _ms(at)}
+                    for urn, from_self, at, text in messages
+                ],
+            }
+        ]
+    }
+
+
+ADA = _push(
+    "ACoAda0000000000",
+    "ada-l",
+    "Ada",
+    "Lovelace",
+    [
+        ("ada-1", True, NOW - timedelta(days=12), "Would you review the engine notes?"),
+        ("ada-2", False, NOW - timedelta(days=10), "Sure, I can look at the analytical engine notes next week"),
+    ],
+)
+
+
+async def test_generate_list_regenerate_and_close(stack, data_dir, clock) -> None:
+    ada = {"Authorization": f"Bearer {web_token(data_dir, 'user-ada', clock)}"}
+    bob = {"Authorization": f"Bearer {web_token(data_dir, 'user-bob', clock)}"}
+    async with stack.http() as client:
+        empty = (await client.get("/api/v1/suggestions", headers=ada)).json()
+        assert empty == {"items": [], "next_cursor": None, "pending_count": 0}
+        assert (await client.post("/api/v1/linkedin/push", json=ADA, headers=ada)).status_code == 200
+
+        # The feed consumer may have generated it already (after the activity arrived); else generate does.
+        generated = (await client.post("/api/v1/suggestions/generate", headers=ada)).json()["items"]
+        listed = (await client.get("/api/v1/suggestions", params={"status": "pending"}, headers=ada)).json()
+        assert len(listed["items"]) == 1 and listed["pending_count"] == 1
+        made = listed["items"][0]
+        assert [item["id"] for item in generated] in ([], [made["id"]])
+        assert made["contact"]["full_name"] == "Ada Lovelace"
+        assert made["contact"]["member_id"] == "ACoAda0000000000"
+        assert made["contact"]["slug"] == "ada-l"
+        assert made["reason"] == {"kind": "unanswered", "text": "Unanswered for 10 days"}
+        assert made["drafter"] == "embedded"
+        assert made["status"] == "pending"
+        assert "Ada" in made["message"]
+        # Generating again adds nothing: one pending suggestion per contact.
+        assert (await client.post("/api/v1/suggestions/generate", headers=ada)).json() == {"items": []}
+
+        by_member = await client.get("/api/v1/suggestions", params={"member_id": "ACoAda0000000000"}, headers=ada)
+        by_slug = await client.get("/api/v1/suggestions", params={"slug": "ada-l"}, headers=ada)
+        assert [i["id"] for i in by_member.json()["items"]] == [i["id"] for i in by_slug.json()["items"]] == [made["id"]]
+        assert (await client.get("/api/v1/suggestions", params={"slug": "nobody"}, headers=ada)).json()["items"] == []
+
+        # Another user sees nothing of it, and its id is 404 for them.
+        assert (await client.get("/api/v1/suggestions", headers=bob)).json()["items"] == []
+        for method, path, body in (
+            ("POST", f"/api/v1/suggestions/{made['id']}/regenerate", None),
+            ("PATCH", f"/api/v1/suggestions/{made['id']}", {"status": "dismissed"}),
+        ):
+            refused = await client.request(method, path, json=body, headers=bob)
+            assert (refused.status_code, refused.json()["code"]) == (404, "suggestion_not_found")
+
+        redrafted = (await client.post(f"/api/v1/suggestions/{made['id']}/regenerate", headers=ada)).json()
+        assert redrafted["id"] == made["id"] and redrafted["message"] != made["message"]
+        again = (await client.post(f"/api/v1/suggestions/{made['id']}/regenerate", headers=ada)).json()
+        assert again["message"] != redrafted["message"]
+
+        no_time = await client.patch(f"/api/v1/suggestions/{made['id']}", json={"status": "snoozed"}, headers=ada)
+        assert (no_time.status_code, no_time.json()["code"]) == (422, "snooze_until_required")
+        until = (NOW + timedelta(days=1)).isoformat()
+        snoozed = await client.patch(
+            f"/api/v1/suggestions/{made['id']}", json={"status": "snoozed", "snooze_until": until}, headers=ada
+        )
+        assert snoozed.json()["status"] == "snoozed"
+        assert snoozed.json()["snooze_until"] == "2026-01-02T00:00:00Z"
+        assert (await client.get("/api/v1/suggestions", headers=ada)).json()["pending_count"] == 0
+        clock.advance(timedelta(days=1))
+        ada = {"Authorization": f"Bearer {web_token(data_dir, 'user-ada', clock)}"}  # the old one expired
+        back = (await client.get("/api/v1/suggestions", headers=ada)).json()
+        assert ([i["status"] for i in back["items"]], back["pending_count"]) == (["pending"], 1)
+
+        sent = await client.patch(f"/api/v1/suggestions/{made['id']}", json={"status": "sent"}, headers=ada)
+        assert sent.json()["status"] == "sent"
+        assert (await client.get("/api/v1/suggestions", headers=ada)).json()["items"] == []
+        listed_sent = (await client.get("/api/v1/suggestions", params={"status": "sent"}, headers=ada)).json()
+        assert [i["id"] for i in listed_sent["items"]] == [made["id"]]
+        closed = await client.post(f"/api/v1/suggestions/{made['id']}/regenerate", headers=ada)
+        assert (closed.status_code, closed.json()["code"]) == (410, "suggestion_closed")
+
+
+async def test_regenerate_is_rate_limited_per_user_and_the_extension_token_works(stack, clock) -> None:
+    async with stack.http() as client:
+        ada = {"Authorization": f"Bearer {await pair(client, await sign_in(client), clock)}"}  # a paired extension
+        assert (await client.post("/api/v1/linkedin/push", json=ADA, headers=ada)).status_code == 200
+        await client.post("/api/v1/suggestions/generate", headers=ada)
+        made = (await client.get("/api/v1/suggestions", headers=ada)).json()["items"][0]
+        path = f"/api/v1/suggestions/{made['id']}/regenerate"
+        answers = [await client.post(path, headers=ada) for _ in range(11)]
+        assert [a.status_code for a in answers] == [200] * 10 + [429]
+        assert answers[-1].json()["code"] == "regenerate_rate_limited"
+        assert 1 <= int(answers[-1].headers["Retry-After"]) <= 60
+        clock.advance(timedelta(minutes=1))
+        assert (await client.post(path, headers=ada)).status_code == 200
+
+
+async def test_bad_requests_are_named(stack, data_dir, clock) -> None:
+    ada = {"Authorization": f"Bearer {web_token(data_dir, 'user-ada', clock)}"}
+    async with stack.http() as client:
+        assert (await client.get("/api/v1/suggestions")).status_code == 401
+        status = await client.get("/api/v1/suggestions", params={"status": "maybe"}, headers=ada)
+        assert (status.status_code, status.json()["code"]) == (422, "validation_failed")
+        big = await client.get("/api/v1/suggestions", params={"limit": 101}, headers=ada)
+        assert (big.status_code, big.json()["code"]) == (422, "limit_too_large")
+        cursor = await client.get("/api/v1/suggestions", params={"cursor": "garbage"}, headers=ada)
+        assert (cursor.status_code, cursor.json()["code"]) == (422, "invalid_page_token")
+        missing = await client.patch("/api/v1/suggestions/nope", json={"status": "dismissed"}, headers=ada)
+        assert (missing.status_code, missing.json()["code"]) == (404, "suggestion_not_found")
+        naive = await client.patch(
+            "/api/v1/suggestions/nope", json={"status": "snoozed", "snooze_until": "2026-02-01T00:00:00"}, headers=ada
+        )
+        assert (naive.status_code, naive.json()["code"]) == (422, "validation_failed")
