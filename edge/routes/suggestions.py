@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 from pingcrm.suggestions.v1 import suggestions_service_pb2 as pb
 from pydantic import AwareDatetime, BaseModel, Field
+from starlette.convertors import Convertor, register_url_convertor
 
 from edge.deps import AnyUser, CallRpc, SuggestionsStub
 from edge.grpc_status import API_ERRORS, problem_responses
@@ -26,6 +27,22 @@ MAX_PAGE_SIZE = 100
 MAX_MESSAGE = 1000
 INT32_MAX = 2**31 - 1
 ID = Annotated[str, Path(min_length=1, max_length=64, description="the suggestion's id")]
+
+
+class SuggestionId(Convertor[str]):
+    """A suggestion id in a path: anything but `generate`, so that `/generate` is not also `/{suggestion_id}`
+    (its `Allow` would otherwise list PATCH)."""
+
+    regex = "(?!generate$)[^/]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("suggestion_id", SuggestionId())
 
 StatusName = Literal["pending", "snoozed", "sent", "dismissed"]
 STATUSES: dict[StatusName, pb.SuggestionStatus] = {
@@ -141,7 +158,7 @@ async def generate_suggestions(_: AnyUser, suggestions: SuggestionsStub, rpc: Ca
 
 
 @router.post(
-    "/{suggestion_id}/regenerate",
+    "/{suggestion_id:suggestion_id}/regenerate",
     response_model=SuggestionOut,
     operation_id="regenerateSuggestion",
     responses=problem_responses(404, 410, 429),
@@ -155,7 +172,7 @@ async def regenerate_suggestion(
 
 
 @router.patch(
-    "/{suggestion_id}",
+    "/{suggestion_id:suggestion_id}",
     response_model=SuggestionOut,
     operation_id="updateSuggestion",
     responses=problem_responses(404, 410),

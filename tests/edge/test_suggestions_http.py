@@ -134,9 +134,12 @@ async def test_bad_requests_are_named(stack, data_dir, clock) -> None:
         assert (big.status_code, big.json()["code"]) == (422, "limit_too_large")
         cursor = await client.get("/api/v1/suggestions", params={"cursor": "garbage"}, headers=ada)
         assert (cursor.status_code, cursor.json()["code"]) == (422, "invalid_page_token")
-        missing = await client.patch("/api/v1/suggestions/nope", json={"status": "dismissed"}, headers=ada)
+        nobody = "/api/v1/suggestions/0190d6a4-0000-7000-8000-000000000000"
+        missing = await client.patch(nobody, json={"status": "dismissed"}, headers=ada)
         assert (missing.status_code, missing.json()["code"]) == (404, "suggestion_not_found")
+        not_an_id = await client.patch("/api/v1/suggestions/generate", json={"status": "dismissed"}, headers=ada)
+        assert (not_an_id.status_code, not_an_id.headers["Allow"]) == (405, "POST")
         naive = await client.patch(
-            "/api/v1/suggestions/nope", json={"status": "snoozed", "snooze_until": "2026-02-01T00:00:00"}, headers=ada
+            nobody, json={"status": "snoozed", "snooze_until": "2026-02-01T00:00:00"}, headers=ada
         )
         assert (naive.status_code, naive.json()["code"]) == (422, "validation_failed")
