@@ -13,7 +13,7 @@ from pingcrm_common.clock import Clock, SystemClock
 from pingcrm_common.db import Database
 from pingcrm_common.grpc_server import RunningServer, ServiceRegistration
 from pingcrm_common.interceptors import ANY_USER, access_policy
-from pingcrm_common.redis_client import create_redis, redis_dependency
+from pingcrm_common.redis_client import create_redis
 from pingcrm_common.service_runtime import run_service, start_service
 from pingcrm_common.service_tokens import ServiceTokens
 from pingcrm_common.session_check import RemoteSessionChecker
@@ -103,7 +103,8 @@ async def create_server(settings: SuggestionsSettings, *, clock: Clock | None = 
         ),
         clock=clock,
         session_checker=session_checker,
-        dependencies=[database.dependency(), redis_dependency(redis)],
+        # Not Redis: only Regenerate needs it (rate_limit.py), and it answers 503 by itself when Redis is gone.
+        dependencies=[database.dependency()],
         # Run last to first: the loops stop first (releasing their leases), then what they use.
         cleanups=[
             database.dispose,
