@@ -602,7 +602,12 @@ def check_network_policies(docs: list[dict]) -> list[str]:
         if not allowed_dns(docs, w):
             problems.append(f"{name}: no DNS egress")
         env = container_env(docs, pod_spec(w)["containers"][0])
-        needs = {5432: "PINGCRM_DATABASE_URL" in env, 443: name == "media", 6379: name == "auth"}
+        # HTTPS: media's avatar downloads, suggestions' LLM drafter; Redis: auth's limits, suggestions' Regenerate limit.
+        needs = {
+            5432: "PINGCRM_DATABASE_URL" in env,
+            443: name in ("media", "suggestions"),
+            6379: name in ("auth", "suggestions"),
+        }
         for port, needed in needs.items():
             if needed != allowed_external(docs, w, port):
                 problems.append(f"{name}: egress to port {port} should be {'open' if needed else 'closed'}")
