@@ -9,6 +9,12 @@ nothing — its transaction waits on the cursor row, finds it moved and rolls
 back. Applying is idempotent, and the cursor moves in the same transaction as
 the applied events: a crash mid-batch applies nothing and reads it again.
 
+Generation runs for the users whose contacts changed once the consumer has
+caught up (a batch shorter than a full one), not after each batch of a long
+catch-up: a suggestion made from half of a contact's history could be
+contradicted by older messages still to come, which (by design, staleness is by
+message time) would not dismiss it.
+
 contacts_service down: the poll fails, the loop logs it once, waits (1 s,
 2 s … at most MAX_BACKOFF_SECONDS) and tries again; everything already
 applied stays served. Back after downtime (either side), it reads from its
@@ -65,6 +71,7 @@ class FeedConsumer:
         self._lock = asyncio.Lock()  # one poll at a time in this process (the loop, a GenerateSuggestions)
         self._task: asyncio.Task[None] | None = None
         self._failing = False
+        self._changed_users: set[str] = set()  # since the last time the consumer was caught up
 
     async def poll_once(self) -> int | None:
         """Apply the next batch; how many events it applied (0: caught up or another consumer moved first),
@@ -83,6 +90,7 @@ class FeedConsumer:
             return None
         page = await self._source.read(position, self._batch)
         if not page.events:
+            await self._generate_if_caught_up()
             return 0
 
         async def apply(session: Session) -> set[str] | None:
@@ -94,13 +102,20 @@ class FeedConsumer:
         users = await self._database.transaction(apply)
         if users is None:
             return 0
-        if self._on_applied is not None:
-            try:
-                await self._on_applied(users)
-            except Exception:
-                # The events are applied and kept; the periodic run generates what this one could not.
-                log.exception("generating after new activity failed")
+        self._changed_users |= users
+        if len(page.events) < self._batch:
+            await self._generate_if_caught_up()
         return len(page.events)
+
+    async def _generate_if_caught_up(self) -> None:
+        users, self._changed_users = self._changed_users, set()
+        if not users or self._on_applied is None:
+            return
+        try:
+            await self._on_applied(users)
+        except Exception:
+            # The events are applied and kept; the periodic run generates what this one could not.
+            log.exception("generating after new activity failed")
 
     async def catch_up(self, max_batches: int | None = None) -> int:
         """Poll until caught up (a short batch), another replica holds the lease, or max_batches ran."""

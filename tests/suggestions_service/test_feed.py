@@ -195,3 +195,17 @@ async def test_contacts_down_is_logged_once_retried_and_suggestions_still_served
         await loop.stop()
     failures = [r for r in caplog.records if "unreadable" in r.getMessage()]
     assert len(failures) == 1
+
+
+async def test_generation_waits_until_caught_up_so_history_still_to_come_counts(database, clock) -> None:
+    feed = ListFeed()
+    feed.add(
+        messages("c1", ("in", False, days_ago(10), "Shall we meet?")),
+        messages("c1", ("out", True, days_ago(9), "Yes, Tuesday")),  # the reply, one batch later
+        messages("c2", ("q", False, days_ago(8), "Any update?")),
+    )
+    generation = domain(database, clock)
+    assert await consumer(database, clock, feed, batch=1, generate=generation).catch_up() == 3
+    pending = (await generation.listing(USER, Filter(Status.PENDING), 0, "")).suggestions
+    # Not c1: generating after the first batch would have suggested answering a message already answered.
+    assert [s.contact_id for s in pending] == ["c2"]
