@@ -602,7 +602,8 @@ def check_network_policies(docs: list[dict]) -> list[str]:
         if not allowed_dns(docs, w):
             problems.append(f"{name}: no DNS egress")
         env = container_env(docs, pod_spec(w)["containers"][0])
-        # HTTPS: media's avatar downloads, suggestions' LLM drafter; Redis: auth's limits, suggestions' Regenerate limit.
+        # HTTPS: media's avatar downloads, suggestions' LLM drafter.
+        # Redis: auth's limits, suggestions' Regenerate limit.
         needs = {
             5432: "PINGCRM_DATABASE_URL" in env,
             443: name in ("media", "suggestions"),
