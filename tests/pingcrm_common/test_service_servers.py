@@ -14,7 +14,10 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from pingcrm.contacts.v1 import contacts_service_pb2, contacts_service_pb2_grpc
 from pingcrm.suggestions.v1 import suggestions_service_pb2, suggestions_service_pb2_grpc
 
+from pingcrm_common.grpc_server import ServiceRegistration, start_server
 from pingcrm_common.logs import JsonFormatter
+from pingcrm_common.tokens import TokenVerifier, load_public_key
+from suggestions_service import server as suggestions_server
 from tests.support.tokens import web_token
 
 SERVICES = {
@@ -69,16 +72,30 @@ async def test_garbage_tokens_are_unauthenticated(stack, token: str) -> None:
     assert raised.value.details().startswith("invalid token")
 
 
-async def test_unwritten_rpcs_answer_unimplemented_honestly(stack, data_dir, clock) -> None:
+async def test_unwritten_rpcs_answer_unimplemented_honestly(data_dir, clock) -> None:
+    # A servicer that writes none of its RPCs (the generated base class), as a service under construction has.
+    verifier = TokenVerifier(load_public_key(data_dir / "keys" / "jwt-public.pem"), clock)
+    registration = ServiceRegistration(
+        suggestions_server.DESCRIPTOR,
+        suggestions_service_pb2_grpc.SuggestionsServiceServicer(),
+        suggestions_service_pb2_grpc.add_SuggestionsServiceServicer_to_server,
+        suggestions_server.POLICY,
+    )
+    running = await start_server(
+        [registration], host="127.0.0.1", port=0, verifier=verifier, max_connection_age_seconds=300
+    )
     token = web_token(data_dir, "user-1", clock)
-    async with grpc.aio.insecure_channel(f"127.0.0.1:{stack.services['suggestions'].port}") as channel:
-        stub = suggestions_service_pb2_grpc.SuggestionsServiceStub(channel)
-        with pytest.raises(grpc.aio.AioRpcError) as raised:
-            await stub.ListSuggestions(
-                suggestions_service_pb2.ListSuggestionsRequest(),
-                timeout=5,
-                metadata=(("authorization", f"Bearer {token}"),),
-            )
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{running.port}") as channel:
+            stub = suggestions_service_pb2_grpc.SuggestionsServiceStub(channel)
+            with pytest.raises(grpc.aio.AioRpcError) as raised:
+                await stub.ListSuggestions(
+                    suggestions_service_pb2.ListSuggestionsRequest(),
+                    timeout=5,
+                    metadata=(("authorization", f"Bearer {token}"),),
+                )
+    finally:
+        await running.shutdown(0.5)
     assert raised.value.code() == grpc.StatusCode.UNIMPLEMENTED
     assert raised.value.details() == "/pingcrm.suggestions.v1.SuggestionsService/ListSuggestions is not implemented yet"
 
