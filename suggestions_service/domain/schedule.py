@@ -48,7 +48,7 @@ class PeriodicGeneration:
             return False
         try:
             created = await self._domain.generate_for_users(await self._domain.all_users())
-            log.info("periodic generation ran", extra={"created": created})
+            log.info("periodic generation ran", extra={"suggestions_created": created})
 
             async def finish(session: Session) -> None:
                 await store.mark_run(session, GENERATION, self._clock.now())

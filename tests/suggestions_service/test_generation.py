@@ -3,6 +3,7 @@ contact, dismissal cooldown, snooze, staleness by message time, the periodic run
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -127,7 +128,8 @@ async def test_regenerate_rotates_to_a_different_draft_each_time(database, clock
     assert len(set(drafts)) >= 3
 
 
-async def test_the_periodic_run_happens_once_per_interval_across_replicas(database, clock) -> None:
+async def test_the_periodic_run_happens_once_per_interval_across_replicas(database, clock, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="pingcrm.suggestions.schedule")
     await _feed(database, clock, messages("c1", ("m1", False, days_ago(4), "Hi")))
     generation = domain(database, clock)
     a = PeriodicGeneration(database, clock, generation, owner="a", every=timedelta(hours=6))
@@ -138,3 +140,5 @@ async def test_the_periodic_run_happens_once_per_interval_across_replicas(databa
     clock.advance(timedelta(hours=6))
     assert await b.run_if_due() is True
     assert await a.run_if_due() is False
+    runs = [r for r in caplog.records if r.getMessage() == "periodic generation ran"]
+    assert [r.suggestions_created for r in runs] == [1, 0]  # type: ignore[attr-defined]
