@@ -11,6 +11,7 @@ BENCHMARKS = {
     "media": "1,000 avatar downloads from a loopback CDN through media_service (FetchAvatar), stored",
     "load": "20 concurrent clients pushing overlapping conversations for 60 s (SQLite, PostgreSQL)",
     "composer_watch": "what the P/R content scripts' watching costs a LinkedIn page in real Chromium",
+    "suggestions": "suggestions_service applying 8,000–80,000 feed events, generating and listing (PostgreSQL)",
     "imports": "Connections.csv and messages.csv of 10,000–100,000 rows through the edge (PostgreSQL), with memory",
 }
 

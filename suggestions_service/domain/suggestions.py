@@ -180,8 +180,12 @@ class SuggestionsDomain:
         return await self._database.transaction(insert)
 
     async def regenerate(self, user_id: str, suggestion_id: str, *, timeout: float | None = None) -> SuggestionRecord:
-        """A fresh draft, different from the current one; counted against the user's rate limit."""
+        """A fresh draft, different from the current one; counted against the user's rate limit.
+
+        Every attempt counts, a wrong id too: guessing ids is as rate-limited as redrafting.
+        """
         now = self._clock.now()
+        await self._limiter.hit(user_id)
 
         async def load(session: Session) -> tuple[SuggestionRecord, ContactFacts | None, list[RecentMessage]]:
             record = await store.get(session, user_id, suggestion_id)
@@ -194,7 +198,6 @@ class SuggestionsDomain:
         record, facts, recent = await self._database.transaction(load)
         if record.shown_status(now) not in (Status.PENDING, Status.SNOOZED):
             raise FailedPrecondition(f"the suggestion is {record.status.value}", code="suggestion_closed")
-        await self._limiter.hit(user_id)
         facts = facts or ContactFacts(user_id=user_id, contact_id=record.contact_id, snapshot=_snapshot_of(record))
         context = _context(facts, record.reason_kind, record.reason, recent, now, previous=record.message)
         draft = await self._drafter.draft(context, record.drafts + 1, timeout=timeout)

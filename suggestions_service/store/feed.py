@@ -9,12 +9,12 @@ contact still has (nothing, the second time).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, Executable, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Executable, func, or_, select, tuple_, update
 from sqlmodel import col
 from sqlmodel import select as select_rows
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -102,18 +102,26 @@ async def mark_run(session: AsyncSession, name: str, at: datetime) -> None:
 
 
 async def apply(session: AsyncSession, events: Iterable[Event]) -> set[tuple[str, str]]:
-    """Apply events in feed order; returns the (user, contact) pairs whose facts changed."""
+    """Apply a batch of events in feed order; returns the (user, contact) pairs whose facts changed.
+
+    A batch costs a handful of statements whatever its size (bench/suggestions.py): the contacts'
+    states are read in one query, the messages inserted in one (per 1,000), the counts recomputed in one.
+    """
+    batch = list(events)
+    keys = {(e.user_id, e.contact_id) for e in batch} | {
+        (e.user_id, e.absorbed_contact_id) for e in batch if e.absorbed_contact_id
+    }
+    states = await _load_states(session, keys)
+    newest = await _insert_messages(session, batch)
+    await _close_stale(session, newest)
     touched: set[tuple[str, str]] = set()
-    recount: set[tuple[str, str]] = set()
-    for event in events:
+    recount = {(e.user_id, e.contact_id) for e in batch if e.kind == "messages"}
+    for event in batch:
         key = (event.user_id, event.contact_id)
-        state = await _state(session, event.user_id, event.contact_id)
+        state = _state(session, states, key)
         _take_snapshot(state, event.snapshot)
         touched.add(key)
-        if event.kind == "messages":
-            await _add_messages(session, event)
-            recount.add(key)
-        elif event.kind == "contact_added":
+        if event.kind == "contact_added":
             state.added_at = min(state.added_at or event.occurred_at, event.occurred_at)
         elif event.kind == "job_changed" and event.job is not None:
             if state.job_changed_at is None or event.occurred_at >= state.job_changed_at:
@@ -123,18 +131,40 @@ async def apply(session: AsyncSession, events: Iterable[Event]) -> set[tuple[str
             state.connection_imported = True
             state.connected_on = event.connected_on
         elif event.kind == "contacts_merged" and event.absorbed_contact_id:
-            await _merge(session, state, event.absorbed_contact_id)
+            await _merge(session, states, state, event.absorbed_contact_id)
             recount.add(key)
-    await session.flush()
-    for user_id, contact_id in recount:
-        await _recount(session, user_id, contact_id)
+    await _recount(session, states, recount)
     return touched
 
 
-async def _state(session: AsyncSession, user_id: str, contact_id: str) -> ContactState:
-    state = await session.get(ContactState, (user_id, contact_id))
+KEYS_PER_QUERY = 500  # (user, contact) pairs per IN list
+ROWS_PER_INSERT = 1_000  # messages per INSERT (6 parameters each; PostgreSQL allows 32,767)
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _pair_in(user_column: Any, contact_column: Any, pairs: list[tuple[str, str]]) -> ColumnElement[bool]:
+    return tuple_(user_column, contact_column).in_(pairs)
+
+
+async def _load_states(session: AsyncSession, keys: set[tuple[str, str]]) -> dict[tuple[str, str], ContactState]:
+    states: dict[tuple[str, str], ContactState] = {}
+    for chunk in _chunks(sorted(keys), KEYS_PER_QUERY):
+        query = select_rows(ContactState).where(
+            _pair_in(col(ContactState.user_id), col(ContactState.contact_id), chunk)
+        )
+        for state in (await session.exec(query)).all():
+            states[(state.user_id, state.contact_id)] = state
+    return states
+
+
+def _state(session: AsyncSession, states: dict[tuple[str, str], ContactState], key: tuple[str, str]) -> ContactState:
+    state = states.get(key)
     if state is None:
-        state = ContactState(user_id=user_id, contact_id=contact_id)
+        state = states[key] = ContactState(user_id=key[0], contact_id=key[1])
         session.add(state)
     return state
 
@@ -146,10 +176,8 @@ def _take_snapshot(state: ContactState, snapshot: Snapshot) -> None:
             setattr(state, field.name, value)
 
 
-async def _add_messages(session: AsyncSession, event: Event) -> None:
-    """Insert the event's messages not seen before; a pending suggestion older than one of them is stale."""
-    if not event.messages:
-        return
+async def _insert_messages(session: AsyncSession, batch: list[Event]) -> dict[tuple[str, str], datetime]:
+    """Insert the batch's messages not seen before (by URN); per contact, the newest one really inserted."""
     rows = [
         {
             "user_id": event.user_id,
@@ -159,42 +187,53 @@ async def _add_messages(session: AsyncSession, event: Event) -> None:
             "sent_at": message.sent_at,
             "excerpt": message.excerpt[:EXCERPT_KEPT],
         }
+        for event in batch
         for message in event.messages
     ]
-    inserted = await run(
-        session,
-        dialect_insert(dialect(session), MESSAGES)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["user_id", "urn"])
-        .returning(MESSAGES.c.sent_at),
-    )
-    newest = max((row.sent_at for row in inserted), default=None)
-    if newest is not None:
-        await close_stale(session, event.user_id, event.contact_id, newest)
+    newest: dict[tuple[str, str], datetime] = {}
+    for chunk in _chunks(rows, ROWS_PER_INSERT):
+        inserted = await run(
+            session,
+            dialect_insert(dialect(session), MESSAGES)
+            .values(chunk)
+            .on_conflict_do_nothing(index_elements=["user_id", "urn"])
+            .returning(MESSAGES.c.user_id, MESSAGES.c.contact_id, MESSAGES.c.sent_at),
+        )
+        for row in inserted:
+            key = (row.user_id, row.contact_id)
+            newest[key] = max(newest.get(key, row.sent_at), row.sent_at)
+    return newest
 
 
-async def close_stale(session: AsyncSession, user_id: str, contact_id: str, message_sent_at: datetime) -> None:
-    """Staleness by message time: a message dismisses only the open suggestions created before it was sent.
+async def _close_stale(session: AsyncSession, newest: dict[tuple[str, str], datetime]) -> None:
+    """Staleness by message time: a new message dismisses only the open suggestions created before it was sent.
 
     Backfilled history (old messages arriving late) has old `sent_at`s and leaves fresh suggestions alone.
+    Not the user's dismissal: no cooldown follows.
     """
-    await run(
-        session,
-        update(SUGGESTIONS)
-        .where(
-            SUGGESTIONS.c.user_id == user_id,
-            SUGGESTIONS.c.contact_id == contact_id,
-            SUGGESTIONS.c.status.in_(OPEN),
-            SUGGESTIONS.c.created_at < message_sent_at,
+    stale: list[str] = []
+    for chunk in _chunks(sorted(newest), KEYS_PER_QUERY):
+        query = select(
+            SUGGESTIONS.c.id, SUGGESTIONS.c.user_id, SUGGESTIONS.c.contact_id, SUGGESTIONS.c.created_at
+        ).where(SUGGESTIONS.c.status.in_(OPEN), _pair_in(SUGGESTIONS.c.user_id, SUGGESTIONS.c.contact_id, chunk))
+        for row in await run(session, query):
+            if row.created_at < newest[(row.user_id, row.contact_id)]:
+                stale.append(row.id)
+    if stale:
+        await run(
+            session,
+            update(SUGGESTIONS)
+            .where(SUGGESTIONS.c.id.in_(stale))
+            .values(status=Status.DISMISSED.value, closed_by=ClosedBy.ACTIVITY.value, snooze_until=None),
         )
-        .values(status=Status.DISMISSED.value, closed_by=ClosedBy.ACTIVITY.value, snooze_until=None),
-    )
 
 
-async def _merge(session: AsyncSession, survivor: ContactState, absorbed_id: str) -> None:
+async def _merge(
+    session: AsyncSession, states: dict[tuple[str, str], ContactState], survivor: ContactState, absorbed_id: str
+) -> None:
     """The absorbed contact's messages, facts and suggestions become the survivor's."""
     user_id = survivor.user_id
-    absorbed = await session.get(ContactState, (user_id, absorbed_id))
+    absorbed = states.pop((user_id, absorbed_id), None)
     if absorbed is not None:
         if absorbed.job_changed_at and (
             survivor.job_changed_at is None or absorbed.job_changed_at > survivor.job_changed_at
@@ -229,24 +268,30 @@ async def _merge(session: AsyncSession, survivor: ContactState, absorbed_id: str
     )
 
 
-async def _recount(session: AsyncSession, user_id: str, contact_id: str) -> None:
-    mine = and_(MESSAGES.c.user_id == user_id, MESSAGES.c.contact_id == contact_id)
-    row: Any = (  # five columns: Row's typing stops at four
-        await run(
-            session,
+async def _recount(
+    session: AsyncSession, states: dict[tuple[str, str], ContactState], keys: set[tuple[str, str]]
+) -> None:
+    """Counts and times of these contacts, recomputed from their stored messages (so a repeat changes nothing)."""
+    for chunk in _chunks(sorted(keys), KEYS_PER_QUERY):
+        query = (
             select(
+                MESSAGES.c.user_id,
+                MESSAGES.c.contact_id,
                 func.count(),
                 func.min(MESSAGES.c.sent_at),
                 func.max(MESSAGES.c.sent_at),
                 func.max(MESSAGES.c.sent_at).filter(MESSAGES.c.from_self.is_(False)),
                 func.max(MESSAGES.c.sent_at).filter(MESSAGES.c.from_self.is_(True)),
-            ).where(mine),
+            )
+            .where(_pair_in(MESSAGES.c.user_id, MESSAGES.c.contact_id, chunk))
+            .group_by(MESSAGES.c.user_id, MESSAGES.c.contact_id)
         )
-    ).one()
-    state = await _state(session, user_id, contact_id)
-    state.message_count = int(row[0])
-    state.first_message_at, state.last_message_at = utc(row[1]), utc(row[2])
-    state.last_inbound_at, state.last_outbound_at = utc(row[3]), utc(row[4])
+        rows: list[Any] = list(await run(session, query))  # seven columns: Row's typing stops at four
+        for row in rows:
+            state = _state(session, states, (row[0], row[1]))
+            state.message_count = int(row[2])
+            state.first_message_at, state.last_message_at = utc(row[3]), utc(row[4])
+            state.last_inbound_at, state.last_outbound_at = utc(row[5]), utc(row[6])
 
 
 def utc(value: datetime | None) -> datetime | None:
