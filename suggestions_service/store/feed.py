@@ -32,14 +32,16 @@ EXCERPT_KEPT = 300  # characters of each message kept for drafting (the feed sen
 _NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-async def run(session: AsyncSession, statement: Executable) -> CursorResult[Any]:
+async def run(
+    session: AsyncSession, statement: Executable, rows: list[dict[str, Any]] | None = None
+) -> CursorResult[Any]:
     """A Core statement on the session's connection, in its transaction, after its pending ORM changes.
 
     (SQLModel's `exec` is typed for ORM selects; these tables are mostly read and written in Core.)
     """
     await session.flush()
     connection = await session.connection()
-    return await connection.execute(statement)
+    return await connection.execute(statement, rows)
 
 
 async def move_cursor(session: AsyncSession, name: str, expected: str, new: str, now: datetime) -> bool:
@@ -191,14 +193,15 @@ async def _insert_messages(session: AsyncSession, batch: list[Event]) -> dict[tu
         for message in event.messages
     ]
     newest: dict[tuple[str, str], datetime] = {}
+    # One statement compiled once (cached), its rows sent as SQLAlchemy's "insertmanyvalues" batches:
+    # a VALUES list built per batch cost more to compile than to run.
+    statement = (
+        dialect_insert(dialect(session), MESSAGES)
+        .on_conflict_do_nothing(index_elements=["user_id", "urn"])
+        .returning(MESSAGES.c.user_id, MESSAGES.c.contact_id, MESSAGES.c.sent_at)
+    )
     for chunk in _chunks(rows, ROWS_PER_INSERT):
-        inserted = await run(
-            session,
-            dialect_insert(dialect(session), MESSAGES)
-            .values(chunk)
-            .on_conflict_do_nothing(index_elements=["user_id", "urn"])
-            .returning(MESSAGES.c.user_id, MESSAGES.c.contact_id, MESSAGES.c.sent_at),
-        )
+        inserted = await run(session, statement, chunk)
         for row in inserted:
             key = (row.user_id, row.contact_id)
             newest[key] = max(newest.get(key, row.sent_at), row.sent_at)
