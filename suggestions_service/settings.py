@@ -53,10 +53,6 @@ class SuggestionsSettings(ServiceSettings):
             )
         if self.llm_base_url and not self.llm_base_url.startswith(("http://", "https://")):
             raise ValueError("PINGCRM_LLM_BASE_URL must be an http:// or https:// address")
-        if self.env == "production" and self.service_private_key_file is None:
-            raise ValueError(
-                "PINGCRM_SERVICE_PRIVATE_KEY_FILE must be set when PINGCRM_ENV=production (it reads the activity feed)"
-            )
         if self.env == "production" and self.redis_url is None:
             raise ValueError("PINGCRM_REDIS_URL must be set when PINGCRM_ENV=production (the regenerate rate limit)")
         return self
