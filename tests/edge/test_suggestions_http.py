@@ -70,6 +70,8 @@ async def test_generate_list_regenerate_and_close(stack, data_dir, clock) -> Non
         by_slug = await client.get("/api/v1/suggestions", params={"slug": "ada-l"}, headers=ada)
         assert [i["id"] for i in by_member.json()["items"]] == [made["id"]]
         assert [i["id"] for i in by_slug.json()["items"]] == [made["id"]]
+        by_contact = await client.get("/api/v1/suggestions", params={"contact_id": made["contact"]["id"]}, headers=ada)
+        assert [i["id"] for i in by_contact.json()["items"]] == [made["id"]]
         assert (await client.get("/api/v1/suggestions", params={"slug": "nobody"}, headers=ada)).json()["items"] == []
 
         # Another user sees nothing of it, and its id is 404 for them.
@@ -116,8 +118,12 @@ async def test_regenerate_is_rate_limited_per_user_and_the_extension_token_works
         await client.post("/api/v1/suggestions/generate", headers=ada)
         made = (await client.get("/api/v1/suggestions", headers=ada)).json()["items"][0]
         path = f"/api/v1/suggestions/{made['id']}/regenerate"
-        answers = [await client.post(path, headers=ada) for _ in range(11)]
-        assert [a.status_code for a in answers] == [200] * 10 + [429]
+        # Guessing ids counts too: 4 unknown ids, 6 redrafts, then the 11th attempt is refused.
+        unknown = "/api/v1/suggestions/0190d6a4-0000-7000-8000-00000000000{}/regenerate"
+        guesses = [await client.post(unknown.format(n), headers=ada) for n in range(4)]
+        assert [a.status_code for a in guesses] == [404] * 4
+        answers = [await client.post(path, headers=ada) for _ in range(7)]
+        assert [a.status_code for a in answers] == [200] * 6 + [429]
         assert answers[-1].json()["code"] == "regenerate_rate_limited"
         assert 1 <= int(answers[-1].headers["Retry-After"]) <= 60
         clock.advance(timedelta(minutes=1))
