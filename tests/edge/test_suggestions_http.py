@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from tests.edge.test_import_http import finished
 from tests.edge.test_pairing_http import pair, sign_in
 from tests.support.tokens import web_token
 
@@ -149,3 +150,31 @@ async def test_bad_requests_are_named(stack, data_dir, clock) -> None:
             nobody, json={"status": "snoozed", "snooze_until": "2026-02-01T00:00:00"}, headers=ada
         )
         assert (naive.status_code, naive.json()["code"]) == (422, "validation_failed")
+
+
+CONNECTIONS = (
+    "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+    "Grace,Hopper,https://www.linkedin.com/in/grace-hopper,,US Navy,Rear Admiral,15 Dec 2025\n"
+    "Alan,Turing,https://www.linkedin.com/in/alan-turing,,Bletchley Park,Cryptanalyst,03 Mar 2019\n"
+)
+
+
+async def test_an_imported_connection_never_messaged_is_suggested(stack, data_dir, clock) -> None:
+    ada = {"Authorization": f"Bearer {web_token(data_dir, 'user-ada', clock)}"}
+    async with stack.http() as client:
+        files = {"file": ("Connections.csv", CONNECTIONS.encode(), "text/csv")}
+        accepted = await client.post("/api/v1/contacts/import", files=files, headers=ada)
+        assert accepted.status_code == 202, accepted.text
+        job = await finished(client, accepted.json()["job_id"], ada)
+        assert job["state"] == "done"
+        await client.post("/api/v1/suggestions/generate", headers=ada)
+        items = (await client.get("/api/v1/suggestions", headers=ada)).json()["items"]
+        # Grace connected two weeks ago; Alan in 2019, past the rule's year.
+        assert [(i["contact"]["full_name"], i["contact"]["slug"], i["reason"]) for i in items] == [
+            (
+                "Grace Hopper",
+                "grace-hopper",
+                {"kind": "new_connection", "text": "Connected on 15 Dec 2025, never messaged"},
+            )
+        ]
+        assert items[0]["message"].startswith("Hi Grace")
