@@ -116,10 +116,12 @@ class SuggestionsDomain:
         """Create the suggestions `user_id`'s contacts are due, at most max_suggestions (0: the budget)."""
         if max_suggestions < 0:
             raise InvalidArgument("max_suggestions must not be negative", code="invalid_max_suggestions")
+        clock = asyncio.get_running_loop().time
+        deadline = None if timeout is None else clock() + timeout
         if self._catch_up is not None:
             await self._catch_up()  # the newest activity first (best effort: contacts_service may be down)
         budget = min(max_suggestions or self._budget, MAX_PER_RUN)
-        return await self._generate(user_id, budget, timeout)
+        return await self._generate(user_id, budget, None if deadline is None else deadline - clock())
 
     async def generate_for_users(self, user_ids: set[str] | list[str]) -> int:
         """The background run (after activity arrives, and periodically): each user's budget; how many were created."""
