@@ -4,6 +4,7 @@ tests/edge/test_suggestions_http.py and the faults tests)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -87,6 +88,7 @@ def consumer(
     owner: str = "a",
     batch: int = 200,
     generate: SuggestionsDomain | None = None,
+    on_applied: Callable[[set[str]], Awaitable[object]] | None = None,
 ) -> FeedConsumer:
     return FeedConsumer(
         database,
@@ -95,6 +97,6 @@ def consumer(
         owner=owner,
         lease_seconds=30,
         poll_seconds=0.01,
-        on_applied=generate.generate_for_users if generate else None,
+        on_applied=on_applied or (generate.generate_for_users if generate else None),
         batch=batch,
     )

@@ -125,9 +125,8 @@ async def test_two_consumers_racing_on_one_position_apply_the_batch_once(databas
         applied_for.append(users)
         await generation.generate_for_users(users)
 
-    a = consumer(database, clock, feed, owner="a")
-    b = consumer(database, clock, feed, owner="b")
-    a._on_applied = b._on_applied = record  # noqa: SLF001  (the test watches which of them applied)
+    a = consumer(database, clock, feed, owner="a", on_applied=record)
+    b = consumer(database, clock, feed, owner="b", on_applied=record)
     # a reads, then stalls past its lease; b takes the lapsed lease and reads the same position.
     await a.poll_once()
     await database.transaction(lambda session: feed_store.move_cursor(session, FEED, "4", "", clock.now()))
