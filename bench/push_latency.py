@@ -18,7 +18,8 @@ and 10,000, and fewer pushes) the benchmark
    their pushes alternate, so whatever else the machine is doing slows both
    alike and the ratio stays meaningful;
 4. prints median and p95 per size and the ratio of the medians.
-The database is dropped afterwards. Goals (docs/linkedin-sync.md,
+BENCH_WITHOUT_SUGGESTIONS=1 stops suggestions_service once the stacks run, to
+compare with and without its feed consumer. The database is dropped afterwards. Goals (docs/linkedin-sync.md,
 "Benchmark"): large pushes median ≤ 35 ms, one-message pushes median
 ≤ 6 ms, at both sizes; ratio ≤ 1.3.
 """
@@ -42,8 +43,12 @@ import asyncpg
 import httpx
 
 from bench.stack import Stack, User, database_url, machine, running_stack, sign_up_and_pair, wait_ready
+from pingcrm_cli.supervisor import stop_children
 
 SHORT = os.environ.get("BENCH_SHORT") == "1"
+# Stop suggestions_service once the stacks run: the same pushes without its activity-feed consumer
+# reading and applying them alongside (docs/suggestions.md, Benchmark).
+WITHOUT_SUGGESTIONS = os.environ.get("BENCH_WITHOUT_SUGGESTIONS") == "1"
 SIZES = (1_000, 10_000) if SHORT else (1_000, 100_000)
 PUSHES = 10 if SHORT else 30
 SMALL_PUSHES = 30 if SHORT else 100
@@ -222,6 +227,9 @@ async def _measure(stacks: list[Stack]) -> tuple[list[Figures], list[Figures]]:
 def _run(folder: Path) -> tuple[list[Figures], list[Figures]]:
     with ExitStack() as running:
         stacks = [running.enter_context(running_stack(folder / str(size), postgres=True)) for size in SIZES]
+        if WITHOUT_SUGGESTIONS:
+            for stack in stacks:
+                stop_children({"suggestions": stack.children["suggestions"]})
         return asyncio.run(_measure(stacks))
 
 
@@ -238,7 +246,8 @@ def _print(title: str, results: list[Figures]) -> None:
 
 def main() -> int:
     messages = CONVERSATIONS * MESSAGES_PER_CONVERSATION
-    print(f"push_latency: pushes through the edge with an extension token{' (BENCH_SHORT)' if SHORT else ''}")
+    mode = (" (BENCH_SHORT)" if SHORT else "") + (" without suggestions_service" if WITHOUT_SUGGESTIONS else "")
+    print(f"push_latency: pushes through the edge with an extension token{mode}")
     print(f"  machine: {machine()}")
     with tempfile.TemporaryDirectory(prefix="pingcrm-bench-") as folder:
         large, small = _run(Path(folder))
