@@ -1,7 +1,7 @@
 // Entry point: hash router and the signed-in shell.
 //
 // Routes are `#/signin`, `#/register`, `#/contacts` (`?source=` filters it),
-// `#/contacts/import`, `#/settings/integrations/linkedin`. Each page module exports
+// `#/contacts/import`, `#/suggestions`, `#/settings/integrations/linkedin`. Each page module exports
 // `render(container, ctx)`; ctx.signal aborts when the user navigates away, so
 // a late answer never paints over the next page.
 
@@ -11,6 +11,7 @@ import * as contactsPage from './pages/contacts.js';
 import * as importPage from './pages/import.js';
 import * as linkedinPage from './pages/linkedin.js';
 import * as signinPage from './pages/signin.js';
+import * as suggestionsPage from './pages/suggestions.js';
 
 const HOME = '/contacts';
 
@@ -19,6 +20,7 @@ const ROUTES = {
   '/register': { page: signinPage, isPublic: true, mode: 'register', title: 'Create account' },
   '/contacts': { page: contactsPage, nav: 'contacts', title: 'Contacts' },
   '/contacts/import': { page: importPage, nav: 'contacts', title: 'Import · Contacts' },
+  '/suggestions': { page: suggestionsPage, nav: 'suggestions', title: 'Suggestions' },
   '/settings/integrations/linkedin': { page: linkedinPage, nav: 'settings', title: 'LinkedIn · Settings' },
 };
 
@@ -29,6 +31,7 @@ const ALIASES = {
 
 const NAV = [
   { id: 'contacts', label: 'Contacts', href: '#/contacts' },
+  { id: 'suggestions', label: 'Suggestions', href: '#/suggestions', count: 'nav-suggestions-count' },
   { id: 'settings', label: 'Settings', href: '#/settings/integrations/linkedin' },
 ];
 
@@ -74,7 +77,12 @@ function shell(route, user) {
     el(
       'li',
       {},
-      el('a', { href: item.href, 'aria-current': item.id === route.nav ? 'page' : null }, item.label),
+      el(
+        'a',
+        { href: item.href, 'aria-current': item.id === route.nav ? 'page' : null },
+        item.label,
+        item.count ? el('span', { className: 'nav-count', id: item.count, hidden: true }) : null,
+      ),
     ),
   );
   const header = el(
@@ -94,7 +102,28 @@ function shell(route, user) {
     ),
   );
   replace(app, header, main);
+  if (route.nav !== 'suggestions') refreshPendingCount(); // the Suggestions page reports its own
   return main;
+}
+
+/** The navigation's pending-suggestions count; hidden at 0 or when unknown. */
+function setPendingCount(n) {
+  const badge = document.getElementById('nav-suggestions-count');
+  if (!badge) return;
+  const known = Number.isInteger(n) && n > 0;
+  badge.hidden = !known;
+  badge.textContent = known ? (n > 99 ? '99+' : String(n)) : '';
+  badge.setAttribute('aria-label', known ? `${n} pending` : '');
+}
+
+async function refreshPendingCount() {
+  const signal = controller?.signal;
+  try {
+    const page = await api('/api/v1/suggestions?status=pending&limit=1', { signal });
+    if (!signal?.aborted) setPendingCount(page.pending_count);
+  } catch {
+    // Suggestions unavailable (or signed out, which the router handles): no count is shown.
+  }
 }
 
 function render() {
@@ -122,6 +151,7 @@ function render() {
     mode: route.mode,
     navigate,
     api,
+    setPendingCount,
     query: new URLSearchParams(location.hash.split('?')[1] ?? ''),
     // Sign-in pages: consume the flash message and learn where to go next.
     takeFlash() {
