@@ -12,14 +12,16 @@ import { el, replace, timeEl } from '../dom.js';
 
 const PAGE_SIZE = 20;
 const COPIED_FEEDBACK_MS = 2000;
+const NOTICE_MS = 4000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const SNOOZE_HOUR = 9; // a custom snooze date brings the suggestion back at 9:00 local time
 
+// What to do about each rule's reason (the reason's own text says why).
 const KIND_LABEL = {
-  unanswered: 'Waiting for your reply',
-  going_quiet: 'Going quiet',
-  job_change: 'New job',
-  new_connection: 'New connection',
+  unanswered: 'Reply',
+  going_quiet: 'Catch up',
+  job_change: 'Congratulate',
+  new_connection: 'Say hello',
 };
 
 /** The answer of a service that is down or missing: the page says so instead of a generic error. */
@@ -203,16 +205,23 @@ export function render(container, { api, signal, setPendingCount }) {
     const notice = el('p', { className: 'suggestion-notice', role: 'status' });
     const noticeError = el('p', { className: 'error', role: 'alert', hidden: true });
     const drafter = el('span', { className: 'suggestion-drafter muted' }, drafterLabel(item.drafter));
-    const created = timeEl(item.created_at, { className: 'suggestion-time muted' });
+    const created = item.created_at ? timeEl(item.created_at, { className: 'suggestion-time muted' }) : null;
     const li = el('li', { className: 'card suggestion', dataset: { id: item.id }, 'aria-labelledby': headingId });
 
     function showError(message) {
       noticeError.textContent = message ?? '';
       noticeError.hidden = !message;
+      if (message) notice.textContent = '';
     }
 
+    // A short confirmation that goes by itself (a later one restarts the wait).
+    let flashed = 0;
     function flash(message) {
+      const mine = ++flashed;
       notice.textContent = message;
+      later(NOTICE_MS, () => {
+        if (mine === flashed) notice.textContent = '';
+      });
     }
 
     // Regenerate: busy while drafting; a 429 disables it until the server says to try again.
@@ -339,7 +348,8 @@ export function render(container, { api, signal, setPendingCount }) {
     const button = el(
       'button',
       { type: 'button', className: 'secondary', 'aria-expanded': 'false', dataset: { action: 'snooze' } },
-      'Snooze ▾',
+      'Snooze',
+      el('span', { className: 'caret', 'aria-hidden': 'true' }, '▾'),
     );
     const now = Date.now();
     const dateInput = el('input', {
@@ -391,7 +401,7 @@ export function render(container, { api, signal, setPendingCount }) {
           },
         },
         el('label', {}, 'On ', dateInput),
-        el('button', { type: 'submit', className: 'secondary' }, 'Snooze'),
+        el('button', { type: 'submit', className: 'secondary' }, 'Snooze until then'),
         dateError,
       ),
     );

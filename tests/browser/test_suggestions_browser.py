@@ -1,0 +1,227 @@
+"""The Suggestions page the way a user meets it, in a real headless Chromium against the real stack.
+
+The extension syncs the fake LinkedIn, whose history ends five days before the stack's "now": every 1:1
+conversation whose last message came from the other person is unanswered (five days or more). suggestions_service
+learns of them through contacts_service's activity feed and drafts one suggestion per such contact. The
+user opens Suggestions: one card per contact, newest first, with the contact's name (a link to the contact),
+the reason and the draft, and the count in the navigation. "Generate now" finds nobody else due (one
+pending suggestion per contact). Regenerate gives a different draft; Copy puts the draft on the clipboard;
+the Snooze picker opens and closes from the keyboard and snoozes for a week; Dismiss and Mark sent take a
+card away and the count follows; past the redraft limit the page says when to try again; with no
+suggestion left the page says so; with suggestions_service down it says suggestions are unavailable.
+
+Set PINGCRM_TEST_SCREENSHOTS=<dir> to keep a screenshot of every state of the page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pingcrm_common.clock import FrozenClock
+from tests.support.browser_sync import EMAIL, explained, paired_and_signed_in
+from tests.support.fake_linkedin import FakeLinkedIn, LinkedInData, generate
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = os.environ.get("PINGCRM_TEST_SCREENSHOTS")
+UI_TIMEOUT_MS = 10_000
+SYNC_TIMEOUT_MS = 60_000
+FEED_TIMEOUT_S = 30.0
+FEED = "https://www.linkedin.com/feed/"
+HISTORY_AGE = timedelta(days=5)  # the newest thread's last message; older threads are older still
+REGENERATE_PER_MINUTE = 10  # suggestions_service's default (PINGCRM_SUGGESTIONS_REGENERATE_PER_MINUTE)
+
+
+@pytest.fixture
+def linkedin_data(clock: FrozenClock) -> LinkedInData:
+    """The browser tests' small account, its history ending five days ago (replies are overdue)."""
+    ends = clock.now() - HISTORY_AGE
+    return generate(seed=11, one_to_one=5, aco_only=2, group_chats=2, long_threads=0, now_ms=int(ends.timestamp() * 1000))
+
+
+def unanswered_partners(data: LinkedInData) -> set[str]:
+    """Names of the 1:1 partners whose last message the user has not answered."""
+    return {c.partner.name for c in data.one_to_one() if c.messages[-1].sender != data.me}
+
+
+async def shoot(page: Any, name: str, stack: Any) -> None:
+    if SCREENSHOTS:
+        folder = Path(SCREENSHOTS)
+        folder.mkdir(parents=True, exist_ok=True)
+        backend = "postgres" if stack.settings["suggestions"].database_url else "embedded"
+        await page.screenshot(path=str(folder / f"suggestions-{name}-{backend}.png"), full_page=True)
+
+
+async def pending(api: Any, web: dict[str, str]) -> dict[str, Any]:
+    response = await api.get("/api/v1/suggestions", params={"status": "pending", "limit": 100}, headers=web)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def wait_for_suggestions(api: Any, web: dict[str, str], expected: int) -> dict[str, Any]:
+    """The pending suggestions once the activity feed has brought the synced messages (it polls)."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + FEED_TIMEOUT_S
+    while True:
+        page = await pending(api, web)
+        if page["pending_count"] >= expected or loop.time() > deadline:
+            return page
+        await asyncio.sleep(0.5)
+
+
+async def test_suggestions_page(linkedin_browser, fake_linkedin: FakeLinkedIn, stack, clock) -> None:  # type: ignore[no-untyped-def]
+    from playwright.async_api import expect
+
+    browser = linkedin_browser
+    expected = unanswered_partners(fake_linkedin.data)
+    assert len(expected) >= 3, "the account must have enough unanswered threads for every action below"
+
+    async with paired_and_signed_in(browser, stack, fake_linkedin) as setup:
+        # --- the extension syncs LinkedIn; suggestions_service hears of it and drafts
+        linkedin = await browser.context.new_page()
+        await linkedin.goto(FEED)
+        await explained(
+            browser,
+            expect(setup.popup.locator("#sync-state")).to_have_text("Up to date.", timeout=SYNC_TIMEOUT_MS),
+            fake_linkedin,
+        )
+        listed = await wait_for_suggestions(setup.api, setup.web, len(expected))
+        assert {item["contact"]["full_name"] for item in listed["items"]} == expected
+        assert listed["pending_count"] == len(expected)
+        for item in listed["items"]:
+            assert item["reason"]["kind"] == "unanswered"
+            assert re.fullmatch(r"Unanswered for \d+ days", item["reason"]["text"]), item["reason"]
+
+        # --- the web app, signed in with the API login's token (the sign-in form is another test's)
+        await browser.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=stack.edge_url)
+        page = await browser.context.new_page()
+        page.on("pageerror", lambda error: setup.crashes.append(f"web: {error}"))
+        token = setup.web["Authorization"].removeprefix("Bearer ")
+        stored = json.dumps(json.dumps({"token": token, "expiresAt": 0, "email": EMAIL}))
+        await page.add_init_script(f"sessionStorage.setItem('pingcrm.session', {stored})")
+        await page.set_viewport_size({"width": 1100, "height": 900})
+        await page.goto(f"{stack.edge_url}/#/contacts")
+        nav_count = page.locator("#nav-suggestions-count")
+        await expect(nav_count).to_have_text(str(len(expected)), timeout=UI_TIMEOUT_MS)
+        await page.get_by_role("link", name=re.compile("^Suggestions")).click()
+        await expect(page.get_by_role("heading", name="Suggestions", exact=True)).to_be_visible()
+
+        cards = page.locator("#suggestions-list > li")
+        await expect(cards).to_have_count(len(expected), timeout=UI_TIMEOUT_MS)
+        # Newest first, as the API lists them; each names its contact (a link to the contact), why, and the draft.
+        for index, item in enumerate(listed["items"]):
+            card = cards.nth(index)
+            link = card.get_by_role("link", name=item["contact"]["full_name"], exact=True)
+            await expect(link).to_have_attribute("href", f"#/contacts/{item['contact']['id']}")
+            await expect(card.locator(".suggestion-reason")).to_have_text(f"Reply{item['reason']['text']}")
+            await expect(card.locator(".suggestion-draft")).to_have_text(item["message"])
+        await expect(page.locator(".avatar").first).to_have_text(re.compile(r"^[A-Z]{1,2}$"))  # no photo: initials
+        await shoot(page, "1-list", stack)
+
+        # --- Generate now: everyone due has their suggestion already, and none gets a second
+        await page.get_by_role("button", name="Generate now").click()
+        await expect(page.locator("#suggestions-status")).to_have_text(
+            "Nobody is due for a follow-up right now.", timeout=UI_TIMEOUT_MS
+        )
+        await expect(cards).to_have_count(len(expected))
+
+        # --- Regenerate: a different draft, in place
+        first = cards.nth(0)
+        before = await first.locator(".suggestion-draft").text_content()
+        await first.get_by_role("button", name="Regenerate").click()
+        await expect(first.locator(".suggestion-draft")).not_to_have_text(before or "", timeout=UI_TIMEOUT_MS)
+        await expect(first.get_by_role("button", name="Regenerate")).to_be_enabled()
+        redrafted = (await pending(setup.api, setup.web))["items"][0]
+        assert redrafted["id"] == listed["items"][0]["id"]
+        await expect(first.locator(".suggestion-draft")).to_have_text(redrafted["message"])
+
+        # --- Copy: the draft is on the clipboard, and the button says so
+        await first.get_by_role("button", name="Copy").click()
+        await expect(first.get_by_role("button", name="Copied ✓")).to_be_visible()
+        assert await page.evaluate("navigator.clipboard.readText()") == redrafted["message"]
+        await expect(first.get_by_role("button", name="Copy")).to_be_visible(timeout=UI_TIMEOUT_MS)
+
+        # --- Snooze, from the keyboard: the picker opens, Escape closes it, a week takes the card away
+        third = cards.nth(2)
+        third_item = listed["items"][2]
+        snooze = third.get_by_role("button", name="Snooze", exact=True)
+        await snooze.focus()
+        await page.keyboard.press("Enter")
+        picker = third.get_by_role("group", name=f"Snooze {third_item['contact']['full_name']}")
+        await expect(picker).to_be_visible()
+        await expect(snooze).to_have_attribute("aria-expanded", "true")
+        await expect(picker.get_by_role("button", name="In 1 day")).to_be_focused()
+        await shoot(page, "2-snooze-picker", stack)
+        await page.keyboard.press("Escape")
+        await expect(picker).to_be_hidden()
+        await expect(snooze).to_be_focused()
+        await page.keyboard.press("Enter")
+        await picker.get_by_role("button", name="In 1 week").click()
+        await expect(cards).to_have_count(len(expected) - 1, timeout=UI_TIMEOUT_MS)
+        await expect(page.locator("#suggestions-status")).to_contain_text(
+            f"Snoozed the suggestion for {third_item['contact']['full_name']} until next week."
+        )
+        await expect(nav_count).to_have_text(str(len(expected) - 1))
+        snoozed = await setup.api.get("/api/v1/suggestions", params={"status": "snoozed"}, headers=setup.web)
+        [snoozed_item] = snoozed.json()["items"]
+        assert snoozed_item["id"] == third_item["id"]
+        # A week from the user's "now": the browser's clock, which is the wall clock (the stack's starts in 2026).
+        back = datetime.fromisoformat(snoozed_item["snooze_until"]) - datetime.now(UTC)
+        assert timedelta(days=6, hours=23) < back < timedelta(days=7, hours=1), back
+
+        # --- Dismiss: the card goes, the count follows (in the page and the API)
+        second_item = listed["items"][1]
+        await cards.nth(1).get_by_role("button", name="Dismiss").click()
+        await expect(cards).to_have_count(len(expected) - 2, timeout=UI_TIMEOUT_MS)
+        await expect(page.get_by_role("link", name=second_item["contact"]["full_name"], exact=True)).to_have_count(0)
+        await expect(nav_count).to_have_text(str(len(expected) - 2))
+        assert (await pending(setup.api, setup.web))["pending_count"] == len(expected) - 2
+
+        # --- past the redraft limit, the page says when to try again and holds the button until then
+        # (The limit counts per clock minute: the clicks may straddle two windows, hence up to twice the limit.)
+        regenerate = first.get_by_role("button", name="Regenerate")
+        refused = first.get_by_role("alert")
+        for _ in range(2 * REGENERATE_PER_MINUTE + 1):
+            await regenerate.click()
+            await page.wait_for_function(
+                "(card) => !card.hasAttribute('aria-busy')", arg=await first.element_handle(), timeout=UI_TIMEOUT_MS
+            )
+            if await refused.is_visible():
+                break
+        await expect(refused).to_have_text(
+            re.compile(r"^Too many new drafts — try again in \d+ s \(at \d\d:\d\d.*\)\.$"), timeout=UI_TIMEOUT_MS
+        )
+        await expect(regenerate).to_be_disabled()
+        await shoot(page, "3-rate-limited", stack)
+
+        # --- Mark sent, then Dismiss, for the rest: the empty state, and no count in the navigation
+        while await cards.count():
+            button = "Mark sent" if await cards.count() % 2 else "Dismiss"
+            remaining = await cards.count()
+            await cards.nth(0).get_by_role("button", name=button).click()
+            await expect(cards).to_have_count(remaining - 1, timeout=UI_TIMEOUT_MS)
+        await expect(page.get_by_role("heading", name=re.compile("^No suggestions — "))).to_be_visible()
+        await expect(nav_count).to_be_hidden()
+        assert (await pending(setup.api, setup.web))["pending_count"] == 0
+        await shoot(page, "4-empty", stack)
+
+        # --- suggestions_service down: the page says suggestions are unavailable, nothing else breaks
+        await stack.stop_service("suggestions")
+        await page.reload()
+        await expect(page.get_by_role("heading", name="Suggestions are unavailable right now")).to_be_visible(
+            timeout=UI_TIMEOUT_MS
+        )
+        await expect(page.get_by_role("button", name="Generate now")).to_be_disabled()
+        await expect(nav_count).to_be_hidden()
+        await shoot(page, "5-unavailable", stack)
+        await page.get_by_role("link", name="Contacts", exact=True).click()
+        await expect(page.locator("#contacts-list > li")).to_have_count(len(fake_linkedin.data.one_to_one()))
