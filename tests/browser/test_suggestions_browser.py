@@ -26,29 +26,21 @@ import pytest
 
 from pingcrm_common.clock import FrozenClock
 from tests.support.browser_sync import EMAIL, explained, paired_and_signed_in
-from tests.support.fake_linkedin import FakeLinkedIn, LinkedInData, generate
+from tests.support.fake_linkedin import FakeLinkedIn, LinkedInData
+from tests.support.suggestions_browser import overdue_account, pending, unanswered_partners, wait_for_suggestions
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = os.environ.get("PINGCRM_TEST_SCREENSHOTS")
 UI_TIMEOUT_MS = 10_000
 SYNC_TIMEOUT_MS = 60_000
-FEED_TIMEOUT_S = 30.0
 FEED = "https://www.linkedin.com/feed/"
-HISTORY_AGE = timedelta(days=5)  # the newest thread's last message; older threads are older still
 REGENERATE_PER_MINUTE = 10  # suggestions_service's default (PINGCRM_SUGGESTIONS_REGENERATE_PER_MINUTE)
 
 
 @pytest.fixture
 def linkedin_data(clock: FrozenClock) -> LinkedInData:
-    """The browser tests' small account, its history ending five days ago (replies are overdue)."""
-    ends = clock.now() - HISTORY_AGE
-    return generate(seed=11, one_to_one=5, aco_only=2, group_chats=2, long_threads=0, now_ms=int(ends.timestamp() * 1000))
-
-
-def unanswered_partners(data: LinkedInData) -> set[str]:
-    """Names of the 1:1 partners whose last message the user has not answered."""
-    return {c.partner.name for c in data.one_to_one() if c.messages[-1].sender != data.me}
+    return overdue_account(clock)
 
 
 async def shoot(page: Any, name: str, stack: Any) -> None:
@@ -57,25 +49,6 @@ async def shoot(page: Any, name: str, stack: Any) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         backend = "postgres" if stack.settings["suggestions"].database_url else "embedded"
         await page.screenshot(path=str(folder / f"suggestions-{name}-{backend}.png"), full_page=True)
-
-
-async def pending(api: Any, web: dict[str, str]) -> dict[str, Any]:
-    response = await api.get("/api/v1/suggestions", params={"status": "pending", "limit": 100}, headers=web)
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-async def wait_for_suggestions(api: Any, web: dict[str, str], expected: int) -> dict[str, Any]:
-    """The pending suggestions once the activity feed has brought the synced messages (it polls)."""
-    import asyncio
-
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + FEED_TIMEOUT_S
-    while True:
-        page = await pending(api, web)
-        if page["pending_count"] >= expected or loop.time() > deadline:
-            return page
-        await asyncio.sleep(0.5)
 
 
 async def test_suggestions_page(linkedin_browser, fake_linkedin: FakeLinkedIn, stack, clock) -> None:  # type: ignore[no-untyped-def]
