@@ -7,7 +7,7 @@ user opens Suggestions: one card per contact, newest first, with the contact's n
 the reason and the draft, and the count in the navigation. "Generate now" finds nobody else due (one
 pending suggestion per contact). Regenerate gives a different draft; Copy puts the draft on the clipboard;
 the Snooze picker opens and closes from the keyboard and snoozes for a week; Dismiss and Mark sent take a
-card away and the count follows; past the redraft limit the page says when to try again; with no
+card away and the count follows; a suggestion closed elsewhere meanwhile goes with a word why; past the redraft limit the page says when to try again; with no
 suggestion left the page says so; with suggestions_service down it says suggestions are unavailable.
 
 Set PINGCRM_TEST_SCREENSHOTS=<dir> to keep a screenshot of every state of the page.
@@ -56,7 +56,7 @@ async def test_suggestions_page(linkedin_browser, fake_linkedin: FakeLinkedIn, s
 
     browser = linkedin_browser
     expected = unanswered_partners(fake_linkedin.data)
-    assert len(expected) >= 3, "the account must have enough unanswered threads for every action below"
+    assert len(expected) >= 4, "the account must have enough unanswered threads for every action below"
 
     async with paired_and_signed_in(browser, stack, fake_linkedin) as setup:
         # --- the extension syncs LinkedIn; suggestions_service hears of it and drafts
@@ -158,6 +158,21 @@ async def test_suggestions_page(linkedin_browser, fake_linkedin: FakeLinkedIn, s
         await expect(page.get_by_role("link", name=second_item["contact"]["full_name"], exact=True)).to_have_count(0)
         await expect(nav_count).to_have_text(str(len(expected) - 2))
         assert (await pending(setup.api, setup.web))["pending_count"] == len(expected) - 2
+
+        # --- closed elsewhere (the extension marked it sent), then snoozed here: the page says so and takes the card away
+        fourth_item = listed["items"][3]
+        closed = await setup.api.patch(
+            f"/api/v1/suggestions/{fourth_item['id']}", json={"status": "sent"}, headers=setup.web
+        )
+        assert closed.status_code == 200, closed.text
+        fourth = page.locator(f'#suggestions-list > li[data-id="{fourth_item["id"]}"]')
+        await fourth.get_by_role("button", name="Snooze", exact=True).click()
+        await fourth.get_by_role("button", name="In 1 day").click()  # a sent suggestion cannot be snoozed: 410
+        await expect(fourth).to_have_count(0, timeout=UI_TIMEOUT_MS)
+        await expect(page.locator("#suggestions-status")).to_have_text(
+            f"The suggestion for {fourth_item['contact']['full_name']} was already closed elsewhere."
+        )
+        await expect(nav_count).to_have_text(str(len(expected) - 3))
 
         # --- past the redraft limit, the page says when to try again and holds the button until then
         # (The limit counts per clock minute: the clicks may straddle two windows, hence up to twice the limit.)

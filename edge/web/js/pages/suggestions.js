@@ -29,6 +29,11 @@ export function isUnavailable(error) {
   return error instanceof ApiError && [0, 501, 502, 503, 504].includes(error.status);
 }
 
+/** The suggestion is gone or closed (another tab, the extension, or the sync dismissed it): 404 / 410. */
+export function isClosed(error) {
+  return error instanceof ApiError && (error.status === 404 || error.status === 410);
+}
+
 /** What a refused regenerate says, with when to try again. */
 export function regenerateErrorMessage(error, now = Date.now()) {
   if (error instanceof ApiError && error.status === 429) {
@@ -206,6 +211,7 @@ export function render(container, { api, signal, setPendingCount }) {
     const noticeError = el('p', { className: 'error', role: 'alert', hidden: true });
     const drafter = el('span', { className: 'suggestion-drafter muted' }, drafterLabel(item.drafter));
     const created = item.created_at ? timeEl(item.created_at, { className: 'suggestion-time muted' }) : null;
+    const closedMessage = `The suggestion for ${name} was already closed elsewhere.`;
     const li = el('li', { className: 'card suggestion', dataset: { id: item.id }, 'aria-labelledby': headingId });
 
     function showError(message) {
@@ -244,6 +250,10 @@ export function render(container, { api, signal, setPendingCount }) {
         regenerate.disabled = false;
       } catch (err) {
         if (signal.aborted || err?.name === 'AbortError') return;
+        if (isClosed(err)) {
+          remove(li, closedMessage);
+          return;
+        }
         showError(regenerateErrorMessage(err));
         const wait = err instanceof ApiError && err.status === 429 ? err.retryAfter : null;
         if (wait != null) {
@@ -285,6 +295,10 @@ export function render(container, { api, signal, setPendingCount }) {
         remove(li, done);
       } catch (err) {
         if (signal.aborted || err?.name === 'AbortError') return;
+        if (isClosed(err)) {
+          remove(li, closedMessage);
+          return;
+        }
         showError(describeError(err));
         for (const button of li.querySelectorAll('button')) button.disabled = false;
       }
