@@ -106,14 +106,17 @@ function shell(route, user) {
   return main;
 }
 
-/** The navigation's pending-suggestions count; hidden at 0 or when unknown. */
+/** The navigation's pending-suggestions count; hidden at 0 or when unknown. Read as "Suggestions, 3 pending". */
 function setPendingCount(n) {
   const badge = document.getElementById('nav-suggestions-count');
   if (!badge) return;
   const known = Number.isInteger(n) && n > 0;
   badge.hidden = !known;
-  badge.textContent = known ? (n > 99 ? '99+' : String(n)) : '';
-  badge.setAttribute('aria-label', known ? `${n} pending` : '');
+  replace(
+    badge,
+    known ? el('span', { 'aria-hidden': 'true' }, n > 99 ? '99+' : String(n)) : null,
+    known ? el('span', { className: 'visually-hidden' }, `, ${n} pending`) : null,
+  );
 }
 
 async function refreshPendingCount() {
