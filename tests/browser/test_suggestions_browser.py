@@ -1,14 +1,15 @@
 """The Suggestions page the way a user meets it, in a real headless Chromium against the real stack.
 
 The extension syncs the fake LinkedIn, whose history ends five days before the stack's "now": every 1:1
-conversation whose last message came from the other person is unanswered (five days or more). suggestions_service
-learns of them through contacts_service's activity feed and drafts one suggestion per such contact. The
-user opens Suggestions: one card per contact, newest first, with the contact's name (a link to the contact),
-the reason and the draft, and the count in the navigation. "Generate now" finds nobody else due (one
-pending suggestion per contact). Regenerate gives a different draft; Copy puts the draft on the clipboard;
-the Snooze picker opens and closes from the keyboard and snoozes for a week; Dismiss and Mark sent take a
-card away and the count follows; a suggestion closed elsewhere meanwhile goes with a word why; past the redraft limit the page says when to try again; with no
-suggestion left the page says so; with suggestions_service down it says suggestions are unavailable.
+conversation whose last message came from the other person is unanswered (five days or more).
+suggestions_service learns of them through contacts_service's activity feed and drafts one suggestion per
+such contact. The user opens Suggestions: one card per contact, newest first, with the contact's name (a
+link to the contact), the reason and the draft, and the count in the navigation. "Generate now" finds
+nobody else due (one pending suggestion per contact). Regenerate gives a different draft; Copy puts the
+draft on the clipboard; the Snooze picker opens and closes from the keyboard and snoozes for a week;
+Dismiss and Mark sent take a card away and the count follows; a suggestion closed elsewhere meanwhile goes
+with a word why; past the redraft limit the page says when to try again; with no suggestion left the page
+says so; with suggestions_service down it says suggestions are unavailable.
 
 Set PINGCRM_TEST_SCREENSHOTS=<dir> to keep a screenshot of every state of the page.
 """
@@ -159,7 +160,7 @@ async def test_suggestions_page(linkedin_browser, fake_linkedin: FakeLinkedIn, s
         await expect(nav_count).to_have_text(str(len(expected) - 2))
         assert (await pending(setup.api, setup.web))["pending_count"] == len(expected) - 2
 
-        # --- closed elsewhere (the extension marked it sent), then snoozed here: the page says so and takes the card away
+        # --- closed elsewhere (the extension marked it sent), then snoozed here: the card goes, with why
         fourth_item = listed["items"][3]
         closed = await setup.api.patch(
             f"/api/v1/suggestions/{fourth_item['id']}", json={"status": "sent"}, headers=setup.web
