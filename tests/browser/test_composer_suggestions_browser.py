@@ -6,7 +6,7 @@ fake's messaging pages, whose Send button is enabled only by the composer's own 
 
 - the full-page thread: P lists the partner's suggestion (its reason and draft); clicking it puts the
   draft in the composer through LinkedIn's own input handling (Send is enabled; nothing is sent); R
-  redrafts it in place (PingCRM stores the new draft) and clicking again replaces the inserted text;
+  redrafts it in place (PingCRM stores the new draft) and swaps it into the composer;
   the user's own Send sends it, and PingCRM marks the suggestion sent;
 - two overlay bubbles at once: each has its own P and R and lists its own partner's suggestion; a partner
   with nothing due says so; closing a bubble takes its overlay with it, the other one stays;
@@ -132,18 +132,18 @@ async def test_pull_and_regenerate_against_pingcrm(  # type: ignore[no-untyped-d
         await screenshot(page, "2-inserted", stack)
         assert await page.locator("msg-composer").evaluate("(composer) => composer.sent") == []  # nothing sent
 
-        # --- R: a new draft in place, the one PingCRM now stores; clicking it replaces the inserted text
+        # --- R: a new draft in place, the one PingCRM now stores, and in the composer instead of the old one
         await regenerate.click()
         await expect(item.locator(".text")).not_to_have_text(suggestion["message"], timeout=UI_TIMEOUT_MS)
         await expect(regenerate).not_to_have_attribute("aria-busy", "true")
         redrafted = next(i for i in (await pending(setup.api, setup.web))["items"] if i["id"] == suggestion["id"])
         assert redrafted["message"] != suggestion["message"]
         await expect(item.locator(".text")).to_have_text(redrafted["message"])
-        await expect(item.locator(".hint")).to_have_text("Click to insert")
-        await screenshot(page, "3-regenerated", stack)
-        await item.click()
+        # The box held our insertion, unedited: the new draft took its place, through the editor's own handling.
         await wait_until_holds(page, editor, redrafted["message"])
+        await expect(item.locator(".hint")).to_have_text("Inserted — edit it, then send")
         await expect(send).to_be_enabled()
+        await screenshot(page, "3-regenerated", stack)
         assert await page.locator("msg-composer").evaluate("(composer) => composer.sent") == []
 
         # --- the user sends it: LinkedIn empties the box, and PingCRM marks the suggestion sent

@@ -100,6 +100,10 @@ async def test_suggestions_page(linkedin_browser, fake_linkedin: FakeLinkedIn, s
             await expect(card.locator(".suggestion-draft")).to_have_text(item["message"])
         await expect(page.locator(".avatar").first).to_have_text(re.compile(r"^[A-Z]{1,2}$"))  # no photo: initials
         await shoot(page, "1-list", stack)
+        if SCREENSHOTS:  # and on a phone's width
+            await page.set_viewport_size({"width": 400, "height": 800})
+            await shoot(page, "1-list-narrow", stack)
+            await page.set_viewport_size({"width": 1100, "height": 900})
 
         # --- Generate now: everyone due has their suggestion already, and none gets a second
         await page.get_by_role("button", name="Generate now").click()

@@ -325,7 +325,7 @@ describe('the overlay', () => {
     assert.equal(fresh.send.disabled, false);
   });
 
-  it('R redrafts the shown suggestion in place with a busy state; clicking it replaces the inserted text, never the user’s own', async () => {
+  it('R redrafts the shown suggestion in place with a busy state and swaps our unedited insertion; clicking it replaces the inserted text, never the user’s own', async () => {
     let release;
     const { bubble, buttons, worker } = await openOn(async (type, payload) => {
       if (type === MSG.SUGGESTIONS_FOR_CONVERSATION) return listing([suggestion('s1', 'First draft')])();
@@ -352,6 +352,9 @@ describe('the overlay', () => {
     assert.equal(buttons.regenerate.getAttribute('aria-busy'), null);
     assert.deepEqual(worker.calls.map((c) => c.type), [MSG.SUGGESTIONS_FOR_CONVERSATION, MSG.SUGGESTIONS_REGENERATE]);
     assert.deepEqual(worker.calls[1].payload, { id: 's1' });
+    assert.equal(bubble.editor.innerText, 'Second draft', 'R swapped our unedited insertion for the new draft');
+    assert.equal(bubble.send.disabled, false);
+    assert.match(overlay.items[0].node.textContent, /Inserted/);
 
     overlay.items[0].node.click();
     assert.equal(bubble.editor.innerText, 'Second draft', 'our earlier insertion is replaced');
@@ -359,6 +362,24 @@ describe('the overlay', () => {
     bubble.editor.append(' — and my own words');
     overlayOf(bubble.form).items[0].node.click();
     assert.equal(bubble.editor.innerText, 'Second draft — and my own wordsSecond draft', 'the user’s text is kept');
+  });
+
+  it('R leaves a text box the user has edited alone', async () => {
+    const { bubble, buttons } = await openOn((type, payload) =>
+      type === MSG.SUGGESTIONS_FOR_CONVERSATION
+        ? listing([suggestion('s1', 'First draft')])()
+        : { ok: true, data: suggestion(payload.id, 'Second draft') },
+    );
+    buttons.pull.click();
+    await settle();
+    overlayOf(bubble.form).items[0].node.click();
+    bubble.editor.append(' — and my own words');
+    buttons.regenerate.click();
+    await settle();
+    assert.equal(bubble.editor.innerText, 'First draft — and my own words');
+    const [item] = overlayOf(bubble.form).items;
+    assert.equal(item.text, 'Second draft');
+    assert.match(item.node.textContent, /Click to insert/);
   });
 
   it('R with the overlay closed opens it and redrafts; a 429 says when to try again', async () => {

@@ -3,8 +3,9 @@
 //
 // P opens the overlay and lists the partner's pending suggestions (again:
 // closes it). R drafts the shown suggestion anew, in place, with a busy
-// state; with nothing listed yet (overlay closed, or showing an error) it
-// lists first. Clicking a suggestion
+// state, and swaps it into the text box when that still holds our unedited
+// insertion of it; with nothing listed yet (overlay closed, or showing an
+// error) it lists first. Clicking a suggestion
 // pastes it into the composer; nothing is ever sent from here. When the
 // user then sends (their own click on Send, or Enter, after which LinkedIn
 // empties the text box), the suggestion is marked sent in PingCRM.
@@ -224,29 +225,38 @@
       view.busyId = null;
       if (answer.ok) {
         view.items = view.items.map((s) => (s.id === target.id ? answer.data : s));
-        if (view.insertedId === target.id) view.insertedId = null;
         view.status = null;
+        if (view.insertedId === target.id) {
+          // The box still holds our insertion, unedited: the new draft takes its place (the user
+          // asked for a new draft of what they are about to send). Edited, it stays theirs.
+          if (squash(insert.editorText(current.editor)) === lastInserted) insertDraft(answer.data);
+          else view.insertedId = null;
+        }
       } else {
         view.status = statusOf(answer.error);
       }
       render();
     }
 
-    function pick(id) {
-      const suggestion = view.items.find((s) => s.id === id);
-      if (!suggestion) return;
+    /** Put `suggestion` into the text box: replacing it when empty or our own last insertion, never the user's words. */
+    function insertDraft(suggestion) {
       const before = squash(insert.editorText(current.editor));
-      // Replace what is there only when it is empty or our own last insertion: never the user's words.
       const replace = before === '' || before === lastInserted;
       const how = insert.insertText(current.editor, suggestion.message, { document, window, replace });
       if (how === 'none') {
         view.status = { text: TEXT.NOT_INSERTED, tone: 'error' };
-      } else {
-        lastInserted = squash(insert.editorText(current.editor));
-        view.insertedId = id;
-        composedId = id;
-        view.status = null;
+        return false;
       }
+      lastInserted = squash(insert.editorText(current.editor));
+      view.insertedId = suggestion.id;
+      composedId = suggestion.id;
+      return true;
+    }
+
+    function pick(id) {
+      const suggestion = view.items.find((s) => s.id === id);
+      if (!suggestion) return;
+      if (insertDraft(suggestion)) view.status = null;
       render();
     }
 
