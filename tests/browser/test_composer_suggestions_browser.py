@@ -9,7 +9,8 @@ fake's messaging pages, whose Send button is enabled only by the composer's own 
   redrafts it in place (PingCRM stores the new draft) and swaps it into the composer;
   the user's own Send sends it, and PingCRM marks the suggestion sent;
 - two overlay bubbles at once: each has its own P and R and lists its own partner's suggestion; a partner
-  with nothing due says so; closing a bubble takes its overlay with it, the other one stays;
+  with nothing due says so; past the redraft limit R says when to try again; closing a bubble takes its
+  overlay with it, the other one stays;
 - suggestions_service down: "Can't reach PingCRM"; the extension disconnected in the web app (the popup
   learns it): "Not paired — open the PingCRM popup".
 
@@ -39,6 +40,7 @@ PULL = "PingCRM: show suggestions"
 REGENERATE = "PingCRM: new draft"
 OVERLAY = "PingCRM suggestions"  # the overlay region's accessible name
 SCREENSHOTS = os.environ.get("PINGCRM_TEST_SCREENSHOTS")
+REGENERATE_PER_MINUTE = 10  # suggestions_service's default (PINGCRM_SUGGESTIONS_REGENERATE_PER_MINUTE)
 # The composer's text as a person reads it (the editor's paragraphs, whitespace squashed).
 EDITOR_TEXT = "(editor) => editor.innerText.replace(/\\s+/g, ' ').trim()"
 HOLDS_TEXT = "([editor, text]) => editor.innerText.replace(/\\s+/g, ' ').trim() === text"
@@ -181,6 +183,21 @@ async def test_pull_and_regenerate_against_pingcrm(  # type: ignore[no-untyped-d
         await wait_until_holds(page, second_editor, by_member[second.partner.member_id]["message"])
         await expect(bubble(page, second.thread_id).get_by_role("button", name="Send", exact=True)).to_be_enabled()
         assert await bubble(page, quiet.thread_id).get_by_role("textbox").evaluate(EDITOR_TEXT) == ""
+
+        # Past the redraft limit R says when to try again, and the last draft stays usable. (The limit counts
+        # per clock minute: the clicks may straddle two windows, hence up to twice the limit.)
+        second_r = bubble(page, second.thread_id).get_by_role("button", name=REGENERATE, exact=True)
+        status = second_overlay.get_by_role("status")
+        for _ in range(2 * REGENERATE_PER_MINUTE + 1):
+            await second_r.click()
+            await expect(second_r).not_to_have_attribute("aria-busy", "true", timeout=UI_TIMEOUT_MS)
+            if await status.count() and "Too many" in (await status.text_content() or ""):
+                break
+        await expect(status).to_have_text(re.compile(r"^Too many new drafts for now\. Try again in \d+ s\.$"))
+        last = await second_overlay.locator("button.item .text").text_content()
+        await wait_until_holds(page, second_editor, last or "")
+        await expect(second_overlay.locator("button.item")).to_be_enabled()
+        await screenshot(page, "5b-rate-limited", stack)
 
         # Closing a bubble takes its overlay; the other keeps its own.
         await bubble(page, second.thread_id).get_by_role("button", name=re.compile("^Close your conversation")).click()
