@@ -161,6 +161,8 @@ async def test_suggestions_page(linkedin_browser, fake_linkedin: FakeLinkedIn, s
         await cards.nth(1).get_by_role("button", name="Dismiss").click()
         await expect(cards).to_have_count(len(expected) - 2, timeout=UI_TIMEOUT_MS)
         await expect(page.get_by_role("link", name=second_item["contact"]["full_name"], exact=True)).to_have_count(0)
+        # The keyboard user is not dropped at the top of the page: the focus moves to the next card.
+        await expect(cards.locator("h2 a").nth(1)).to_be_focused()
         await expect(nav_count).to_have_text(str(len(expected) - 2))
         assert (await pending(setup.api, setup.web))["pending_count"] == len(expected) - 2
 
