@@ -8,8 +8,9 @@ link to the contact), the reason and the draft, and the count in the navigation.
 nobody else due (one pending suggestion per contact). Regenerate gives a different draft; Copy puts the
 draft on the clipboard; the Snooze picker opens and closes from the keyboard and snoozes for a week;
 Dismiss and Mark sent take a card away and the count follows; a suggestion closed elsewhere meanwhile goes
-with a word why; past the redraft limit the page says when to try again; with no suggestion left the page
-says so; with suggestions_service down it says suggestions are unavailable.
+with a word why; back to the tab, the page shows a draft redrafted elsewhere; past the redraft limit the
+page says when to try again; with no suggestion left the page says so; with suggestions_service down it
+says suggestions are unavailable.
 
 Set PINGCRM_TEST_SCREENSHOTS=<dir> to keep a screenshot of every state of the page.
 """
@@ -180,6 +181,17 @@ async def test_suggestions_page(linkedin_browser, fake_linkedin: FakeLinkedIn, s
             f"The suggestion for {fourth_item['contact']['full_name']} was already closed elsewhere."
         )
         await expect(nav_count).to_have_text(str(len(expected) - 3))
+
+        # --- back to the tab after the extension changed a suggestion: the page shows it as it is now
+        regenerated_elsewhere = await setup.api.post(
+            f"/api/v1/suggestions/{listed['items'][0]['id']}/regenerate", headers=setup.web
+        )
+        assert regenerated_elsewhere.status_code == 200, regenerated_elsewhere.text
+        await page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+        await expect(first.locator(".suggestion-draft")).to_have_text(
+            regenerated_elsewhere.json()["message"], timeout=UI_TIMEOUT_MS
+        )
+        await expect(cards).to_have_count(len(expected) - 3)
 
         # --- past the redraft limit, the page says when to try again and holds the button until then
         # (The limit counts per clock minute: the clicks may straddle two windows, hence up to twice the limit.)

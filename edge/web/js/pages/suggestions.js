@@ -4,7 +4,8 @@
 // next_cursor, with the user's pending_count for the navigation);
 // POST …/generate asks for new ones now; POST …/{id}/regenerate redrafts one
 // (rate-limited: 429 with Retry-After); PATCH …/{id} dismisses, snoozes or
-// marks one sent, which takes it off this list.
+// marks one sent, which takes it off this list. Coming back to the tab
+// reloads the list (the extension may have changed it meanwhile).
 
 import { ApiError, describeError } from '../api.js';
 import { avatar } from '../avatar.js';
@@ -495,6 +496,16 @@ export function render(container, { api, signal, setPendingCount }) {
     body,
   );
   load();
+
+  // Back from LinkedIn (where P / R may have sent or redrafted some): show the list as it is now,
+  // unless the user is in the middle of something here.
+  function onVisible() {
+    if (document.visibilityState !== 'visible' || !list.isConnected) return;
+    if (list.querySelector('[aria-busy="true"], .snooze-panel:not([hidden]), button:disabled')) return;
+    load();
+  }
+  document.addEventListener('visibilitychange', onVisible);
+  signal.addEventListener('abort', () => document.removeEventListener('visibilitychange', onVisible));
 }
 
 function drafterLabel(drafter) {
