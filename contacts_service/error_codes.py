@@ -9,7 +9,7 @@ from __future__ import annotations
 import grpc
 from pingcrm.contacts.v1 import contacts_service_pb2
 
-from contacts_service.domain import limits
+from contacts_service.domain import edits, limits
 from contacts_service.domain.activity import MAX_READ_LIMIT
 from contacts_service.domain.imports import jobs
 from contacts_service.domain.listing import MAX_QUERY
@@ -58,13 +58,18 @@ CODES.add(
     "a negative page_size, interactions_limit or limit",
     rpcs=("ListContacts", "GetContact", "ListIncompleteConversations", "ReadActivity"),
 )
-CODES.add("invalid_cursor", S.INVALID_ARGUMENT, "a page_token this service did not issue", rpcs=("ListContacts",))
+CODES.add(
+    "invalid_cursor",
+    S.INVALID_ARGUMENT,
+    "a page_token (interactions_page_token) this service did not issue",
+    rpcs=("ListContacts", "GetContact"),
+)
 CODES.add("query_too_long", S.INVALID_ARGUMENT, f"search text over {MAX_QUERY:,} characters", rpcs=("ListContacts",))
 CODES.add(
     "contact_not_found",
     S.NOT_FOUND,
     "no such contact, or another user's (indistinguishable on purpose)",
-    rpcs=("GetContact", "FindContactByLinkedIn"),
+    rpcs=("GetContact", "FindContactByLinkedIn", "UpdateContact", "UploadContactPhoto"),
 )
 CODES.add("identity_required", S.INVALID_ARGUMENT, "neither member id nor slug given", rpcs=("FindContactByLinkedIn",))
 CODES.add(
@@ -104,4 +109,15 @@ CODES.add(
     S.NOT_FOUND,
     "no such import, or another user's (indistinguishable on purpose)",
     rpcs=("GetImport",),
+)
+CODES.add(
+    "field_too_long",
+    S.INVALID_ARGUMENT,
+    "an edited field over its limit: full_name, title and company 300 characters, notes "
+    f"{edits.EDITABLE['notes']:,}; the message names the field",
+    rpcs=("UpdateContact",),
+)
+CODES.add("name_required", S.INVALID_ARGUMENT, "full_name set to an empty value", rpcs=("UpdateContact",))
+CODES.add(
+    "nothing_to_update", S.INVALID_ARGUMENT, "none of full_name, title, company, notes given", rpcs=("UpdateContact",)
 )

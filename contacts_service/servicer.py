@@ -2,9 +2,7 @@
 
 Nothing here decides anything or opens a database session: ContactsDomain
 and ImportsDomain raise `pingcrm_common.errors` exceptions and the
-interceptor maps them to status codes. RPCs not written yet
-(ListBackfillCandidates) inherit the generated base class and answer
-UNIMPLEMENTED; later issues add them.
+interceptor maps them to status codes.
 """
 
 from __future__ import annotations
@@ -16,11 +14,20 @@ from pingcrm.contacts.v1 import contacts_service_pb2 as pb
 from pingcrm.contacts.v1 import contacts_service_pb2_grpc
 
 from contacts_service.domain import activity
+from contacts_service.domain.backfill import Candidate
 from contacts_service.domain.contacts import ContactsDomain
 from contacts_service.domain.imports.csv_format import ExportKind
 from contacts_service.domain.imports.jobs import ImportsDomain
 from contacts_service.domain.imports.records import Job, JobState
-from contacts_service.domain.push_input import ConversationInput, MessageInput, PartnerInput, PushInput
+from contacts_service.domain.push_input import (
+    ConversationInput,
+    IdentityInput,
+    MessageInput,
+    PartnerInput,
+    PositionInput,
+    ProfileInput,
+    PushInput,
+)
 from contacts_service.domain.records import Contact, Interaction
 from contacts_service.domain.sources import Source
 from pingcrm_common.timestamps import to_datetime, to_timestamp
@@ -55,8 +62,14 @@ class ContactsServicer(contacts_service_pb2_grpc.ContactsServiceServicer):
             interactions_created=result.interactions_created,
             interactions_skipped=result.interactions_skipped,
             rejected=[pb.RejectedItem(path=item.path, reason=item.reason) for item in result.rejected],
-            # Backfill candidates arrive with the profile backfill issue.
+            backfill=[_candidate(candidate) for candidate in result.backfill],
         )
+
+    async def ListBackfillCandidates(
+        self, request: pb.ListBackfillCandidatesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListBackfillCandidatesResponse:
+        found = await self._domain.backfill_candidates(require_caller().user_id, request.limit)
+        return pb.ListBackfillCandidatesResponse(candidates=[_candidate(candidate) for candidate in found])
 
     async def ListContacts(
         self, request: pb.ListContactsRequest, context: grpc.aio.ServicerContext
@@ -75,12 +88,34 @@ class ContactsServicer(contacts_service_pb2_grpc.ContactsServiceServicer):
     async def GetContact(
         self, request: pb.GetContactRequest, context: grpc.aio.ServicerContext
     ) -> pb.GetContactResponse:
-        contact, interactions = await self._domain.get_contact(
-            require_caller().user_id, request.contact_id, request.interactions_limit
+        page = await self._domain.get_contact(
+            require_caller().user_id, request.contact_id, request.interactions_limit, request.interactions_page_token
         )
         return pb.GetContactResponse(
-            contact=_contact(contact), recent_interactions=[_interaction(item) for item in interactions]
+            contact=_contact(page.contact),
+            recent_interactions=[_interaction(item) for item in page.interactions],
+            job_changes=[
+                pb.JobChange(
+                    old_title=job.old_title,
+                    old_company=job.old_company,
+                    new_title=job.new_title,
+                    new_company=job.new_company,
+                    seen_at=to_timestamp(job.seen_at),
+                )
+                for job in page.job_changes
+            ],
+            next_interactions_page_token=page.next_interactions_cursor,
         )
+
+    async def UpdateContact(
+        self, request: pb.UpdateContactRequest, context: grpc.aio.ServicerContext
+    ) -> pb.UpdateContactResponse:
+        values = {
+            name: getattr(request, name) if request.HasField(name) else None
+            for name in ("full_name", "title", "company", "notes")
+        }
+        contact = await self._domain.update_contact(require_caller().user_id, request.contact_id, values)
+        return pb.UpdateContactResponse(contact=_contact(contact))
 
     async def FindContactByLinkedIn(
         self, request: pb.FindContactByLinkedInRequest, context: grpc.aio.ServicerContext
@@ -188,7 +223,31 @@ def _push_input(request: pb.PushLinkedInRequest) -> PushInput:
             )
             for conversation in request.conversations
         ],
-        profile_count=len(request.profiles),
+        profiles=[_profile(profile) for profile in request.profiles],
+        profiles_gone=[IdentityInput(item.member_id, item.slug) for item in request.profiles_gone],
+    )
+
+
+def _profile(profile: pb.PushedProfile) -> ProfileInput:
+    return ProfileInput(
+        member_id=profile.identity.member_id,
+        slug=profile.identity.slug,
+        profile_url=profile.identity.profile_url,
+        first_name=profile.first_name,
+        last_name=profile.last_name,
+        headline=profile.headline,
+        location=profile.location,
+        positions=[PositionInput(p.title, p.company, p.current) for p in profile.positions],
+        photo_urls=list(profile.photo_urls),
+    )
+
+
+def _candidate(candidate: Candidate) -> pb.BackfillCandidate:
+    return pb.BackfillCandidate(
+        contact_id=candidate.contact_id,
+        member_id=candidate.member_id or "",
+        slug=candidate.slug or "",
+        photo_url=candidate.photo_url,
     )
 
 
@@ -234,6 +293,8 @@ def _contact(contact: Contact) -> pb.Contact:
         interaction_count=contact.interaction_count,
         sources=[proto for proto, source in SOURCES.items() if contact.sources & source],
         connected_on=contact.connected_on.isoformat() if contact.connected_on else "",
+        notes=contact.notes,
+        edited_fields=sorted(contact.edited_fields),
     )
 
 

@@ -8,18 +8,32 @@ that does not exist (NOT_FOUND either way).
 
 from __future__ import annotations
 
-from contacts_service.domain import limits, listing
-from contacts_service.domain.activity import ActivityEvent, ActivityPage, Position, read_limit
+from dataclasses import dataclass, replace
+
+from contacts_service.domain import edits, limits, listing
+from contacts_service.domain.activity import ActivityEvent, ActivityPage, Position, contact_updated, read_limit
+from contacts_service.domain.backfill import Candidate, candidates_limit
 from contacts_service.domain.history import IncompleteConversation
 from contacts_service.domain.linkedin_identity import InvalidIdentity, normalize
+from contacts_service.domain.message_history import HistoryCursor
 from contacts_service.domain.push import PushResult, record_push
 from contacts_service.domain.push_input import PushInput
-from contacts_service.domain.records import Contact, Interaction, SyncState
+from contacts_service.domain.records import Contact, Interaction, JobChange, SyncState
 from contacts_service.domain.sources import Source
-from contacts_service.store import activity, contacts, conversations, interactions, sync_state
+from contacts_service.store import activity, contacts, conversations, interactions, profiles, sync_state
 from pingcrm_common.clock import Clock
 from pingcrm_common.db import Database, Session
 from pingcrm_common.errors import InvalidArgument, NotFound
+
+
+@dataclass(frozen=True)
+class ContactPage:
+    """GetContact's answer."""
+
+    contact: Contact
+    interactions: list[Interaction]  # newest first
+    job_changes: list[JobChange]  # newest first
+    next_interactions_cursor: str  # "" at the end
 
 
 def _not_found() -> NotFound:
@@ -34,6 +48,15 @@ class ContactsDomain:
     async def push(self, user_id: str, push: PushInput) -> PushResult:
         """Store a push from the extension (push.py)."""
         return await record_push(self._database, user_id, push, self._clock)
+
+    async def backfill_candidates(self, user_id: str, limit: int) -> list[Candidate]:
+        """The contacts the next push would hand out for backfill (backfill.py), without handing them out."""
+        count = candidates_limit(limit)
+
+        async def read(session: Session) -> list[Candidate]:
+            return await profiles.candidates(session, user_id, self._clock.now(), count)
+
+        return await self._database.transaction(read)
 
     async def list_contacts(
         self, user_id: str, query: str, page_size: int, page_token: str, source: Source | None = None
@@ -50,20 +73,48 @@ class ContactsDomain:
         return listing.page_of(await self._database.transaction(read), request.size)
 
     async def get_contact(
-        self, user_id: str, contact_id: str, interactions_limit: int
-    ) -> tuple[Contact, list[Interaction]]:
-        """The contact and its most recent interactions, newest first."""
+        self, user_id: str, contact_id: str, interactions_limit: int, interactions_page_token: str = ""
+    ) -> ContactPage:
+        """The contact, its job changes (newest first) and one page of its messages, newest first
+        (message_history.py)."""
         count = limits.recent_interactions(interactions_limit)
+        after = HistoryCursor.decode(interactions_page_token) if interactions_page_token else None
         if "\x00" in contact_id:  # PostgreSQL cannot even compare such a string; no id contains one
             raise _not_found()
 
-        async def read(session: Session) -> tuple[Contact, list[Interaction]]:
+        async def read(session: Session) -> ContactPage:
             contact = await contacts.get(session, user_id, contact_id)
             if contact is None:
                 raise _not_found()
-            return contact, await interactions.latest(session, user_id, contact_id, count)
+            before = (after.occurred_at, after.source_urn) if after else None
+            found = await interactions.latest(session, user_id, contact_id, count + 1, before)
+            shown = found[:count]
+            more = len(found) > count and shown
+            cursor = HistoryCursor(shown[-1].occurred_at, shown[-1].source_urn).encode() if more else ""
+            return ContactPage(contact, shown, await profiles.job_changes(session, user_id, contact_id), cursor)
 
         return await self._database.transaction(read)
+
+    async def update_contact(self, user_id: str, contact_id: str, values: dict[str, str | None]) -> Contact:
+        """The user's own edit (edits.py): the fields set, marked as edited, and a `contact_updated` event."""
+        edit = edits.check(values)
+        if "\x00" in contact_id:
+            raise _not_found()
+        now = self._clock.now()
+
+        async def write(session: Session) -> Contact:
+            contact = await contacts.get(session, user_id, contact_id)
+            if contact is None:
+                raise _not_found()
+            changed = tuple(name for name, value in edit.values.items() if getattr(contact, name) != value)
+            edited = contact.edited_fields | edit.values.keys()
+            await contacts.edit(session, user_id, contact_id, edit.values, edits.format_fields(edited), now)
+            updated = replace(contact, **edit.values, edited_fields=edited)
+            if changed:
+                await activity.record(session, user_id, [contact_updated(updated, changed, now)], now)
+            return updated
+
+        return await self._database.transaction(write)
 
     async def find_by_linkedin(self, user_id: str, member_id: str, slug: str) -> Contact:
         """The contact with this member id, else the one with this slug."""

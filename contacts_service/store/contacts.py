@@ -35,6 +35,7 @@ from sqlmodel import col
 from sqlmodel import select as select_rows
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from contacts_service.domain import edits
 from contacts_service.domain.linkedin_identity import LinkedInId
 from contacts_service.domain.listing import Cursor
 from contacts_service.domain.matching import PROFILE_FIELDS, ContactDraft, KnownContact
@@ -78,6 +79,8 @@ def _contact(row: ContactRow) -> Contact:
         interaction_count=row.interaction_count,
         sources=row.sources,
         connected_on=row.connected_on,
+        notes=row.notes,
+        edited_fields=edits.parse(row.edited_fields),
     )
 
 
@@ -159,7 +162,12 @@ async def matching(session: AsyncSession, user_id: str, member_ids: set[str], sl
         return []
     columns = [CONTACTS.c[name] for name in PROFILE_FIELDS]
     statement = select_rows(
-        CONTACTS.c.id, CONTACTS.c.linkedin_member_id, CONTACTS.c.linkedin_slug, CONTACTS.c.created_at, *columns
+        CONTACTS.c.id,
+        CONTACTS.c.linkedin_member_id,
+        CONTACTS.c.linkedin_slug,
+        CONTACTS.c.created_at,
+        CONTACTS.c.edited_fields,
+        *columns,
     ).where(CONTACTS.c.user_id == user_id, or_(*matches))
     rows = (await session.exec(statement)).all()
     return [
@@ -168,7 +176,8 @@ async def matching(session: AsyncSession, user_id: str, member_ids: set[str], sl
             member_id=row[1],
             slug=row[2],
             created_at=row[3],
-            profile={name: row[4 + i] or "" for i, name in enumerate(PROFILE_FIELDS)},
+            profile={name: row[5 + i] or "" for i, name in enumerate(PROFILE_FIELDS)},
+            edited=edits.parse(row[4]),
         )
         for row in rows
     ]
@@ -220,9 +229,7 @@ async def absorb_sources(session: AsyncSession, user_id: str, *, survivor: str, 
     other = CONTACTS.alias("absorbed")
 
     def of_absorbed(column: str) -> Any:
-        return (
-            select(other.c[column]).where(other.c.user_id == user_id, other.c.id == absorbed).scalar_subquery()
-        )
+        return select(other.c[column]).where(other.c.user_id == user_id, other.c.id == absorbed).scalar_subquery()
 
     await session.exec(
         update(CONTACTS)
@@ -360,3 +367,24 @@ async def recount(session: AsyncSession, user_id: str, contact_ids: set[str]) ->
                 last_interaction_at=select(newest.c.occurred_at).scalar_subquery(),
             )
         )
+
+
+async def edit(
+    session: AsyncSession, user_id: str, contact_id: str, values: dict[str, str], edited_fields: str, now: datetime
+) -> None:
+    """The user's own edit: the values and the edited-fields mark."""
+    await session.exec(
+        update(CONTACTS)
+        .where(CONTACTS.c.user_id == user_id, CONTACTS.c.id == contact_id)
+        .values(**values, edited_fields=edited_fields, updated_at=now)
+    )
+
+
+async def set_avatar(session: AsyncSession, user_id: str, contact_id: str, avatar_url: str, now: datetime) -> bool:
+    """A stored photo: the contact's avatar (the refused CDN address is no longer needed). False: no such contact."""
+    result = await session.exec(
+        update(CONTACTS)
+        .where(CONTACTS.c.user_id == user_id, CONTACTS.c.id == contact_id)
+        .values(avatar_url=avatar_url, photo_refused_url="", updated_at=now)
+    )
+    return bool(result.rowcount)

@@ -82,11 +82,22 @@ class UserClient:
     def _metadata(self) -> tuple[tuple[str, str], ...]:
         return (("authorization", f"Bearer {self.token}"),)
 
-    async def push(self, *conversations: pb.PushedConversation, profiles: int = 0) -> pb.PushLinkedInResponse:
-        request = pb.PushLinkedInRequest(
-            conversations=list(conversations), profiles=[pb.PushedProfile() for _ in range(profiles)]
-        )
+    async def push(
+        self,
+        *conversations: pb.PushedConversation,
+        profiles: int | list[pb.PushedProfile] = 0,
+        gone: list[pb.LinkedInIdentity] | None = None,
+    ) -> pb.PushLinkedInResponse:
+        """A push; `profiles` as a number pushes that many empty profiles (for the limits)."""
+        pushed = [pb.PushedProfile() for _ in range(profiles)] if isinstance(profiles, int) else profiles
+        request = pb.PushLinkedInRequest(conversations=list(conversations), profiles=pushed, profiles_gone=gone or [])
         return await self.stub.PushLinkedIn(request, metadata=self._metadata, timeout=TIMEOUT)
+
+    async def backfill(self, limit: int = 0) -> list[pb.BackfillCandidate]:
+        request = pb.ListBackfillCandidatesRequest(limit=limit)
+        return list(
+            (await self.stub.ListBackfillCandidates(request, metadata=self._metadata, timeout=TIMEOUT)).candidates
+        )
 
     async def list(
         self, query: str = "", page_size: int = 0, page_token: str = "", source: int = 0
