@@ -121,3 +121,34 @@ CODES.add("name_required", S.INVALID_ARGUMENT, "full_name set to an empty value"
 CODES.add(
     "nothing_to_update", S.INVALID_ARGUMENT, "none of full_name, title, company, notes given", rpcs=("UpdateContact",)
 )
+CODES.add("empty_photo", S.INVALID_ARGUMENT, "an uploaded photo without bytes", rpcs=("UploadContactPhoto",))
+CODES.add(
+    "not_an_image",
+    S.INVALID_ARGUMENT,
+    "the uploaded bytes are not a JPEG, PNG or WebP image (media_service's verdict)",
+    rpcs=("UploadContactPhoto",),
+)
+CODES.add(
+    "too_large",
+    S.INVALID_ARGUMENT,
+    "an uploaded photo over media_service's PINGCRM_MEDIA_MAX_BYTES (5,000,000 bytes); the edge answers 413 first",
+    rpcs=("UploadContactPhoto",),
+)
+CODES.add(
+    "image_too_large",
+    S.INVALID_ARGUMENT,
+    "the uploaded image declares more than 10,000 pixels a side or 25 megapixels (a decompression bomb)",
+    rpcs=("UploadContactPhoto",),
+)
+CODES.add(
+    "photo_refused",
+    S.INVALID_ARGUMENT,
+    "media_service refused the photo for another reason",
+    rpcs=("UploadContactPhoto",),
+)
+CODES.add(
+    "media_unavailable",
+    S.UNAVAILABLE,
+    "media_service (photos) cannot be reached or cannot store now; Retry-After 5",
+    rpcs=("UploadContactPhoto",),
+)

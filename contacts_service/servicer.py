@@ -125,6 +125,12 @@ class ContactsServicer(contacts_service_pb2_grpc.ContactsServiceServicer):
         )
         return pb.FindContactByLinkedInResponse(contact=_contact(contact))
 
+    async def UploadContactPhoto(
+        self, request: pb.UploadContactPhotoRequest, context: grpc.aio.ServicerContext
+    ) -> pb.UploadContactPhotoResponse:
+        contact = await self._domain.upload_photo(require_caller().user_id, request.contact_id, request.content)
+        return pb.UploadContactPhotoResponse(contact=_contact(contact))
+
     async def GetSyncState(
         self, request: pb.GetSyncStateRequest, context: grpc.aio.ServicerContext
     ) -> pb.GetSyncStateResponse:

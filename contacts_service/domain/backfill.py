@@ -37,7 +37,8 @@ class Candidate:
 
 def spacing(attempts: int) -> timedelta:
     """How long after its `attempts`-th hand-out a contact is asked for again."""
-    return min(FIRST_SPACING * 2 ** max(attempts - 1, 0), MAX_SPACING)
+    doublings = min(max(attempts - 1, 0), 20)  # past 7 days anyway; keeps the number small
+    return min(FIRST_SPACING * (1 << doublings), MAX_SPACING)
 
 
 def next_turn(candidate: Candidate, now: datetime) -> datetime:

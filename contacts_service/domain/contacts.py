@@ -8,6 +8,7 @@ that does not exist (NOT_FOUND either way).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from contacts_service.domain import edits, limits, listing
@@ -16,6 +17,7 @@ from contacts_service.domain.backfill import Candidate, candidates_limit
 from contacts_service.domain.history import IncompleteConversation
 from contacts_service.domain.linkedin_identity import InvalidIdentity, normalize
 from contacts_service.domain.message_history import HistoryCursor
+from contacts_service.domain.photos import Failed, Media, Stored, set_avatar
 from contacts_service.domain.push import PushResult, record_push
 from contacts_service.domain.push_input import PushInput
 from contacts_service.domain.records import Contact, Interaction, JobChange, SyncState
@@ -23,7 +25,7 @@ from contacts_service.domain.sources import Source
 from contacts_service.store import activity, contacts, conversations, interactions, profiles, sync_state
 from pingcrm_common.clock import Clock
 from pingcrm_common.db import Database, Session
-from pingcrm_common.errors import InvalidArgument, NotFound
+from pingcrm_common.errors import InvalidArgument, NotFound, Unavailable
 
 
 @dataclass(frozen=True)
@@ -36,18 +38,63 @@ class ContactPage:
     next_interactions_cursor: str  # "" at the end
 
 
+def _photo_refused(failed: Failed) -> InvalidArgument:
+    """media_service's verdict on uploaded bytes, under the same code."""
+    if failed.code == "not_an_image":
+        return InvalidArgument(failed.reason, code="not_an_image")
+    if failed.code == "too_large":
+        return InvalidArgument(failed.reason, code="too_large")
+    if failed.code == "image_too_large":
+        return InvalidArgument(failed.reason, code="image_too_large")
+    return InvalidArgument(f"the photo was refused: {failed.reason}", code="photo_refused")
+
+
 def _not_found() -> NotFound:
     return NotFound("contact not found", code="contact_not_found")
 
 
 class ContactsDomain:
-    def __init__(self, database: Database, clock: Clock) -> None:
+    def __init__(
+        self, database: Database, clock: Clock, media: Media, on_photos_queued: Callable[[], None] = lambda: None
+    ) -> None:
         self._database = database
         self._clock = clock
+        self._media = media
+        self._on_photos_queued = on_photos_queued
 
     async def push(self, user_id: str, push: PushInput) -> PushResult:
-        """Store a push from the extension (push.py)."""
-        return await record_push(self._database, user_id, push, self._clock)
+        """Store a push from the extension (push.py); its photos are downloaded later (photos.py)."""
+        result = await record_push(self._database, user_id, push, self._clock)
+        if any(profile.photo_urls for profile in push.profiles):
+            self._on_photos_queued()
+        return result
+
+    async def upload_photo(self, user_id: str, contact_id: str, data: bytes) -> Contact:
+        """Photo bytes the browser fetched because the CDN refused the server: stored by media_service (the
+        same checks as a download), then the contact's avatar."""
+        if not data:
+            raise InvalidArgument("the photo is empty", code="empty_photo")
+        if "\x00" in contact_id:
+            raise _not_found()
+
+        async def read(session: Session) -> Contact | None:
+            return await contacts.get(session, user_id, contact_id)
+
+        if await self._database.transaction(read) is None:
+            raise _not_found()
+        outcome = await self._media.store(user_id, data)
+        if isinstance(outcome, Stored):
+            contact = await set_avatar(self._database, self._clock, user_id, contact_id, outcome)
+            if contact is None:
+                raise _not_found()
+            return contact
+        if isinstance(outcome, Failed):
+            raise _photo_refused(outcome)
+        raise Unavailable(
+            "media_service (photos) is unavailable; send the photo again shortly",
+            code="media_unavailable",
+            retry_after_seconds=5,
+        )
 
     async def backfill_candidates(self, user_id: str, limit: int) -> list[Candidate]:
         """The contacts the next push would hand out for backfill (backfill.py), without handing them out."""
@@ -109,7 +156,14 @@ class ContactsDomain:
             changed = tuple(name for name, value in edit.values.items() if getattr(contact, name) != value)
             edited = contact.edited_fields | edit.values.keys()
             await contacts.edit(session, user_id, contact_id, edit.values, edits.format_fields(edited), now)
-            updated = replace(contact, **edit.values, edited_fields=edited)
+            updated = replace(
+                contact,
+                full_name=edit.values.get("full_name", contact.full_name),
+                title=edit.values.get("title", contact.title),
+                company=edit.values.get("company", contact.company),
+                notes=edit.values.get("notes", contact.notes),
+                edited_fields=edited,
+            )
             if changed:
                 await activity.record(session, user_id, [contact_updated(updated, changed, now)], now)
             return updated

@@ -13,15 +13,16 @@ Rules (docs/linkedin-sync.md §2, "Profiles"):
   contact is updated, and a `job_changed` event and a job-change row (old → new, seen at the push's time)
   are recorded. Filling an empty title or company is an update, not a job change.
 - Fields the user edited by hand (domain/edits.py) are never overwritten, and do not count as changes.
-- The photo's addresses (largest first, at most 8 https URLs) are queued for media_service when the contact
-  has no avatar yet (domain/photos.py); the push itself never downloads anything.
+- The photo's addresses (largest first, the first 8, each at most 2,048 characters) are queued for
+  media_service when the contact has no avatar yet (domain/photos.py); the push itself never downloads
+  anything. media_service alone judges an address (https, allowed host, public address …), so the rules
+  live in one place; a refused one is logged by the worker.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from contacts_service.domain.activity import ContactSnapshot, ContactUpdated, JobChanged, NewActivity
 from contacts_service.domain.linkedin_identity import InvalidIdentity, LinkedInId, normalize
@@ -70,16 +71,9 @@ def validate_profiles(profiles: list[ProfileInput]) -> tuple[list[ValidProfile],
         if current is not None:
             values["title"] = _clean(current.title, MAX_TITLE)
             values["company"] = _clean(current.company, MAX_COMPANY)
-        urls = [url.strip() for url in profile.photo_urls if _usable_photo_url(url.strip())][:MAX_PHOTO_URLS]
-        if profile.photo_urls and not urls:
-            rejected.append(Rejected(f"{path}.photo_urls", "no https photo address; the photo was skipped"))
+        urls = [url.strip() for url in profile.photo_urls if 0 < len(url.strip()) <= MAX_PHOTO_URL][:MAX_PHOTO_URLS]
         valid.append(ValidProfile(path, identity, {k: v for k, v in values.items() if v}, urls))
     return valid, rejected
-
-
-def _usable_photo_url(url: str) -> bool:
-    """An https address of sane length; media_service checks the host and everything else."""
-    return 0 < len(url) <= MAX_PHOTO_URL and urlsplit(url).scheme == "https"
 
 
 @dataclass(frozen=True)

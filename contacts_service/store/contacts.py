@@ -160,14 +160,9 @@ async def matching(session: AsyncSession, user_id: str, member_ids: set[str], sl
         matches.append(is_one_of(dialect(session), CONTACTS.c.linkedin_slug, slugs))
     if not matches:
         return []
-    columns = [CONTACTS.c[name] for name in PROFILE_FIELDS]
+    columns = [CONTACTS.c[name] for name in (*PROFILE_FIELDS, "edited_fields")]
     statement = select_rows(
-        CONTACTS.c.id,
-        CONTACTS.c.linkedin_member_id,
-        CONTACTS.c.linkedin_slug,
-        CONTACTS.c.created_at,
-        CONTACTS.c.edited_fields,
-        *columns,
+        CONTACTS.c.id, CONTACTS.c.linkedin_member_id, CONTACTS.c.linkedin_slug, CONTACTS.c.created_at, *columns
     ).where(CONTACTS.c.user_id == user_id, or_(*matches))
     rows = (await session.exec(statement)).all()
     return [
@@ -176,8 +171,8 @@ async def matching(session: AsyncSession, user_id: str, member_ids: set[str], sl
             member_id=row[1],
             slug=row[2],
             created_at=row[3],
-            profile={name: row[5 + i] or "" for i, name in enumerate(PROFILE_FIELDS)},
-            edited=edits.parse(row[4]),
+            profile={name: row[4 + i] or "" for i, name in enumerate(PROFILE_FIELDS)},
+            edited=edits.parse(row[4 + len(PROFILE_FIELDS)]),
         )
         for row in rows
     ]

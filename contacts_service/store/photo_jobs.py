@@ -8,7 +8,8 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import and_, delete, func, update
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contacts_service.domain.records import PhotoJob

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, insert, or_, select, update
+from sqlalchemy import bindparam, case, insert, or_, update
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contacts_service.domain import edits
@@ -29,9 +30,10 @@ async def named(session: AsyncSession, user_id: str, member_ids: set[str], slugs
         matches.append(is_one_of(dialect(session), C.linkedin_slug, slugs))
     if not matches:
         return []
-    statement = select(
-        C.id, C.linkedin_member_id, C.linkedin_slug, C.avatar_url, C.edited_fields, *(C[f] for f in PROFILE_FIELDS)
-    ).where(C.user_id == user_id, or_(*matches))
+    columns = [C[name] for name in ("edited_fields", *PROFILE_FIELDS)]
+    statement = select(C.id, C.linkedin_member_id, C.linkedin_slug, C.avatar_url, *columns).where(
+        C.user_id == user_id, or_(*matches)
+    )
     return [
         StoredProfile(
             id=row[0],
@@ -84,7 +86,7 @@ async def job_changes(session: AsyncSession, user_id: str, contact_id: str) -> l
     """The contact's job changes, newest first."""
     J = JOB_CHANGES.c
     statement = (
-        select(J.old_title, J.old_company, J.new_title, J.new_company, J.seen_at)
+        select(J.old_title, J.old_company, J.new_title, *[J.new_company, J.seen_at])
         .where(J.user_id == user_id, J.contact_id == contact_id)
         .order_by(J.seen_at.desc(), J.id.desc())
     )
@@ -130,17 +132,21 @@ async def candidates(session: AsyncSession, user_id: str, now: datetime, limit: 
     an index cannot serve `DESC NULLS LAST` on SQLite nor a backward scan of it on PostgreSQL: the first
     candidates are found without sorting the user's contacts.
     """
-    columns = (C.id, C.linkedin_member_id, C.linkedin_slug, C.photo_refused_url, C.backfill_attempts)
+    more = [C.photo_refused_url, C.backfill_attempts]
     filters = _candidate_filters(user_id, now)
     active = (
-        select(*columns)
+        select(C.id, C.linkedin_member_id, C.linkedin_slug, *more)
         .where(*filters, C.last_interaction_at.is_not(None))
         .order_by(C.last_interaction_at.desc(), C.id.desc())
         .limit(limit)
     )
     rows = list((await session.exec(active)).all())
     if len(rows) < limit:
-        never = select(*columns).where(*filters, C.last_interaction_at.is_(None)).order_by(C.id.desc())
+        never = (
+            select(C.id, C.linkedin_member_id, C.linkedin_slug, *more)
+            .where(*filters, C.last_interaction_at.is_(None))
+            .order_by(C.id.desc())
+        )
         rows.extend((await session.exec(never.limit(limit - len(rows)))).all())
     return [Candidate(row[0], row[1], row[2], row[3], row[4]) for row in rows]
 
@@ -179,3 +185,9 @@ async def photo_refused(session: AsyncSession, user_id: str, contact_id: str, ur
         .where(C.user_id == user_id, C.id == contact_id)
         .values(photo_refused_url=url, backfill_due_at=now)
     )
+
+
+async def attempts(session: AsyncSession, user_id: str, contact_id: str) -> int:
+    """How often the contact was handed out for backfill (0 when it is gone)."""
+    statement = select(C.backfill_attempts).where(C.user_id == user_id, C.id == contact_id)
+    return int((await session.exec(statement)).first() or 0)
