@@ -9,13 +9,14 @@ import logging
 import sys
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+import grpc
 import pytest
-from contacts_harness import ContactsHarness, UserClient, conversation, message, running_contacts
+from contacts_harness import ContactsHarness, UserClient, conversation, error_code, message, running_contacts
 from pingcrm.contacts.v1 import contacts_service_pb2 as pb
 
 from contacts_service.settings import ContactsSettings
@@ -37,6 +38,7 @@ class Photos:
     cdn: FakeCdn
     clock: FrozenClock
     proxy: TcpProxy  # between contacts_service and media_service
+    _contacts_cm: AbstractAsyncContextManager[ContactsHarness]
 
     async def contact_with_photo(self, user: UserClient, urls: list[str], member: str = MEMBER) -> tuple[str, float]:
         """A contact, then a profile push carrying its photo addresses; the contact's id and the profile push's
@@ -49,6 +51,12 @@ class Photos:
         took = time.monotonic() - started
         assert list(pushed.rejected) == []
         return (await user.find(member_id=member)).id, took
+
+    async def contacts_restarted(self) -> None:
+        """Stop contacts_service and start a new one on the same database (a deploy, a crash)."""
+        await self._contacts_cm.__aexit__(None, None, None)
+        self._contacts_cm = running_contacts(self.contacts.settings, self.clock)
+        self.contacts = await self._contacts_cm.__aenter__()
 
     async def until(self, check: Callable[[], object], within: float = 20.0) -> None:
         """Wait for the worker: moves the clock a second at a time (retries are timed by it)."""
@@ -91,8 +99,12 @@ async def photo_stack(
                     media_addr=f"127.0.0.1:{proxy.port}",
                     photo_poll_seconds=0.05,
                 )
-                async with running_contacts(settings, clock) as contacts:
-                    yield Photos(contacts, media, cdn, clock, proxy)
+                running = running_contacts(settings, clock)
+                photos = Photos(await running.__aenter__(), media, cdn, clock, proxy, running)
+                try:
+                    yield photos
+                finally:
+                    await photos._contacts_cm.__aexit__(None, None, None)
 
 
 @pytest.fixture
@@ -181,3 +193,91 @@ async def test_a_bad_photo_is_not_stored_is_logged_once_and_asked_for_later(
         assert contact_id not in [c.contact_id for c in (await user.push()).backfill]
         photos.clock.advance(timedelta(hours=3))
         assert contact_id in [c.contact_id for c in await photos.contacts.user().backfill()]
+
+
+async def test_photos_queued_while_media_is_down_all_arrive_once_it_is_back(photos: Photos) -> None:
+    user = photos.contacts.user()
+    photos.proxy.cut()  # media_service unreachable
+    members = [f"ACoDown{i}" for i in range(5)]
+    for i, member in enumerate(members):
+        url = photos.cdn.serve_image(f"/down-{i}.jpg", photo(seed=100 + i))
+        _, took = await photos.contact_with_photo(user, [url], member=member)
+        assert took < 1.0  # pushes go on while media_service is down
+    for _ in range(20):  # the worker keeps trying meanwhile (and finds media_service down)
+        photos.clock.advance(timedelta(seconds=1))
+        await asyncio.sleep(0.05)
+    assert [await _avatar(user, m) for m in members] == [""] * 5
+    assert photos.cdn.paths_requested() == []
+    photos.proxy.restore()
+
+    async def all_arrived() -> bool:
+        return all([await _avatar(user, m) for m in members])
+
+    await photos.until(all_arrived, within=30)
+    assert len((await photos.media.rows())[0]) == 5
+    assert await photos.queue_empty()
+
+
+async def test_a_queued_photo_survives_a_restart_of_contacts_service(
+    backend, data_dir: Path, clock: FrozenClock
+) -> None:  # type: ignore[no-untyped-def]
+    async with photo_stack(backend, data_dir, clock) as photos:
+        user = photos.contacts.user()
+        photos.proxy.cut()
+        url = photos.cdn.serve_image("/restart.jpg", photo(seed=5))
+        await photos.contact_with_photo(user, [url])
+        await photos.contacts_restarted()  # stopped with the photo still queued; media_service comes back
+        photos.proxy.restore()
+        await photos.until(lambda: _avatar(photos.contacts.user()))
+        assert photos.cdn.paths_requested() == ["/restart.jpg"]
+
+
+async def test_a_cdn_refusal_asks_the_browser_which_uploads_the_bytes(photos: Photos) -> None:
+    user = photos.contacts.user()
+    url = photos.cdn.serve("/private.jpg", Answer(status=403))
+    contact_id, _ = await photos.contact_with_photo(user, [url])
+    await photos.until(photos.queue_empty)
+    [candidate] = [c for c in (await user.push()).backfill if c.contact_id == contact_id]
+    assert candidate.photo_url == url
+    request = pb.UploadContactPhotoRequest(contact_id=contact_id, source_url=url, content=photo(seed=9))
+    uploaded = (await user.stub.UploadContactPhoto(request, metadata=user.metadata, timeout=10)).contact
+    assert uploaded.avatar_url.startswith("/api/v1/avatars/")
+    assert await _avatar(user) == uploaded.avatar_url
+    photos.clock.advance(timedelta(days=30))
+    assert [c.photo_url for c in await photos.contacts.user().backfill()] == [""]  # no photo asked for any more
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [(b"", "empty_photo"), (b"GIF89a not really", "not_an_image"), (png_bomb(), "image_too_large")],
+)
+async def test_an_uploaded_photo_gets_the_same_checks(photos: Photos, content: bytes, code: str) -> None:
+    user = photos.contacts.user()
+    contact_id, _ = await photos.contact_with_photo(user, [])
+    request = pb.UploadContactPhotoRequest(contact_id=contact_id, content=content)
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await user.stub.UploadContactPhoto(request, metadata=user.metadata, timeout=10)
+    assert (refused.value.code(), error_code(refused.value)) == (grpc.StatusCode.INVALID_ARGUMENT, code)
+    assert await _avatar(user) == ""
+    await photos.media.assert_nothing_stored()
+
+
+async def test_an_upload_while_media_is_down_is_unavailable_naming_it(photos: Photos) -> None:
+    user = photos.contacts.user()
+    contact_id, _ = await photos.contact_with_photo(user, [])
+    photos.proxy.cut()
+    request = pb.UploadContactPhotoRequest(contact_id=contact_id, content=photo(seed=4))
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await user.stub.UploadContactPhoto(request, metadata=user.metadata, timeout=20)
+    assert (refused.value.code(), error_code(refused.value)) == (grpc.StatusCode.UNAVAILABLE, "media_unavailable")
+    assert "media_service" in (refused.value.details() or "")
+
+
+async def test_another_users_contact_cannot_get_a_photo(photos: Photos) -> None:
+    alice, bob = photos.contacts.user("user-a"), photos.contacts.user("user-b")
+    contact_id, _ = await photos.contact_with_photo(alice, [])
+    request = pb.UploadContactPhotoRequest(contact_id=contact_id, content=photo(seed=4))
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await bob.stub.UploadContactPhoto(request, metadata=bob.metadata, timeout=10)
+    assert error_code(refused.value) == "contact_not_found"
+    await photos.media.assert_nothing_stored()
