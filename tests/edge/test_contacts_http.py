@@ -62,6 +62,7 @@ async def test_contacts_list_newest_first_with_pages_search_and_details(stack, d
             "interaction_count": 3,
             "sources": ["linkedin_dm"],
             "connected_on": None,
+            "edited_fields": [],
         }
         assert listed["items"][2]["linkedin"] == {
             "member_id": "ACoBob",
@@ -80,7 +81,9 @@ async def test_contacts_list_newest_first_with_pages_search_and_details(stack, d
         assert [c["full_name"] for c in found["items"]] == ["Ada Lovelace"]
 
         detail = (await client.get(f"/api/v1/contacts/{first['id']}", headers=ada)).json()
-        assert {k: v for k, v in detail.items() if k != "recent_interactions"} == first
+        page_only = ("recent_interactions", "notes", "job_changes", "next_interactions_cursor")
+        assert {k: v for k, v in detail.items() if k not in page_only} == first
+        assert (detail["notes"], detail["job_changes"], detail["next_interactions_cursor"]) == ("", [], None)
         assert [(i["urn"], i["from_self"], i["text"]) for i in detail["recent_interactions"]] == [
             ("Ada-2", False, "Ada 2"),
             ("Ada-1", True, "Ada 1"),

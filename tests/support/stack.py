@@ -79,12 +79,14 @@ async def start_stack(
     services = {"auth": await auth_server.create_server(auth_settings, clock=clock)}
     auth_addr = f"127.0.0.1:{services['auth'].port}"
     settings: dict[str, ServiceSettings] = {"auth": auth_settings}
+    # media_service first: contacts_service calls it (photos), so it needs its address.
     for name, module, settings_class in (
+        ("media", media_server, MediaSettings),
         ("contacts", contacts_server, ContactsSettings),
         ("suggestions", suggestions_server, SuggestionsSettings),
-        ("media", media_server, MediaSettings),
     ):
-        service_settings = settings_class(**common, auth_addr=auth_addr)
+        peers = {"media_addr": f"127.0.0.1:{services['media'].port}"} if name == "contacts" else {}
+        service_settings = settings_class(**common, auth_addr=auth_addr, **peers)
         await asyncio.to_thread(upgrade, module.MIGRATIONS, service_settings.resolved_database_url)
         services[name] = await module.create_server(service_settings, clock=clock)
         settings[name] = service_settings
