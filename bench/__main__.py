@@ -9,6 +9,8 @@ import sys
 BENCHMARKS = {
     "push_latency": "LinkedIn push latency through the edge with 1,000 vs 100,000 existing contacts (PostgreSQL)",
     "media": "1,000 avatar downloads from a loopback CDN through media_service (FetchAvatar), stored",
+    "profile_push": "pushes carrying 50 profiles with photo addresses vs plain pushes, 1,000 and 100,000 contacts",
+    "avatar_queue": "1,000 queued profile photos through contacts_service's worker and media_service, stored",
     "load": "20 concurrent clients pushing overlapping conversations for 60 s (SQLite, PostgreSQL)",
     "composer_watch": "what the P/R content scripts' watching costs a LinkedIn page in real Chromium",
     "imports": "Connections.csv and messages.csv of 10,000–100,000 rows through the edge (PostgreSQL), with memory",
