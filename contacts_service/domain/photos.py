@@ -123,6 +123,7 @@ class PhotoWorker:
         self._concurrency = concurrency
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._running: set[asyncio.Task[Outcome | None]] = set()
 
     def wake(self) -> None:
         """Photos were queued: look now instead of at the next poll."""
@@ -133,42 +134,57 @@ class PhotoWorker:
 
     async def stop(self) -> None:
         """Stop at once; claimed jobs are taken up again when their lease runs out."""
-        if self._task is not None:
-            self._task.cancel()
+        tasks = [*self._running, *([self._task] if self._task else [])]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+                await task
+        self._task = None
 
     async def _loop(self) -> None:
+        """Keep `concurrency` downloads going: claim as many due jobs as there are free slots whenever one ends
+        (no batch waits for its slowest download), sleep until woken or the next poll when nothing is due, and
+        back off to the poll interval while media_service is down."""
         while True:
-            try:
-                busy = await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("photo worker failed; trying again")
-                busy = False
-            if not busy:
-                self._wakeup.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wakeup.wait(), self._poll_seconds)
+            self._wakeup.clear()  # before claiming: a wake from now on makes the wait below return at once
+            free = self._concurrency - len(self._running)
+            for job in await self._claim(free) if free > 0 else []:
+                self._running.add(asyncio.get_running_loop().create_task(self._run(job)))
+            waiting = asyncio.get_running_loop().create_task(self._wakeup.wait())
+            done, _ = await asyncio.wait(
+                {*self._running, waiting}, timeout=self._poll_seconds, return_when=asyncio.FIRST_COMPLETED
+            )
+            waiting.cancel()
+            finished = done & self._running
+            self._running -= finished
+            if any(isinstance(task.result(), MediaDown) for task in finished):
+                await asyncio.sleep(self._poll_seconds)
 
-    async def run_once(self) -> bool:
-        """Claim and run one batch of due jobs; False when there was nothing to do or media_service is down
-        (then the loop waits for its poll instead of claiming the next jobs at once)."""
+    async def _claim(self, count: int) -> list[PhotoJob]:
         now = self._clock.now()
         claim_id = str(uuid.uuid4())
 
         async def claim(session: Session) -> list[PhotoJob]:
-            return await photo_jobs.claim(session, now, now + self._lease, claim_id, self._concurrency)
+            return await photo_jobs.claim(session, now, now + self._lease, claim_id, count)
 
-        jobs = await self._database.transaction(claim)
-        if not jobs:
-            return False
-        outcomes = await asyncio.gather(*(self._run(job) for job in jobs))
-        return not any(isinstance(outcome, MediaDown) for outcome in outcomes)
+        try:
+            return await self._database.transaction(claim)
+        except Exception:
+            log.exception("could not claim photos; trying again")
+            return []
 
-    async def _run(self, job: PhotoJob) -> Outcome:
+    async def _run(self, job: PhotoJob) -> Outcome | None:
+        """One job to its end; None when it failed unexpectedly (its lease runs out and it is tried again)."""
+        try:
+            return await self._fetch(job)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("photo failed; it is tried again after its lease", extra={"contact_id": job.contact_id})
+            return None
+
+    async def _fetch(self, job: PhotoJob) -> Outcome:
         outcome = await self._media.fetch(job.user_id, job.source_urls)
         now = self._clock.now()
         host = urlsplit(job.source_urls[0]).hostname if job.source_urls else ""
