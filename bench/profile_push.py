@@ -51,8 +51,14 @@ def _with_profiles(body: dict[str, object], cdn: FakeCdn, push: int) -> dict[str
                 "last_name": f"Profile {c}",
                 "headline": "Builds benchmarks",
                 "location": "Berlin, Germany",
+                # The same job for the same person each time (a profile that fills a contact, not a job change at
+                # every push).
                 "positions": [
-                    {"title": f"Engineer {push}", "company": f"Company {c}", "current": True},
+                    {
+                        "title": f"Engineer {_index(partner) % 7}",
+                        "company": f"Company {_index(partner) % 500}",
+                        "current": True,
+                    },
                     {"title": "Intern", "company": "Old Co", "current": False},
                 ],
                 "photo_urls": [cdn.url(f"{base}{size}_{size}/0") for size in (800, 400, 200)],
@@ -61,6 +67,10 @@ def _with_profiles(body: dict[str, object], cdn: FakeCdn, push: int) -> dict[str
         for size in (800, 400, 200):
             cdn.answers[f"{base}{size}_{size}/0"] = cdn.answers[f"/variant-{(push * PROFILES + c) % PHOTO_VARIANTS}"]
     return {**body, "profiles": profiles}
+
+
+def _index(partner: dict[str, str]) -> int:
+    return int(partner["member_id"].removeprefix("ACoUser"))
 
 
 async def _measure(stacks: list[Stack], cdn: FakeCdn) -> list[tuple[Figures, Figures]]:

@@ -86,6 +86,7 @@ class StoredProfile:
     values: dict[str, str]  # PROFILE_FIELDS as stored
     avatar_url: str
     edited: frozenset[str]
+    gone: bool = False  # reported gone earlier (a profile of it clears that)
 
 
 @dataclass(frozen=True)

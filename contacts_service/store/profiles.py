@@ -30,7 +30,7 @@ async def named(session: AsyncSession, user_id: str, member_ids: set[str], slugs
         matches.append(is_one_of(dialect(session), C.linkedin_slug, slugs))
     if not matches:
         return []
-    columns = [C[name] for name in ("edited_fields", *PROFILE_FIELDS)]
+    columns = [C[name] for name in ("profile_gone", "edited_fields", *PROFILE_FIELDS)]
     statement = select(C.id, C.linkedin_member_id, C.linkedin_slug, C.avatar_url, *columns).where(
         C.user_id == user_id, or_(*matches)
     )
@@ -40,8 +40,9 @@ async def named(session: AsyncSession, user_id: str, member_ids: set[str], slugs
             member_id=row[1],
             slug=row[2],
             avatar_url=row[3],
-            edited=edits.parse(row[4]),
-            values={name: row[5 + i] or "" for i, name in enumerate(PROFILE_FIELDS)},
+            gone=bool(row[4]),
+            edited=edits.parse(row[5]),
+            values={name: row[6 + i] or "" for i, name in enumerate(PROFILE_FIELDS)},
         )
         for row in (await session.exec(statement)).all()
     ]
@@ -59,11 +60,12 @@ _MERGE = (
 
 
 async def apply(session: AsyncSession, user_id: str, merges: list[ProfileMerge], now: datetime) -> None:
-    """Write the merged fields (one executemany, in id order; a profile also clears `profile_gone`) and the job
-    changes."""
+    """Write the merged fields of the contacts that changed (one executemany, in id order; this also clears
+    `profile_gone`: the profile is there after all) and the job changes."""
     params = [
         {"b_user_id": user_id, "b_id": m.contact.id, "b_now": now, **{f"b_{k}": v for k, v in m.values.items()}}
         for m in sorted(merges, key=lambda m: m.contact.id)
+        if m.changed or m.contact.gone
     ]
     if params:
         await session.exec(_MERGE, params=params)

@@ -80,6 +80,10 @@ async def test_a_complete_or_gone_contact_is_not_a_candidate(contacts: ContactsH
     assert [c.member_id for c in pushed.backfill] == [third, first]
     contacts.clock.advance(timedelta(days=30))
     assert second not in [c.member_id for c in (await contacts.user().push()).backfill]
+    # A profile of it arrives after all (the account was only suspended): it is asked for again when incomplete.
+    await contacts.user().push(profiles=[profile(second, first="Back")])
+    contacts.clock.advance(timedelta(days=30))
+    assert second in [c.member_id for c in await contacts.user().backfill()]
 
 
 async def test_a_profile_fills_its_contact_and_never_creates_one(contacts: ContactsHarness) -> None:
