@@ -7,9 +7,10 @@ downloads run later, off the request path. This benchmark shows what that costs 
 1. starts a stack on a fresh PostgreSQL database (bench/push_latency.py's seeding: that many contacts with two
    messages each) whose media_service downloads from the tests' fake CDN on loopback (real photos, so the
    background downloads really run while the pushes are timed);
-2. times, alternately, the plain push of bench/push_latency.py (100 conversations / 500 messages, half to
-   existing contacts) and the same kind of push carrying 50 profiles of its existing partners (names, headline,
-   location, two positions, three photo addresses of distinct photos each);
+2. times, in turn, the plain push of bench/push_latency.py (100 conversations / 500 messages, half to
+   existing contacts), the same kind of push carrying 50 profiles of its existing partners (names, headline,
+   location, two positions, three photo addresses each), and one carrying the profiles without photos (what
+   the merge alone costs, without the downloads' load on the machine);
 3. prints the median and p95 of each and the ratio of the medians (profile push / plain push), per size.
 Goal (issue 11): the ratio stays within 1.3 at both sizes.
 """
@@ -35,8 +36,9 @@ PROFILES = 50
 PHOTO_VARIANTS = 40  # distinct photos the CDN serves (every profile's address is its own)
 
 
-def _with_profiles(body: dict[str, object], cdn: FakeCdn, push: int) -> dict[str, object]:
-    """The push plus profiles of its first PROFILES partners (existing contacts) with photo addresses."""
+def _with_profiles(body: dict[str, object], cdn: FakeCdn, push: int, *, photos: bool = True) -> dict[str, object]:
+    """The push plus profiles of its first PROFILES partners (existing contacts), with photo addresses unless
+    `photos` is off."""
     conversations = body["conversations"]
     assert isinstance(conversations, list)
     profiles = []
@@ -61,7 +63,7 @@ def _with_profiles(body: dict[str, object], cdn: FakeCdn, push: int) -> dict[str
                     },
                     {"title": "Intern", "company": "Old Co", "current": False},
                 ],
-                "photo_urls": [cdn.url(f"{base}{size}_{size}/0") for size in (800, 400, 200)],
+                "photo_urls": [cdn.url(f"{base}{size}_{size}/0") for size in (800, 400, 200)] if photos else [],
             }
         )
         for size in (800, 400, 200):
@@ -73,7 +75,7 @@ def _index(partner: dict[str, str]) -> int:
     return int(partner["member_id"].removeprefix("ACoUser"))
 
 
-async def _measure(stacks: list[Stack], cdn: FakeCdn) -> list[tuple[Figures, Figures]]:
+async def _measure(stacks: list[Stack], cdn: FakeCdn) -> list[tuple[Figures, ...]]:
     clients = [httpx.AsyncClient(base_url=stack.edge_url, timeout=60) for stack in stacks]
     try:
         users: list[User] = [
@@ -84,14 +86,17 @@ async def _measure(stacks: list[Stack], cdn: FakeCdn) -> list[tuple[Figures, Fig
         for number in range(WARMUP + PUSHES):
             for index, size in enumerate(SIZES):
                 # Distinct pushes (new message URNs and partners each time), plain and with profiles in turn.
-                plain = _push_body(random.Random(SEED + number), size, 2 * number)
-                profiled = _with_profiles(_push_body(random.Random(SEED + number), size, 2 * number + 1), cdn, number)
-                for kind, body in (("plain", plain), ("profiles", profiled)):
+                plain = _push_body(random.Random(SEED + number), size, 3 * number)
+                profiled = _with_profiles(_push_body(random.Random(SEED + number), size, 3 * number + 1), cdn, number)
+                merged = _with_profiles(
+                    _push_body(random.Random(SEED + number), size, 3 * number + 2), cdn, number, photos=False
+                )
+                for kind, body in (("plain", plain), ("profiles", profiled), ("no photos", merged)):
                     elapsed = await _push(clients[index], users[index], body)
                     if number >= WARMUP:
                         timings.setdefault((size, kind), []).append(elapsed)
         for size in SIZES:
-            results.append((Figures(size, timings[(size, "plain")]), Figures(size, timings[(size, "profiles")])))
+            results.append(tuple(Figures(size, timings[(size, kind)]) for kind in ("plain", "profiles", "no photos")))
         return results
     finally:
         for client in clients:
@@ -111,12 +116,13 @@ def main() -> int:
         results = asyncio.run(_measure(stacks, cdn))
         fetched = len(cdn.requests)
     worst = 0.0
-    for plain, profiled in results:
+    for plain, profiled, merged in results:
         ratio = profiled.median / plain.median
         worst = max(worst, ratio)
         print(
             f"  {plain.size:>9,} existing contacts: plain median {plain.median:6.1f} ms (p95 {plain.p95:6.1f}), "
-            f"with profiles median {profiled.median:6.1f} ms (p95 {profiled.p95:6.1f}); ratio {ratio:.2f}"
+            f"with profiles median {profiled.median:6.1f} ms (p95 {profiled.p95:6.1f}): ratio {ratio:.2f}; "
+            f"profiles without photos median {merged.median:6.1f} ms ({merged.median / plain.median:.2f})"
         )
     print(f"  {PUSHES} timed pushes of each kind per size after {WARMUP} warm-up; photos fetched meanwhile: {fetched}")
     print(f"  worst ratio {worst:.2f} (goal ≤ 1.3: {'met' if worst <= 1.3 else 'NOT met'})")
