@@ -3,6 +3,7 @@ history, the user's own edits, and photos the browser uploads when LinkedIn's CD
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
@@ -212,20 +213,22 @@ async def get_contact(
     return await _read(contacts, rpc, contact_id, interactions_cursor)
 
 
+# A UUID in the path (contact ids are UUIDs): PATCH then never matches /api/v1/contacts/import, whose methods
+# the path's Allow header lists. Another id is 405 (only GET serves such a path).
 @router.patch(
-    "/{contact_id}",
+    "/{contact_id:uuid}",
     response_model=ContactDetail,
     operation_id="updateContact",
-    responses=problem_responses(403, 404),
+    responses=problem_responses(403, 404, 405),
 )
 async def update_contact(
-    contact_id: ContactId, body: ContactEdit, _: WebUser, contacts: ContactsStub, rpc: CallRpc
+    contact_id: uuid.UUID, body: ContactEdit, _: WebUser, contacts: ContactsStub, rpc: CallRpc
 ) -> ContactDetail:
     """The user's own edit of name, title, company or note (the web app only). Edited fields are listed in
     `edited_fields` and kept when sync or an import brings other values."""
     values = {name: value for name, value in body.model_dump().items() if value is not None}
-    await rpc(contacts.UpdateContact, pb.UpdateContactRequest(contact_id=contact_id, **values))
-    return await _read(contacts, rpc, contact_id)
+    await rpc(contacts.UpdateContact, pb.UpdateContactRequest(contact_id=str(contact_id), **values))
+    return await _read(contacts, rpc, str(contact_id))
 
 
 @router.put(
