@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import grpc
 import pytest
-from contacts_harness import ContactsHarness, UserClient, conversation, message
+from contacts_harness import ContactsHarness, UserClient, conversation, error_code, message
 from pingcrm.contacts.v1 import contacts_service_pb2 as pb
 
 pytestmark = pytest.mark.asyncio
@@ -150,4 +151,55 @@ async def test_profiles_of_another_user_are_not_merged(contacts: ContactsHarness
     [member] = await _contacts(alice, 1)
     pushed = await bob.push(profiles=[profile(member, first="Mallory", positions=[("Boss", "Evil", True)])])
     assert [item.path for item in pushed.rejected] == ["profiles[0]"]
+    assert (await alice.find(member_id=member)).title == ""
+
+
+async def _edit(user: UserClient, contact_id: str, **values: str) -> pb.Contact:
+    request = pb.UpdateContactRequest(contact_id=contact_id, **values)
+    return (await user.stub.UpdateContact(request, metadata=user.metadata, timeout=10)).contact
+
+
+async def test_an_edit_is_marked_recorded_and_kept_by_sync_and_by_the_connections_import(
+    contacts: ContactsHarness,
+) -> None:
+    user = contacts.user()
+    await user.push(conversation(slug="ada-quintero", first_name="Ada", last_name="Q", messages=[message("m1", 1)]))
+    contact = await user.find(slug="ada-quintero")
+    _, after = await contacts.activity()
+    edited = await _edit(
+        user, contact.id, full_name="Ada Quintero-Lovelace", title="Chief Engineer", notes="met in Lyon"
+    )
+    assert list(edited.edited_fields) == ["full_name", "notes", "title"]
+    [event], _ = await contacts.activity(after)
+    assert (event.WhichOneof("detail"), list(event.contact_updated.fields)) == (
+        "contact_updated", ["full_name", "title", "notes"],
+    )  # fmt: skip
+    assert event.contact.full_name == "Ada Quintero-Lovelace"
+
+    # The sync (a partner's name, a profile's title) and the export (name, title, company) leave edits alone.
+    await user.push(
+        conversation(slug="ada-quintero", first_name="Ada", last_name="Quintero", messages=[message("m2", 2)])
+    )
+    await user.push(profiles=[profile(slug="ada-quintero", positions=[("Principal Engineer", "", True)])])
+    connections = (
+        b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        b"Ada,Quintero,https://www.linkedin.com/in/ada-quintero,,Brandt Lowe,Principal Engineer,05 Mar 2024\n"
+    )
+    job = await user.imported(connections)
+    assert job.state == pb.IMPORT_STATE_DONE
+    kept = await user.find(slug="ada-quintero")
+    assert (kept.full_name, kept.title, kept.company, kept.notes) == (
+        "Ada Quintero-Lovelace", "Chief Engineer", "Brandt Lowe", "met in Lyon",
+    )  # fmt: skip
+    assert kept.connected_on == "2024-03-05"
+    assert not (await user.get(kept.id)).job_changes
+
+
+async def test_an_edit_of_another_users_contact_is_not_found(contacts: ContactsHarness) -> None:
+    alice, bob = contacts.user("user-a"), contacts.user("user-b")
+    [member] = await _contacts(alice, 1)
+    contact = await alice.find(member_id=member)
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await _edit(bob, contact.id, title="Boss")
+    assert (refused.value.code(), error_code(refused.value)) == (grpc.StatusCode.NOT_FOUND, "contact_not_found")
     assert (await alice.find(member_id=member)).title == ""
