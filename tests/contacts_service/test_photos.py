@@ -281,3 +281,21 @@ async def test_another_users_contact_cannot_get_a_photo(photos: Photos) -> None:
         await bob.stub.UploadContactPhoto(request, metadata=bob.metadata, timeout=10)
     assert error_code(refused.value) == "contact_not_found"
     await photos.media.assert_nothing_stored()
+
+
+async def test_two_replicas_share_the_queue_without_fetching_a_photo_twice(photos: Photos) -> None:
+    async with running_contacts(photos.contacts.settings, photos.clock):  # a second process on the same database
+        user = photos.contacts.user()
+        members = [f"ACoReplica{i}" for i in range(16)]
+        for i, member in enumerate(members):
+            url = photos.cdn.serve_image(f"/replica-{i}.jpg", photo(seed=200 + i))
+            await photos.contact_with_photo(user, [url], member=member)
+
+        async def all_arrived() -> bool:
+            return all([await _avatar(user, m) for m in members])
+
+        deadline = time.monotonic() + 30  # the clock stands still: no lease runs out, so nothing is re-claimed
+        while not await all_arrived():
+            assert time.monotonic() < deadline, "the photos did not arrive"
+            await asyncio.sleep(0.05)
+    assert sorted(photos.cdn.paths_requested()) == sorted(f"/replica-{i}.jpg" for i in range(16))
