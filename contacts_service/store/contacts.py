@@ -219,8 +219,8 @@ async def create(
 
 
 async def absorb_sources(session: AsyncSession, user_id: str, *, survivor: str, absorbed: str) -> None:
-    """Before a merge deletes `absorbed`: the survivor gains its sources, and its connection date and imported
-    values when it has none."""
+    """Before a merge deletes `absorbed`: the survivor gains its sources, and its connection date, imported
+    values, the user's note and edited-field marks when it has none."""
     other = CONTACTS.alias("absorbed")
 
     def of_absorbed(column: str) -> Any:
@@ -233,6 +233,11 @@ async def absorb_sources(session: AsyncSession, user_id: str, *, survivor: str, 
             sources=CONTACTS.c.sources.op("|")(func.coalesce(of_absorbed("sources"), 0)),
             connected_on=func.coalesce(CONTACTS.c.connected_on, of_absorbed("connected_on")),
             imported_profile=func.coalesce(CONTACTS.c.imported_profile, of_absorbed("imported_profile")),
+            notes=case((CONTACTS.c.notes == "", func.coalesce(of_absorbed("notes"), "")), else_=CONTACTS.c.notes),
+            edited_fields=case(
+                (CONTACTS.c.edited_fields == "", func.coalesce(of_absorbed("edited_fields"), "")),
+                else_=CONTACTS.c.edited_fields,
+            ),
         )
     )
 

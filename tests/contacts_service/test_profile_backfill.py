@@ -203,3 +203,21 @@ async def test_an_edit_of_another_users_contact_is_not_found(contacts: ContactsH
         await _edit(bob, contact.id, title="Boss")
     assert (refused.value.code(), error_code(refused.value)) == (grpc.StatusCode.NOT_FOUND, "contact_not_found")
     assert (await alice.find(member_id=member)).title == ""
+
+
+async def test_a_merge_keeps_the_note_and_edits_of_the_contact_it_absorbs(contacts: ContactsHarness) -> None:
+    user = contacts.user()
+    await user.push(conversation(member_id="ACoMerged", messages=[message("m1", 1)]))  # older: survives
+    contacts.clock.advance(timedelta(minutes=1))
+    user = contacts.user()
+    await user.push(conversation(slug="merged-person", messages=[message("m2", 2)]))
+    absorbed = await user.find(slug="merged-person")
+    await _edit(user, absorbed.id, company="Hand-typed Co", notes="the one from the conference")
+    await user.push(conversation(member_id="ACoMerged", slug="merged-person", messages=[message("m3", 3)]))
+    merged = await user.find(member_id="ACoMerged")
+    assert merged.id != absorbed.id
+    assert (merged.company, merged.notes, list(merged.edited_fields)) == (
+        "Hand-typed Co", "the one from the conference", ["company", "notes"],
+    )  # fmt: skip
+    await user.push(profiles=[profile("ACoMerged", positions=[("CEO", "LinkedIn Co", True)])])
+    assert (await user.find(member_id="ACoMerged")).company == "Hand-typed Co"
