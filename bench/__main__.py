@@ -13,6 +13,7 @@ BENCHMARKS = {
     "avatar_queue": "1,000 queued profile photos through contacts_service's worker and media_service, stored",
     "load": "20 concurrent clients pushing overlapping conversations for 60 s (SQLite, PostgreSQL)",
     "composer_watch": "what the P/R content scripts' watching costs a LinkedIn page in real Chromium",
+    "listing": "the contact list's orders, deep pages and searches at 100,000 contacts (PostgreSQL)",
     "imports": "Connections.csv and messages.csv of 10,000–100,000 rows through the edge (PostgreSQL), with memory",
 }
 

@@ -61,9 +61,10 @@ CODES.add(
 CODES.add(
     "invalid_cursor",
     S.INVALID_ARGUMENT,
-    "a page_token (interactions_page_token) this service did not issue",
+    "a page_token (interactions_page_token) this service did not issue, or a listing's issued for another sort",
     rpcs=("ListContacts", "GetContact"),
 )
+CODES.add("unknown_sort", S.INVALID_ARGUMENT, "a sort that is not a ContactSort value", rpcs=("ListContacts",))
 CODES.add("query_too_long", S.INVALID_ARGUMENT, f"search text over {MAX_QUERY:,} characters", rpcs=("ListContacts",))
 CODES.add(
     "contact_not_found",

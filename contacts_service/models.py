@@ -26,6 +26,11 @@ from sqlmodel import Field, SQLModel
 from pingcrm_common.migrations import MigrationTarget
 from pingcrm_common.models import UTCDateTime, new_id
 
+# What the listing searches on PostgreSQL, as one text: the fields joined by newlines (a search text holds
+# none). SQL text, because PostgreSQL uses the trigram index ix_contacts_search only for this very expression;
+# migration b7e4c1a9d2f0 spells it the same (store/contacts.py).
+SEARCHED_TEXT = "lower(full_name) || chr(10) || lower(company) || chr(10) || lower(title) || chr(10) || lower(headline)"
+
 
 class ContactsTable(SQLModel, registry=registry()):
     """Base of contacts_service tables; its metadata holds only them."""
@@ -38,6 +43,10 @@ class Contact(ContactsTable, table=True):
         UniqueConstraint("user_id", "linkedin_member_id", name="uq_contacts_user_member"),
         UniqueConstraint("user_id", "linkedin_slug", name="uq_contacts_user_slug"),
         Index("ix_contacts_user_activity", "user_id", "last_interaction_at", "id"),
+        Index("ix_contacts_user_name", "user_id", "full_name", "id"),  # the listing's A-to-Z order
+        # On PostgreSQL only, migration b7e4c1a9d2f0 also builds ix_contacts_search, a trigram index on
+        # SEARCHED_TEXT. It is not declared here: SQLite has no such index, and alembic cannot compare an
+        # expression index's text (tests/pingcrm_common/test_migrations.py checks it by name and by plan).
         Index("ix_contacts_user_email", "user_id", "email"),  # imports match by email after slug
     )
 

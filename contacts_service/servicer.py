@@ -19,6 +19,7 @@ from contacts_service.domain.contacts import ContactsDomain
 from contacts_service.domain.imports.csv_format import ExportKind
 from contacts_service.domain.imports.jobs import ImportsDomain
 from contacts_service.domain.imports.records import Job, JobState
+from contacts_service.domain.listing import Sort
 from contacts_service.domain.push_input import (
     ConversationInput,
     IdentityInput,
@@ -30,9 +31,16 @@ from contacts_service.domain.push_input import (
 )
 from contacts_service.domain.records import Contact, Interaction
 from contacts_service.domain.sources import Source
+from pingcrm_common.errors import InvalidArgument
 from pingcrm_common.timestamps import to_datetime, to_timestamp
 from pingcrm_common.tokens import require_caller
 
+SORTS = {
+    pb.CONTACT_SORT_UNSPECIFIED: Sort.LAST_INTERACTION,
+    pb.CONTACT_SORT_LAST_INTERACTION: Sort.LAST_INTERACTION,
+    pb.CONTACT_SORT_NAME: Sort.NAME,
+    pb.CONTACT_SORT_QUIET_LONGEST: Sort.QUIET_LONGEST,
+}
 SOURCES = {
     pb.CONTACT_SOURCE_LINKEDIN_DM: Source.LINKEDIN_DM,
     pb.CONTACT_SOURCE_CONNECTIONS_IMPORT: Source.CONNECTIONS_IMPORT,
@@ -74,15 +82,21 @@ class ContactsServicer(contacts_service_pb2_grpc.ContactsServiceServicer):
     async def ListContacts(
         self, request: pb.ListContactsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListContactsResponse:
+        sort = SORTS.get(request.sort)
+        if sort is None:
+            raise InvalidArgument(f"unknown sort {request.sort}", code="unknown_sort")
         page = await self._domain.list_contacts(
             require_caller().user_id,
             request.query,
             request.page_size,
             request.page_token,
             SOURCES.get(request.source),
+            sort,
         )
         return pb.ListContactsResponse(
-            contacts=[_contact(contact) for contact in page.contacts], next_page_token=page.next_cursor
+            contacts=[_contact(contact) for contact in page.contacts],
+            next_page_token=page.next_cursor,
+            total_count=page.total_count,
         )
 
     async def GetContact(

@@ -106,18 +106,28 @@ class ContactsDomain:
         return await self._database.transaction(read)
 
     async def list_contacts(
-        self, user_id: str, query: str, page_size: int, page_token: str, source: Source | None = None
+        self,
+        user_id: str,
+        query: str,
+        page_size: int,
+        page_token: str,
+        source: Source | None = None,
+        sort: listing.Sort = listing.Sort.LAST_INTERACTION,
     ) -> listing.Page:
-        """One page of the user's contacts whose name or company contains `query` (case-insensitive), only those
-        seen through `source` when given."""
-        request = listing.page_request(query, page_size, page_token)
+        """One page of the user's contacts in the order `sort`, those whose name, company, title or headline
+        contains `query` (case-insensitive), only those seen through `source` when given; with how many match
+        in all."""
+        request = listing.page_request(query, page_size, page_token, sort)
+        source_bit = int(source or 0)
 
-        async def read(session: Session) -> list[Contact]:
-            return await contacts.page(
-                session, user_id, request.query, request.size + 1, request.after, source=int(source or 0)
+        async def read(session: Session) -> tuple[list[Contact], int]:
+            found = await contacts.page(
+                session, user_id, request.query, request.size + 1, request.after, source=source_bit, sort=sort
             )
+            return found, await contacts.listed_count(session, user_id, request.query, source_bit)
 
-        return listing.page_of(await self._database.transaction(read), request.size)
+        found, total = await self._database.transaction(read)
+        return listing.page_of(found, request, total)
 
     async def get_contact(
         self, user_id: str, contact_id: str, interactions_limit: int, interactions_page_token: str = ""

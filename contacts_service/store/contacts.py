@@ -24,6 +24,7 @@ from sqlalchemy import (
     event,
     func,
     literal,
+    literal_column,
     or_,
     select,
     tuple_,
@@ -31,16 +32,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.types import TypeEngine
+from sqlalchemy.sql.elements import ColumnClause
 from sqlmodel import col
 from sqlmodel import select as select_rows
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contacts_service.domain import edits
 from contacts_service.domain.linkedin_identity import LinkedInId
-from contacts_service.domain.listing import Cursor
+from contacts_service.domain.listing import Cursor, Sort
 from contacts_service.domain.matching import PROFILE_FIELDS, ContactDraft, KnownContact
 from contacts_service.domain.records import Contact, ContactChange
-from contacts_service.models import CONTACTS, INTERACTIONS
+from contacts_service.models import CONTACTS, INTERACTIONS, SEARCHED_TEXT
 from contacts_service.models import Contact as ContactRow
 from pingcrm_common.db import UnnestedRows, dialect, dialect_insert, is_one_of
 from pingcrm_common.models import UTCDateTime
@@ -87,43 +89,90 @@ def _contact(row: ContactRow) -> Contact:
 # --- reads -------------------------------------------------------------------------------------------------
 
 
-async def page(
-    session: AsyncSession, user_id: str, query: str, limit: int, after: Cursor | None, source: int = 0
-) -> list[Contact]:
-    """Up to `limit` contacts after `after`, newest activity first, never-active last, ties by id descending;
-    only those whose name or company contains `query` (case-insensitive) when it is not empty, and only those
-    seen through `source` (a domain.sources.Source bit) when it is not 0.
+# On PostgreSQL, through the trigram index ix_contacts_search.
+SEARCHED: ColumnClause[str] = literal_column(SEARCHED_TEXT)
+SEARCHED_COLUMNS = (ContactRow.full_name, ContactRow.company, ContactRow.title, ContactRow.headline)
 
-    SQLite cannot index `DESC NULLS LAST`, so this reads in two index-ordered parts on
-    ix_contacts_user_activity (user_id, last_interaction_at, id): contacts with activity, then, once those
-    run out, contacts without, by id. Each part is one range scan, so a page costs the same at any depth.
+
+def _like_pattern(query: str) -> str:
+    """`query` as a LIKE pattern that finds it anywhere, its wildcards and the escape character literal."""
+    escaped = query.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
+
+
+def _listed(dialect_name: str, user_id: str, query: str, source: int) -> list[Any]:
+    """Which contacts a listing shows: the user's, whose name, company, title or headline contains `query`
+    (case-insensitive, LIKE wildcards literal) when it is not empty, seen through `source` (a
+    domain.sources.Source bit) when it is not 0.
+
+    PostgreSQL finds searched contacts through the trigram index, at any number of contacts; SQLite (embedded,
+    one person's data) reads the user's contacts.
     """
-    filters = [col(ContactRow.user_id) == user_id]
-    if query:
-        filters.append(
-            or_(
-                col(ContactRow.full_name).icontains(query, autoescape=True),
-                col(ContactRow.company).icontains(query, autoescape=True),
-            )
-        )
+    filters: list[Any] = [col(ContactRow.user_id) == user_id]
+    if query and dialect_name == "postgresql":
+        filters.append(SEARCHED.like(func.lower(_like_pattern(query)), escape="/"))
+    elif query:
+        filters.append(or_(*(col(column).icontains(query, autoescape=True) for column in SEARCHED_COLUMNS)))
     if source:
         filters.append(CONTACTS.c.sources.op("&")(source) != 0)
+    return filters
+
+
+async def page(
+    session: AsyncSession,
+    user_id: str,
+    query: str,
+    limit: int,
+    after: Cursor | None,
+    source: int = 0,
+    sort: Sort = Sort.LAST_INTERACTION,
+) -> list[Contact]:
+    """Up to `limit` listed contacts (`_listed`) after `after`, in the order `sort` (domain/listing.py).
+
+    Each order is a range scan of one index, so a page costs the same at any depth: the name order on
+    ix_contacts_user_name (user_id, full_name, id); the activity orders on ix_contacts_user_activity
+    (user_id, last_interaction_at, id) in two parts, because SQLite cannot index `NULLS LAST`: contacts with
+    activity (backward for the newest first, forward for the quietest first), then, once those run out,
+    contacts without, by id.
+    """
+    filters = _listed(dialect(session), user_id, query, source)
+    if sort is Sort.NAME:
+        return await _by_name(session, filters, limit, after)
+    descending = sort is Sort.LAST_INTERACTION
     rows: list[ContactRow] = []
-    active_at = col(ContactRow.last_interaction_at)
+    active_at, contact_id = col(ContactRow.last_interaction_at), col(ContactRow.id)
     if after is None or after.last_interaction_at is not None:
         statement = select_rows(ContactRow).where(*filters, active_at.is_not(None))
         if after is not None:
             key = tuple_(literal(after.last_interaction_at, UTCDateTime()), literal(after.contact_id))
-            statement = statement.where(tuple_(active_at, col(ContactRow.id)) < key)
-        statement = statement.order_by(active_at.desc(), col(ContactRow.id).desc()).limit(limit)
-        rows = list((await session.exec(statement)).all())
+            position = tuple_(active_at, contact_id)
+            statement = statement.where(position < key if descending else position > key)
+        order = (active_at.desc(), contact_id.desc()) if descending else (active_at.asc(), contact_id.asc())
+        rows = list((await session.exec(statement.order_by(*order).limit(limit))).all())
     if len(rows) < limit:  # the active contacts ran out: continue with the never-active ones
         statement = select_rows(ContactRow).where(*filters, active_at.is_(None))
         if after is not None and after.last_interaction_at is None:
-            statement = statement.where(col(ContactRow.id) < after.contact_id)
-        statement = statement.order_by(col(ContactRow.id).desc()).limit(limit - len(rows))
-        rows.extend((await session.exec(statement)).all())
+            statement = statement.where(contact_id < after.contact_id if descending else contact_id > after.contact_id)
+        statement = statement.order_by(contact_id.desc() if descending else contact_id.asc())
+        rows.extend((await session.exec(statement.limit(limit - len(rows)))).all())
     return [_contact(row) for row in rows]
+
+
+async def _by_name(session: AsyncSession, filters: list[Any], limit: int, after: Cursor | None) -> list[Contact]:
+    name, contact_id = col(ContactRow.full_name), col(ContactRow.id)
+    statement = select_rows(ContactRow).where(*filters)
+    if after is not None:
+        statement = statement.where(tuple_(name, contact_id) > tuple_(literal(after.name), literal(after.contact_id)))
+    statement = statement.order_by(name.asc(), contact_id.asc()).limit(limit)
+    return [_contact(row) for row in (await session.exec(statement)).all()]
+
+
+async def listed_count(session: AsyncSession, user_id: str, query: str, source: int = 0) -> int:
+    """How many contacts a listing with this query and source shows in all."""
+    statement = (
+        select_rows(func.count()).select_from(ContactRow).where(*_listed(dialect(session), user_id, query, source))
+    )
+    return int((await session.exec(statement)).one())
 
 
 async def get(session: AsyncSession, user_id: str, contact_id: str) -> Contact | None:

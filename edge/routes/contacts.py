@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pingcrm.contacts.v1 import contacts_service_pb2 as pb
-from pydantic import BaseModel, ConfigDict, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from edge.deps import AnyUser, CallRpc, ContactsStub, WebUser
 from edge.grpc_status import API_ERRORS, problem, problem_responses
@@ -39,6 +39,15 @@ EDITABLE: tuple[Editable, ...] = ("full_name", "title", "company", "notes")
 # The photo upload (contacts_service → media_service StoreAvatar): its limit and the image types it takes.
 MAX_PHOTO_BYTES = 5_000_000
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
+
+# How a listing is ordered: newest activity first; by name, A to Z; not contacted for longest first. Both
+# activity orders list contacts that were never contacted last.
+Sort = Literal["last_interaction", "name", "quiet_longest"]
+SORTS: dict[Sort, pb.ContactSort] = {
+    "last_interaction": pb.CONTACT_SORT_LAST_INTERACTION,
+    "name": pb.CONTACT_SORT_NAME,
+    "quiet_longest": pb.CONTACT_SORT_QUIET_LONGEST,
+}
 
 
 class LinkedInOut(BaseModel):
@@ -73,6 +82,7 @@ class ContactOut(BaseModel):
 class ContactPage(BaseModel):
     items: list[ContactOut]
     next_cursor: str | None
+    total: int = Field(description="how many contacts match the search and source in all, on every page")
 
 
 class InteractionOut(BaseModel):
@@ -143,7 +153,9 @@ async def list_contacts(
     _: AnyUser,
     contacts: ContactsStub,
     rpc: CallRpc,
-    q: Annotated[str, Query(max_length=MAX_QUERY, description="case-insensitive part of a name or company")] = "",
+    q: Annotated[
+        str, Query(max_length=MAX_QUERY, description="case-insensitive part of a name, company, title or headline")
+    ] = "",
     # contacts_service refuses more than MAX_PAGE_SIZE (422 `limit_too_large`); the schema says so.
     limit: Annotated[
         int,
@@ -151,15 +163,24 @@ async def list_contacts(
     ] = DEFAULT_PAGE_SIZE,
     cursor: Annotated[str, Query(max_length=1024, description="next_cursor of the previous page")] = "",
     source: Annotated[Source | None, Query(description="only contacts seen through this source")] = None,
+    sort: Annotated[
+        Sort,
+        Query(
+            description="last_interaction: newest activity first; name: A to Z; quiet_longest: not contacted for "
+            "longest first. Never-contacted contacts come last in both activity orders. A cursor continues only "
+            "the order it came from."
+        ),
+    ] = "last_interaction",
 ) -> ContactPage:
-    """The caller's contacts, newest activity first, in pages."""
+    """The caller's contacts in pages, in the order asked, with how many match in all."""
     request = pb.ListContactsRequest(
-        query=q, page_size=limit, page_token=cursor, source=SOURCES[source] if source else None
+        query=q, page_size=limit, page_token=cursor, source=SOURCES[source] if source else None, sort=SORTS[sort]
     )
     response = await rpc(contacts.ListContacts, request)
     return ContactPage(
         items=[ContactOut(**_contact(contact)) for contact in response.contacts],
         next_cursor=response.next_page_token or None,
+        total=response.total_count,
     )
 
 

@@ -100,9 +100,11 @@ class UserClient:
         )
 
     async def list(
-        self, query: str = "", page_size: int = 0, page_token: str = "", source: int = 0
+        self, query: str = "", page_size: int = 0, page_token: str = "", source: int = 0, sort: int = 0
     ) -> pb.ListContactsResponse:
-        request = pb.ListContactsRequest(query=query, page_size=page_size, page_token=page_token, source=source)
+        request = pb.ListContactsRequest(
+            query=query, page_size=page_size, page_token=page_token, source=source, sort=sort
+        )
         return await self.stub.ListContacts(request, metadata=self.metadata, timeout=TIMEOUT)
 
     async def contacts(self, source: int = 0) -> list[pb.Contact]:
