@@ -344,7 +344,8 @@ async def test_profiles_are_served_by_slug_or_member_id_in_the_dash_shape_with_p
         # The photo is on the fake CDN (reached here by its loopback address), a real JPEG of that size.
         async with httpx.AsyncClient(verify=False) as http:
             answer = await http.get(f"https://127.0.0.1:{cdn.port}{urlparse(largest).path}")
-        assert (answer.status_code, answer.headers["content-type"], answer.content[:2]) == (200, "image/jpeg", b"\xff\xd8")
+        assert (answer.status_code, answer.headers["content-type"]) == (200, "image/jpeg")
+        assert answer.content[:2] == b"\xff\xd8"
 
         linkedin.data.profiles[partner.member_id].gone = True
         assert (await client.get(profile_url(partner.member_id))).status_code == 404
