@@ -38,7 +38,7 @@ const PROFILE_GONE_STATUSES = new Set([404, 410]);
 
 /** What a profile photo fetched in the browser may be: media_service's own limits (media_service/README.md). */
 export const PHOTO_LIMITS = Object.freeze({
-  maxBytes: 5 * 1024 * 1024,
+  maxBytes: 5_000_000,
   types: Object.freeze(['image/jpeg', 'image/png', 'image/webp']),
 });
 
