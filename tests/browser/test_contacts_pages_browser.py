@@ -119,6 +119,16 @@ async def seed(stack: Any, data_dir: Path, clock: Any, headers: dict[str, str]) 
         await database.dispose()
 
 
+async def push_profile(stack: Any, token: str, member_id: str, *, title: str, company: str) -> None:
+    profile = next(p for p in push_body()["profiles"] if p["member_id"] == member_id)
+    profile["positions"] = [{"title": title, "company": company, "current": True}]
+    async with stack.http() as client:
+        answer = await client.post(
+            "/api/v1/linkedin/push", json={"profiles": [profile]}, headers={"Authorization": f"Bearer {token}"}
+        )
+        assert answer.status_code == 200, answer.text
+
+
 async def sign_in(page: Any, stack: Any, token: str) -> None:
     """The web app's session as the sign-in page leaves it (sessionStorage)."""
     await page.goto(f"{stack.edge_url}/healthz")
@@ -207,12 +217,38 @@ async def test_contacts_list_and_contact_page(page: Any, stack: Any, data_dir: P
     await expect(messages.first).to_contain_text("Ada message 29")  # newest first
     await expect(messages).to_have_count(20)
     older = page.get_by_role("button", name="Older messages")
-    if await older.is_visible():  # the history's paging (GET …?interactions_cursor=)
-        await older.click()
-        await expect(messages).to_have_count(30, timeout=TIMEOUT_MS)
-        await expect(messages.last).to_contain_text("Ada message 0")
-        await expect(older).to_be_hidden()
+    await older.click()  # the history's paging (GET …?interactions_cursor=)
+    await expect(messages).to_have_count(30, timeout=TIMEOUT_MS)
+    await expect(messages.last).to_contain_text("Ada message 0")
+    await expect(older).to_be_hidden()
     await shoot(page, "contact", stack)
+
+    # --- editing: the fields change, are marked, and the next sync keeps them
+    await page.get_by_role("button", name="Edit").click()
+    await expect(page.get_by_label("Name")).to_be_focused()
+    await page.get_by_label("Title").fill("Chief Operating Officer")
+    await page.get_by_label("Note").fill("Met at the Analytical Society.\nAsk about the engine.")
+    await shoot(page, "contact-editing", stack)
+    await page.get_by_role("button", name="Save").click()
+    await expect(profile.locator("#contact-title")).to_have_text("Chief Operating Officer", timeout=TIMEOUT_MS)
+    await expect(profile.locator("#contact-role .badge-edited")).to_have_count(1)  # the title, not the company
+    await expect(page.locator("#contact-note")).to_contain_text("Ask about the engine.")
+    await expect(page.get_by_role("button", name="Edit")).to_be_focused()
+    # LinkedIn shows Ada at another company now: the company follows, the edited title stays; a job change shows.
+    await push_profile(stack, token, "ACoAda", title="Head of Engines", company="Babbage & Co")
+    await page.reload()
+    await expect(profile.locator("#contact-company")).to_have_text("Babbage & Co", timeout=TIMEOUT_MS)
+    await expect(profile.locator("#contact-title")).to_have_text("Chief Operating Officer")
+    await expect(page.locator("#contact-job-changes li")).to_have_count(1)
+    await expect(page.locator("#contact-job-changes li")).to_contain_text("Babbage & Co")
+    await shoot(page, "contact-edited", stack)
+    # A bad edit is refused with the reason, nothing changes.
+    await page.get_by_role("button", name="Edit").click()
+    await page.get_by_label("Name").fill("   ")
+    await page.get_by_role("button", name="Save").click()
+    await expect(page.locator("#contact-edit .error")).to_have_text("A contact needs a name.")
+    await page.get_by_role("button", name="Cancel").click()
+    await expect(profile.get_by_role("heading", level=1)).to_have_text("Ada Lovelace")
 
     # --- keyboard: from the list, Tab to a contact's link and Enter opens it
     await page.get_by_role("link", name="← Contacts").click()

@@ -65,7 +65,7 @@ function jobChanges(changes) {
           el(
             'span',
             { className: 'muted' },
-            change.old_title || change.old_company ? ` — before: ${positionText(change.old_title, change.old_company)}` : '',
+            change.old_title || change.old_company ? ` — was ${positionText(change.old_title, change.old_company)}` : '',
           ),
           change.seen_at ? el('span', { className: 'muted job-seen' }, ' · seen ', timeEl(change.seen_at)) : null,
         ),
@@ -169,7 +169,7 @@ export function render(container, { api, signal, params }) {
       {
         className: 'card contact-edit',
         id: 'contact-edit',
-        'aria-labelledby': 'edit-title',
+        'aria-labelledby': 'contact-edit-heading',
         onSubmit: async (event) => {
           event.preventDefault();
           const changes = {};
@@ -201,7 +201,7 @@ export function render(container, { api, signal, params }) {
           }
         },
       },
-      el('h2', { id: 'edit-title' }, 'Edit contact'),
+      el('h2', { id: 'contact-edit-heading' }, 'Edit contact'),
       el('p', { className: 'muted' }, 'What you change here stays, whatever LinkedIn shows later.'),
       error,
       inputs,
