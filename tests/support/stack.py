@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
@@ -72,7 +73,10 @@ async def start_stack(
     redis_url: str | None,
     clock: Clock | None = None,
     trusted_proxies: str = "",
+    media: dict[str, Any] | None = None,
 ) -> Stack:
+    """Every service and the edge on free loopback ports. `media`: MediaSettings fields on top (e.g. a fake
+    CDN's `media_settings()`)."""
     common = {"data_dir": data_dir, "port": 0, "metrics_port": None, "database_url": database_url}
     auth_settings = AuthSettings(**common, redis_url=redis_url)
     await asyncio.to_thread(upgrade, auth_server.MIGRATIONS, auth_settings.resolved_database_url)
@@ -85,7 +89,9 @@ async def start_stack(
         ("contacts", contacts_server, ContactsSettings),
         ("suggestions", suggestions_server, SuggestionsSettings),
     ):
-        peers = {"media_addr": f"127.0.0.1:{services['media'].port}"} if name == "contacts" else {}
+        peers: dict[str, Any] = {"media_addr": f"127.0.0.1:{services['media'].port}"} if name == "contacts" else {}
+        if name == "media":
+            peers = dict(media or {})
         service_settings = settings_class(**common, auth_addr=auth_addr, **peers)
         await asyncio.to_thread(upgrade, module.MIGRATIONS, service_settings.resolved_database_url)
         services[name] = await module.create_server(service_settings, clock=clock)
