@@ -8,8 +8,10 @@ import { describe, it } from 'node:test';
 import { parseProfile } from '../../extension/background/linkedin/profile-parse.js';
 import { PROFILE_DECORATION, createVoyager } from '../../extension/background/linkedin/voyager.js';
 import { MAX_PROFILES_PER_SYNC, backfillProfiles } from '../../extension/background/sync/backfill.js';
+import { KEYS } from '../../extension/lib/storage.js';
 import { createFakeChrome } from './helpers/fake-chrome.mjs';
 import { signIn } from './helpers/fake-voyager.mjs';
+import { createWorld } from './helpers/sync-world.mjs';
 
 const FIXTURE = JSON.parse(readFileSync(new URL('../fixtures/voyager/profile.json', import.meta.url), 'utf8'));
 const ASKED = { memberId: 'ACoTESTMEMBER1', slug: 'partner-one' };
@@ -230,5 +232,37 @@ describe('profile backfill after a sync', () => {
     const session = await w.voyager.openSession();
     const result = await backfillProfiles({ session, api: w.api, candidates: [], checkpoint: async () => {} });
     assert.deepEqual([result, w.calls.length, w.requests.length], [{ profiles: 0, gone: 0, photos: 0 }, 0, 0]);
+  });
+});
+
+describe('profile backfill in a whole sync', () => {
+  it('the last push answer names the contacts; at most 10 are fetched and pushed, gone ones reported', async () => {
+    const w = await createWorld({ account: { oneToOne: 12, acoOnly: 2, groupChats: 0, longThreads: 0 } });
+    const partners = w.account.oneToOne().map((c) => c.others[0]);
+    w.backend.state.backfill = partners.map((p, i) => ({ contact_id: `c${i}`, member_id: p.memberId, slug: p.slug, photo_url: null }));
+    w.voyager.goneProfiles.add(partners[1].memberId);
+    await w.syncNow();
+
+    const fetched = w.voyager.callsOf('profile').map((c) => new URL(c.url).searchParams.get('memberIdentity'));
+    assert.deepEqual(fetched, partners.slice(0, MAX_PROFILES_PER_SYNC).map((p) => p.slug ?? p.memberId));
+    const last = w.backend.state.pushes.at(-1);
+    assert.deepEqual(last.conversations, []);
+    assert.deepEqual(last.profiles_gone, [{ member_id: partners[1].memberId, slug: partners[1].slug }]);
+    assert.equal(last.profiles.length, MAX_PROFILES_PER_SYNC - 1);
+    assert.deepEqual(last.profiles[0].positions, [{ title: 'Engineer', company: 'Acme', current: true }]);
+    const status = await w.local(KEYS.SYNC_STATUS);
+    assert.equal(status.state, 'idle');
+    assert.deepEqual([status.lastRun.profiles, status.lastRun.profilesGone, status.lastRun.photos], [9, 1, 0]);
+  });
+
+  it('LinkedIn slowing down during the backfill: the fetched profiles are pushed, the sync backs off', async () => {
+    const w = await createWorld({ account: { oneToOne: 4, acoOnly: 0, groupChats: 0, longThreads: 0 } });
+    const partners = w.account.oneToOne().map((c) => c.others[0]);
+    w.backend.state.backfill = partners.map((p, i) => ({ contact_id: `c${i}`, member_id: p.memberId, slug: p.slug }));
+    w.voyager.fail('profile', { status: 429, body: {} }, { skip: 2 });
+    await w.syncNow();
+    assert.equal(w.voyager.callsOf('profile').length, 3);
+    assert.equal(w.backend.state.pushes.at(-1).profiles.length, 2);
+    assert.equal((await w.local(KEYS.SYNC_STATUS)).state, 'backoff');
   });
 });
