@@ -31,8 +31,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.types import TypeEngine
 from sqlalchemy.sql.elements import ColumnClause
+from sqlalchemy.types import TypeEngine
 from sqlmodel import col
 from sqlmodel import select as select_rows
 from sqlmodel.ext.asyncio.session import AsyncSession
