@@ -1,7 +1,8 @@
 """The web app's Contacts list and a contact's own page, in a real headless Chromium against the real edge
 and services: photos (initials without one), title and company, LinkedIn links, the count, the three
 orders, search by company, title and headline, a row opening `#/contacts/<id>` (with the keyboard too,
-and on reload), the message history newest first with older pages, the missing-contact and empty states.
+and on reload), the message history newest first with older pages, editing, the missing-contact, empty
+and service-down states.
 
 Contacts arrive through the push as the extension sends it (conversations, then profiles); one photo is
 stored through media_service and named on its contact the way the backfill names it.
@@ -127,6 +128,12 @@ async def push_profile(stack: Any, token: str, member_id: str, *, title: str, co
             "/api/v1/linkedin/push", json={"profiles": [profile]}, headers={"Authorization": f"Bearer {token}"}
         )
         assert answer.status_code == 200, answer.text
+
+
+async def contact_id(stack: Any, token: str, member_id: str) -> str:
+    async with stack.http() as client:
+        page = (await client.get("/api/v1/contacts", headers={"Authorization": f"Bearer {token}"})).json()
+    return next(c["id"] for c in page["items"] if c["linkedin"]["member_id"] == member_id)
 
 
 async def sign_in(page: Any, stack: Any, token: str) -> None:
@@ -261,4 +268,28 @@ async def test_contacts_list_and_contact_page(page: Any, stack: Any, data_dir: P
     await page.goto(f"{stack.edge_url}/#/contacts/00000000-0000-0000-0000-000000000000")
     await expect(page.locator("#contact-missing")).to_be_visible(timeout=TIMEOUT_MS)
     await shoot(page, "contact-missing", stack)
+
+    # --- contacts_service down: both pages say so and offer nothing invented
+    ada_url = f"{stack.edge_url}/#/contacts/{await contact_id(stack, token, 'ACoAda')}"
+    # A phone-sized window: the pages stack into one column.
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await page.goto(f"{stack.edge_url}/#/contacts")
+    await expect(rows).to_have_count(4, timeout=TIMEOUT_MS)
+    await shoot(page, "list-narrow", stack)
+    await page.goto(ada_url)
+    await expect(profile.locator(".avatar.has-photo")).to_have_count(1, timeout=TIMEOUT_MS)
+    await shoot(page, "contact-narrow", stack)
+    await page.set_viewport_size({"width": 1100, "height": 900})
+
+    await stack.stop_service("contacts")
+    await page.goto(f"{stack.edge_url}/#/contacts")
+    await expect(page.get_by_role("alert")).to_have_text(
+        "A PingCRM service is unavailable right now. Try again in a moment.", timeout=TIMEOUT_MS
+    )
+    await expect(page.locator("#contacts-count")).to_have_text("")
+    await shoot(page, "list-unavailable", stack)
+    await page.goto(ada_url)
+    await expect(page.locator("#contact-error [role=alert]")).to_contain_text("unavailable", timeout=TIMEOUT_MS)
+    await expect(page.get_by_role("button", name="Try again")).to_be_visible()
+    await shoot(page, "contact-unavailable", stack)
     assert crashes == []
