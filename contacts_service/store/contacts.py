@@ -111,6 +111,11 @@ def _listed(dialect_name: str, user_id: str, query: str, source: int) -> list[An
     filters: list[Any] = [col(ContactRow.user_id) == user_id]
     if query and dialect_name == "postgresql":
         filters.append(SEARCHED.like(func.lower(_like_pattern(query)), escape="/"))
+    elif query and query.isascii():
+        # SQLite's own LIKE ignores the case of ASCII letters, in C: about 6× faster than calling the Unicode-aware
+        # lower() below (a Python function) for every field of every contact.
+        pattern = _like_pattern(query)
+        filters.append(or_(*(col(column).like(pattern, escape="/") for column in SEARCHED_COLUMNS)))
     elif query:
         filters.append(or_(*(col(column).icontains(query, autoescape=True) for column in SEARCHED_COLUMNS)))
     if source:
