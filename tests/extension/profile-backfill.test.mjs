@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 
 import { parseProfile } from '../../extension/background/linkedin/profile-parse.js';
 import { PROFILE_DECORATION, createVoyager } from '../../extension/background/linkedin/voyager.js';
+import { ApiError } from '../../extension/background/api.js';
 import { MAX_PROFILES_PER_SYNC, backfillProfiles } from '../../extension/background/sync/backfill.js';
 import { KEYS } from '../../extension/lib/storage.js';
 import { createFakeChrome } from './helpers/fake-chrome.mjs';
@@ -212,6 +213,27 @@ describe('profile backfill after a sync', () => {
     assert.equal(upload.bytes.contentType, 'image/jpeg');
     assert.deepEqual(new Uint8Array(upload.bytes.data), jpeg);
     assert.equal(upload.auth, true);
+  });
+
+  it('PingCRM unable to take photos now ends the uploads without failing the sync; a refused one is skipped', async () => {
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0]);
+    const w = world((url) => (url.includes('/photo-') ? { body: jpeg, contentType: 'image/jpeg' } : { body: profileFor(identityOf(url)) }));
+    const answers = [new ApiError('not_an_image', 'not an image', { status: 422 }), null, new ApiError('media_unavailable', 'down', { status: 503 })];
+    const uploads = [];
+    const api = {
+      async request(path, options) {
+        if (options.method !== 'PUT') return { status: 200, data: {} };
+        uploads.push(path);
+        const answer = answers.shift();
+        if (answer) throw answer;
+        return { status: 204, data: null };
+      },
+    };
+    const candidates = ['a', 'b', 'c', 'd'].map((slug) => ({ contact_id: slug, slug, photo_url: `https://media.licdn.com/photo-${slug}.jpg` }));
+    const session = await w.voyager.openSession();
+    const result = await backfillProfiles({ session, api, candidates, checkpoint: async () => {} });
+    assert.equal(result.photos, 1);
+    assert.equal(uploads.length, 3, 'after the 503 no more uploads this sync');
   });
 
   it('LinkedIn asking to slow down stops the backfill: what was fetched is pushed, the error ends the sync', async () => {

@@ -76,8 +76,11 @@ export async function backfillProfiles({ session, api, candidates, checkpoint })
       });
       photos += 1;
     } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
       // PingCRM refused this photo (not an image after all, the contact merged away…): the others may still go.
-      if (!(err instanceof ApiError && err.status >= 400 && err.status < 500 && err.status !== 429)) throw err;
+      if (err.status >= 400 && err.status < 500 && err.status !== 429) continue;
+      // PingCRM cannot take photos now (down, busy): the messages are synced; it names the photo again later.
+      break;
     }
   }
   return { profiles: profiles.length, gone: gone.length, photos };
