@@ -137,6 +137,9 @@ async def test_profiles_and_photos_arrive_after_a_sync(
         linkedin = await browser.context.new_page()
         await linkedin.goto(FEED)
         await explain(browser, expect(sync_state).to_have_text("Up to date.", timeout=SYNC_TIMEOUT_MS), fake_linkedin)
+        # Four profiles read; the closed account's is not one.
+        await expect(popup.locator("#sync-counts")).to_contain_text("; 4 profiles read;")
+        await shoot(popup, "popup", photo_stack)
         profile_calls = [c for c in fake_linkedin.calls if c.endpoint == "profile"]
         assert len(profile_calls) == len(data.one_to_one())  # every new contact, at most 10
         assert all(c.session_ok and c.csrf_ok for c in profile_calls)
