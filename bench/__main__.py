@@ -9,9 +9,12 @@ import sys
 BENCHMARKS = {
     "push_latency": "LinkedIn push latency through the edge with 1,000 vs 100,000 existing contacts (PostgreSQL)",
     "media": "1,000 avatar downloads from a loopback CDN through media_service (FetchAvatar), stored",
+    "profile_push": "pushes carrying 50 profiles with photo addresses vs plain pushes, 1,000 and 100,000 contacts",
+    "avatar_queue": "1,000 queued profile photos through contacts_service's worker and media_service, stored",
     "load": "20 concurrent clients pushing overlapping conversations for 60 s (SQLite, PostgreSQL)",
     "composer_watch": "what the P/R content scripts' watching costs a LinkedIn page in real Chromium",
     "suggestions": "suggestions_service applying 8,000–80,000 feed events, generating and listing (PostgreSQL)",
+    "listing": "the contact list's orders, deep pages and searches at 100,000 contacts (PostgreSQL)",
     "imports": "Connections.csv and messages.csv of 10,000–100,000 rows through the edge (PostgreSQL), with memory",
 }
 

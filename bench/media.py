@@ -35,7 +35,7 @@ from PIL import Image
 from pingcrm.media.v1 import media_service_pb2 as pb
 from pingcrm.media.v1 import media_service_pb2_grpc
 
-from bench.push_latency import _machine
+from bench.stack import machine
 from pingcrm_common.clock import SystemClock
 from pingcrm_common.errors import ERROR_CODE_METADATA
 from pingcrm_common.service_tokens import ServiceTokens
@@ -176,6 +176,6 @@ async def _run(folder: Path) -> int:
 
 def main() -> int:
     print(f"media: FetchAvatar of {PHOTOS:,} photos from a loopback CDN{' (BENCH_SHORT)' if SHORT else ''}")
-    print(f"  machine: {_machine()}")
+    print(f"  machine: {machine()}")
     with tempfile.TemporaryDirectory(prefix="pingcrm-bench-media-") as folder:
         return asyncio.run(_run(Path(folder)))

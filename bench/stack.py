@@ -13,7 +13,7 @@ import socket
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,9 +63,12 @@ class Stack:
     children: dict[str, subprocess.Popen[bytes]]
 
 
-def _env(data_dir: Path, database: str | None, redis_url: str | None) -> tuple[dict[str, str], str]:
+def _env(
+    data_dir: Path, database: str | None, redis_url: str | None, extra: Mapping[str, str]
+) -> tuple[dict[str, str], str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PINGCRM_")}
     env.update(PINGCRM_ENV="development", PINGCRM_DATA_DIR=str(data_dir), PINGCRM_LOG_LEVEL="INFO")
+    env.update(extra)
     if database:
         env["PINGCRM_DATABASE_URL"] = database_url(database, "postgresql+asyncpg")
     if redis_url:
@@ -82,15 +85,18 @@ def _env(data_dir: Path, database: str | None, redis_url: str | None) -> tuple[d
 
 
 @contextmanager
-def running_stack(data_dir: Path, *, postgres: bool, redis_url: str | None = None) -> Iterator[Stack]:
-    """Start every process (on a fresh PostgreSQL database, or embedded); stop them and drop it afterwards."""
+def running_stack(
+    data_dir: Path, *, postgres: bool, redis_url: str | None = None, extra_env: Mapping[str, str] | None = None
+) -> Iterator[Stack]:
+    """Start every process (on a fresh PostgreSQL database, or embedded), with `extra_env` besides the defaults
+    (e.g. bench/cdn.py's settings for a loopback CDN); stop them and drop the database afterwards."""
     database = f"pingcrm_bench_{uuid.uuid4().hex[:10]}" if postgres else None
     if database:
         asyncio.run(admin(f'CREATE DATABASE "{database}"'))
     stack = Stack("", database, {})
     try:
         ensure_embedded_keys(data_dir / "keys")
-        env, stack.edge_url = _env(data_dir, database, redis_url)
+        env, stack.edge_url = _env(data_dir, database, redis_url, extra_env or {})
         with (data_dir / "stack.log").open("wb") as log:
             stack.children = start_children(env, output=log)
         # Ready before the caller may start another stack: until its processes bound their ports,

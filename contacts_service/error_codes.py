@@ -9,7 +9,7 @@ from __future__ import annotations
 import grpc
 from pingcrm.contacts.v1 import contacts_service_pb2
 
-from contacts_service.domain import limits
+from contacts_service.domain import edits, limits
 from contacts_service.domain.activity import MAX_READ_LIMIT
 from contacts_service.domain.imports import jobs
 from contacts_service.domain.listing import MAX_QUERY
@@ -58,13 +58,19 @@ CODES.add(
     "a negative page_size, interactions_limit or limit",
     rpcs=("ListContacts", "GetContact", "ListIncompleteConversations", "ReadActivity"),
 )
-CODES.add("invalid_cursor", S.INVALID_ARGUMENT, "a page_token this service did not issue", rpcs=("ListContacts",))
+CODES.add(
+    "invalid_cursor",
+    S.INVALID_ARGUMENT,
+    "a page_token (interactions_page_token) this service did not issue, or a listing's issued for another sort",
+    rpcs=("ListContacts", "GetContact"),
+)
+CODES.add("unknown_sort", S.INVALID_ARGUMENT, "a sort that is not a ContactSort value", rpcs=("ListContacts",))
 CODES.add("query_too_long", S.INVALID_ARGUMENT, f"search text over {MAX_QUERY:,} characters", rpcs=("ListContacts",))
 CODES.add(
     "contact_not_found",
     S.NOT_FOUND,
     "no such contact, or another user's (indistinguishable on purpose)",
-    rpcs=("GetContact", "FindContactByLinkedIn"),
+    rpcs=("GetContact", "FindContactByLinkedIn", "UpdateContact", "UploadContactPhoto"),
 )
 CODES.add("identity_required", S.INVALID_ARGUMENT, "neither member id nor slug given", rpcs=("FindContactByLinkedIn",))
 CODES.add(
@@ -104,4 +110,46 @@ CODES.add(
     S.NOT_FOUND,
     "no such import, or another user's (indistinguishable on purpose)",
     rpcs=("GetImport",),
+)
+CODES.add(
+    "field_too_long",
+    S.INVALID_ARGUMENT,
+    "an edited field over its limit: full_name, title and company 300 characters, notes "
+    f"{edits.EDITABLE['notes']:,}; the message names the field",
+    rpcs=("UpdateContact",),
+)
+CODES.add("name_required", S.INVALID_ARGUMENT, "full_name set to an empty value", rpcs=("UpdateContact",))
+CODES.add(
+    "nothing_to_update", S.INVALID_ARGUMENT, "none of full_name, title, company, notes given", rpcs=("UpdateContact",)
+)
+CODES.add("empty_photo", S.INVALID_ARGUMENT, "an uploaded photo without bytes", rpcs=("UploadContactPhoto",))
+CODES.add(
+    "not_an_image",
+    S.INVALID_ARGUMENT,
+    "the uploaded bytes are not a JPEG, PNG or WebP image (media_service's verdict)",
+    rpcs=("UploadContactPhoto",),
+)
+CODES.add(
+    "too_large",
+    S.INVALID_ARGUMENT,
+    "an uploaded photo over media_service's PINGCRM_MEDIA_MAX_BYTES (5,000,000 bytes); the edge answers 413 first",
+    rpcs=("UploadContactPhoto",),
+)
+CODES.add(
+    "image_too_large",
+    S.INVALID_ARGUMENT,
+    "the uploaded image declares more than 10,000 pixels a side or 25 megapixels (a decompression bomb)",
+    rpcs=("UploadContactPhoto",),
+)
+CODES.add(
+    "photo_refused",
+    S.INVALID_ARGUMENT,
+    "media_service refused the photo for another reason",
+    rpcs=("UploadContactPhoto",),
+)
+CODES.add(
+    "media_unavailable",
+    S.UNAVAILABLE,
+    "media_service (photos) cannot be reached or cannot store now; Retry-After 5",
+    rpcs=("UploadContactPhoto",),
 )

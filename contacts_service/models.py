@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Date,
     ForeignKey,
@@ -25,6 +26,11 @@ from sqlmodel import Field, SQLModel
 from pingcrm_common.migrations import MigrationTarget
 from pingcrm_common.models import UTCDateTime, new_id
 
+# What the listing searches on PostgreSQL, as one text: the fields joined by newlines (a search text holds
+# none). SQL text, because PostgreSQL uses the trigram index ix_contacts_search only for this very expression;
+# migration b7e4c1a9d2f0 spells it the same (store/contacts.py).
+SEARCHED_TEXT = "lower(full_name) || chr(10) || lower(company) || chr(10) || lower(title) || chr(10) || lower(headline)"
+
 
 class ContactsTable(SQLModel, registry=registry()):
     """Base of contacts_service tables; its metadata holds only them."""
@@ -37,6 +43,10 @@ class Contact(ContactsTable, table=True):
         UniqueConstraint("user_id", "linkedin_member_id", name="uq_contacts_user_member"),
         UniqueConstraint("user_id", "linkedin_slug", name="uq_contacts_user_slug"),
         Index("ix_contacts_user_activity", "user_id", "last_interaction_at", "id"),
+        Index("ix_contacts_user_name", "user_id", "full_name", "id"),  # the listing's A-to-Z order
+        # On PostgreSQL only, migration b7e4c1a9d2f0 also builds ix_contacts_search, a trigram index on
+        # SEARCHED_TEXT. It is not declared here: SQLite has no such index, and alembic cannot compare an
+        # expression index's text (tests/pingcrm_common/test_migrations.py checks it by name and by plan).
         Index("ix_contacts_user_email", "user_id", "email"),  # imports match by email after slug
     )
 
@@ -66,6 +76,55 @@ class Contact(ContactsTable, table=True):
     # The profile values the last Connections import wrote (JSON): a later import replaces a field only while
     # it still holds that value, so whatever sync or the user put there since is kept (domain/imports/connections.py).
     imported_profile: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # The user's own note, and the fields the user edited by hand (comma-separated names: full_name, title,
+    # company, notes): sync and imports leave those alone (domain/edits.py).
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=text("''")))
+    edited_fields: str = Field(default="", sa_column=Column(String(100), nullable=False, server_default=text("''")))
+    # Profile backfill (domain/backfill.py): how often the contact was handed out, when it may be again, whether
+    # LinkedIn no longer has the profile, and the photo address the CDN refused to the server (the browser
+    # sends those bytes instead).
+    backfill_attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default=text("0")))
+    backfill_due_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    profile_gone: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=text("false")))
+    photo_refused_url: str = Field(
+        default="", sa_column=Column(String(2048), nullable=False, server_default=text("''"))
+    )
+
+
+class JobChange(ContactsTable, table=True):
+    """A change of current position a profile push showed (old → new), for the contact page."""
+
+    __tablename__ = "job_changes"
+    __table_args__ = (Index("ix_job_changes_contact_seen", "user_id", "contact_id", "seen_at"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    user_id: str = Field(max_length=36)
+    contact_id: str = Field(max_length=36)
+    old_title: str = Field(default="", max_length=300)
+    old_company: str = Field(default="", max_length=300)
+    new_title: str = Field(default="", max_length=300)
+    new_company: str = Field(default="", max_length=300)
+    seen_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class PhotoJob(ContactsTable, table=True):
+    """A contact's photo to download through media_service: the durable queue of domain/photos.py. Written in
+    the profile push's transaction; workers in any replica claim rows with a lease."""
+
+    __tablename__ = "photo_jobs"
+    __table_args__ = (
+        UniqueConstraint("user_id", "contact_id", name="uq_photo_jobs_user_contact"),
+        Index("ix_photo_jobs_due", "due_at"),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    user_id: str = Field(max_length=36)
+    contact_id: str = Field(max_length=36)
+    source_urls: str = Field(sa_column=Column(Text, nullable=False))  # JSON list, largest first
+    attempts: int = 0  # tries that found media_service unreachable
+    due_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))  # not before; also the lease's end
+    claimed_by: str = Field(default="", max_length=36)  # the claim holding the lease ("" when none)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
 class Interaction(ContactsTable, table=True):
@@ -220,6 +279,8 @@ SYNC_STATE = ContactsTable.metadata.tables["sync_state"]
 ACTIVITY = ContactsTable.metadata.tables["activity"]
 # Where PostgreSQL takes activity.seq from (created by the migration; SQLite has no sequences).
 ACTIVITY_SEQ = Sequence("activity_seq", metadata=ContactsTable.metadata)
+JOB_CHANGES = ContactsTable.metadata.tables["job_changes"]
+PHOTO_JOBS = ContactsTable.metadata.tables["photo_jobs"]
 IMPORT_JOBS = ContactsTable.metadata.tables["import_jobs"]
 IMPORT_CHUNKS = ContactsTable.metadata.tables["import_chunks"]
 IMPORT_ERRORS = ContactsTable.metadata.tables["import_errors"]

@@ -6,6 +6,8 @@ from pingcrm.contacts.v1 import contacts_service_pb2, contacts_service_pb2_grpc
 
 from contacts_service.domain.contacts import ContactsDomain
 from contacts_service.domain.imports.jobs import ImportsDomain, ImportWorker
+from contacts_service.domain.photos import PhotoWorker
+from contacts_service.media_client import MediaClient
 from contacts_service.models import MIGRATIONS
 from contacts_service.servicer import ContactsServicer
 from contacts_service.settings import ContactsSettings
@@ -15,7 +17,9 @@ from pingcrm_common.db import Database
 from pingcrm_common.grpc_server import RunningServer, ServiceRegistration
 from pingcrm_common.interceptors import ANY_USER, WEB_ONLY, access_policy, from_services
 from pingcrm_common.service_runtime import run_service, start_service
+from pingcrm_common.service_tokens import ServiceTokens
 from pingcrm_common.session_check import RemoteSessionChecker
+from pingcrm_common.tokens import load_private_key
 
 DESCRIPTOR = contacts_service_pb2.DESCRIPTOR.services_by_name["ContactsService"]
 POLICY = access_policy(
@@ -51,7 +55,17 @@ async def create_server(settings: ContactsSettings, *, clock: Clock | None = Non
         database, clock, lease_seconds=settings.import_lease_seconds, poll_seconds=settings.import_poll_seconds
     )
     imports = ImportsDomain(database, clock, lease_seconds=settings.import_lease_seconds, wake=worker.wake)
-    servicer = ContactsServicer(ContactsDomain(database, clock), imports)
+    tokens = ServiceTokens(load_private_key(settings.service_private_key_path), "contacts", clock)
+    media = MediaClient(settings.media_addr, tokens)
+    photos = PhotoWorker(
+        database,
+        clock,
+        media,
+        lease_seconds=settings.photo_lease_seconds,
+        poll_seconds=settings.photo_poll_seconds,
+        concurrency=settings.photo_concurrency,
+    )
+    servicer = ContactsServicer(ContactsDomain(database, clock, media, on_photos_queued=photos.wake), imports)
     session_checker = RemoteSessionChecker(settings.auth_addr, clock)
     running = await start_service(
         settings,
@@ -61,10 +75,12 @@ async def create_server(settings: ContactsSettings, *, clock: Clock | None = Non
         clock=clock,
         session_checker=session_checker,
         dependencies=[database.dependency()],
-        # The worker stops first: a batch in progress rolls back and resumes after its lease (jobs.py).
-        cleanups=[database.dispose, session_checker.close, worker.stop],
+        # The workers stop first: a batch in progress rolls back and resumes after its lease (jobs.py); a photo
+        # being fetched is fetched again after its lease (photos.py).
+        cleanups=[database.dispose, session_checker.close, media.close, photos.stop, worker.stop],
     )
     worker.start()
+    photos.start()
     return running
 
 

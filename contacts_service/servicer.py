@@ -2,9 +2,7 @@
 
 Nothing here decides anything or opens a database session: ContactsDomain
 and ImportsDomain raise `pingcrm_common.errors` exceptions and the
-interceptor maps them to status codes. RPCs not written yet
-(ListBackfillCandidates) inherit the generated base class and answer
-UNIMPLEMENTED; later issues add them.
+interceptor maps them to status codes.
 """
 
 from __future__ import annotations
@@ -16,16 +14,33 @@ from pingcrm.contacts.v1 import contacts_service_pb2 as pb
 from pingcrm.contacts.v1 import contacts_service_pb2_grpc
 
 from contacts_service.domain import activity
+from contacts_service.domain.backfill import Candidate
 from contacts_service.domain.contacts import ContactsDomain
 from contacts_service.domain.imports.csv_format import ExportKind
 from contacts_service.domain.imports.jobs import ImportsDomain
 from contacts_service.domain.imports.records import Job, JobState
-from contacts_service.domain.push_input import ConversationInput, MessageInput, PartnerInput, PushInput
+from contacts_service.domain.listing import Sort
+from contacts_service.domain.push_input import (
+    ConversationInput,
+    IdentityInput,
+    MessageInput,
+    PartnerInput,
+    PositionInput,
+    ProfileInput,
+    PushInput,
+)
 from contacts_service.domain.records import Contact, Interaction
 from contacts_service.domain.sources import Source
+from pingcrm_common.errors import InvalidArgument
 from pingcrm_common.timestamps import to_datetime, to_timestamp
 from pingcrm_common.tokens import require_caller
 
+SORTS = {
+    pb.CONTACT_SORT_UNSPECIFIED: Sort.LAST_INTERACTION,
+    pb.CONTACT_SORT_LAST_INTERACTION: Sort.LAST_INTERACTION,
+    pb.CONTACT_SORT_NAME: Sort.NAME,
+    pb.CONTACT_SORT_QUIET_LONGEST: Sort.QUIET_LONGEST,
+}
 SOURCES = {
     pb.CONTACT_SOURCE_LINKEDIN_DM: Source.LINKEDIN_DM,
     pb.CONTACT_SOURCE_CONNECTIONS_IMPORT: Source.CONNECTIONS_IMPORT,
@@ -55,32 +70,66 @@ class ContactsServicer(contacts_service_pb2_grpc.ContactsServiceServicer):
             interactions_created=result.interactions_created,
             interactions_skipped=result.interactions_skipped,
             rejected=[pb.RejectedItem(path=item.path, reason=item.reason) for item in result.rejected],
-            # Backfill candidates arrive with the profile backfill issue.
+            backfill=[_candidate(candidate) for candidate in result.backfill],
         )
+
+    async def ListBackfillCandidates(
+        self, request: pb.ListBackfillCandidatesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListBackfillCandidatesResponse:
+        found = await self._domain.backfill_candidates(require_caller().user_id, request.limit)
+        return pb.ListBackfillCandidatesResponse(candidates=[_candidate(candidate) for candidate in found])
 
     async def ListContacts(
         self, request: pb.ListContactsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListContactsResponse:
+        sort = SORTS.get(request.sort)
+        if sort is None:
+            raise InvalidArgument(f"unknown sort {request.sort}", code="unknown_sort")
         page = await self._domain.list_contacts(
             require_caller().user_id,
             request.query,
             request.page_size,
             request.page_token,
             SOURCES.get(request.source),
+            sort,
         )
         return pb.ListContactsResponse(
-            contacts=[_contact(contact) for contact in page.contacts], next_page_token=page.next_cursor
+            contacts=[_contact(contact) for contact in page.contacts],
+            next_page_token=page.next_cursor,
+            total_count=page.total_count,
         )
 
     async def GetContact(
         self, request: pb.GetContactRequest, context: grpc.aio.ServicerContext
     ) -> pb.GetContactResponse:
-        contact, interactions = await self._domain.get_contact(
-            require_caller().user_id, request.contact_id, request.interactions_limit
+        page = await self._domain.get_contact(
+            require_caller().user_id, request.contact_id, request.interactions_limit, request.interactions_page_token
         )
         return pb.GetContactResponse(
-            contact=_contact(contact), recent_interactions=[_interaction(item) for item in interactions]
+            contact=_contact(page.contact),
+            recent_interactions=[_interaction(item) for item in page.interactions],
+            job_changes=[
+                pb.JobChange(
+                    old_title=job.old_title,
+                    old_company=job.old_company,
+                    new_title=job.new_title,
+                    new_company=job.new_company,
+                    seen_at=to_timestamp(job.seen_at),
+                )
+                for job in page.job_changes
+            ],
+            next_interactions_page_token=page.next_interactions_cursor,
         )
+
+    async def UpdateContact(
+        self, request: pb.UpdateContactRequest, context: grpc.aio.ServicerContext
+    ) -> pb.UpdateContactResponse:
+        values = {
+            name: getattr(request, name) if request.HasField(name) else None
+            for name in ("full_name", "title", "company", "notes")
+        }
+        contact = await self._domain.update_contact(require_caller().user_id, request.contact_id, values)
+        return pb.UpdateContactResponse(contact=_contact(contact))
 
     async def FindContactByLinkedIn(
         self, request: pb.FindContactByLinkedInRequest, context: grpc.aio.ServicerContext
@@ -89,6 +138,12 @@ class ContactsServicer(contacts_service_pb2_grpc.ContactsServiceServicer):
             require_caller().user_id, request.identity.member_id, request.identity.slug
         )
         return pb.FindContactByLinkedInResponse(contact=_contact(contact))
+
+    async def UploadContactPhoto(
+        self, request: pb.UploadContactPhotoRequest, context: grpc.aio.ServicerContext
+    ) -> pb.UploadContactPhotoResponse:
+        contact = await self._domain.upload_photo(require_caller().user_id, request.contact_id, request.content)
+        return pb.UploadContactPhotoResponse(contact=_contact(contact))
 
     async def GetSyncState(
         self, request: pb.GetSyncStateRequest, context: grpc.aio.ServicerContext
@@ -188,7 +243,31 @@ def _push_input(request: pb.PushLinkedInRequest) -> PushInput:
             )
             for conversation in request.conversations
         ],
-        profile_count=len(request.profiles),
+        profiles=[_profile(profile) for profile in request.profiles],
+        profiles_gone=[IdentityInput(item.member_id, item.slug) for item in request.profiles_gone],
+    )
+
+
+def _profile(profile: pb.PushedProfile) -> ProfileInput:
+    return ProfileInput(
+        member_id=profile.identity.member_id,
+        slug=profile.identity.slug,
+        profile_url=profile.identity.profile_url,
+        first_name=profile.first_name,
+        last_name=profile.last_name,
+        headline=profile.headline,
+        location=profile.location,
+        positions=[PositionInput(p.title, p.company, p.current) for p in profile.positions],
+        photo_urls=list(profile.photo_urls),
+    )
+
+
+def _candidate(candidate: Candidate) -> pb.BackfillCandidate:
+    return pb.BackfillCandidate(
+        contact_id=candidate.contact_id,
+        member_id=candidate.member_id or "",
+        slug=candidate.slug or "",
+        photo_url=candidate.photo_url,
     )
 
 
@@ -234,6 +313,8 @@ def _contact(contact: Contact) -> pb.Contact:
         interaction_count=contact.interaction_count,
         sources=[proto for proto, source in SOURCES.items() if contact.sources & source],
         connected_on=contact.connected_on.isoformat() if contact.connected_on else "",
+        notes=contact.notes,
+        edited_fields=sorted(contact.edited_fields),
     )
 
 

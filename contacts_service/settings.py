@@ -20,3 +20,8 @@ class ContactsSettings(ServiceSettings):
     # is resumed by the next worker that looks (domain/imports/jobs.py).
     import_lease_seconds: float = Field(30.0, gt=0)
     import_poll_seconds: float = Field(5.0, gt=0)
+    # Photos (domain/photos.py): a claimed job's lease, how often an idle worker looks for due jobs, and how
+    # many downloads one process runs at a time.
+    photo_lease_seconds: float = Field(60.0, gt=0)
+    photo_poll_seconds: float = Field(2.0, gt=0)
+    photo_concurrency: int = Field(8, ge=1, le=64)

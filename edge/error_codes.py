@@ -27,6 +27,12 @@ CODES.add_http(
     413,
     "a body over `PINGCRM_MAX_REQUEST_BYTES` (5 MiB), also when it streams without a Content-Length",
 )
+CODES.add_http("photo_too_large", 413, "a contact photo upload over 5,000,000 bytes (PUT /api/v1/contacts/{id}/photo)")
+CODES.add_http(
+    "unsupported_photo_type",
+    415,
+    "a contact photo upload whose Content-Type is not image/jpeg, image/png or image/webp",
+)
 CODES.add_http("method_not_allowed", 405, "the path exists, the HTTP method does not")
 CODES.add_http(
     "cross_origin_not_allowed",

@@ -45,6 +45,7 @@ class EdgeSettings(CommonSettings):
                 except ValueError:
                     raise ValueError(f"{item!r} is not an IP address or network (CIDR)") from None
         return value
+
     # Contacts → Import: the largest export file (contacts_service refuses more than 200 MiB itself), and the
     # deadline of its upload, which streams to contacts_service in one call and must allow a slow connection.
     max_import_bytes: int = Field(MAX_IMPORT_BYTES, gt=0, le=MAX_IMPORT_BYTES)

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from contacts_service.domain.matching import ContactDraft, MatchPlan
-from contacts_service.domain.records import StoredMessage
+from contacts_service.domain.records import Contact, StoredMessage
 from pingcrm_common.errors import InvalidArgument
 
 MESSAGE_EXCERPT_CHARS = 500
@@ -351,3 +351,13 @@ def _changed_fields(draft: ContactDraft) -> tuple[str, ...]:
 
 def utc_midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def contact_updated(contact: Contact, changed: tuple[str, ...], now: datetime) -> NewActivity:
+    """A `contact_updated` event for a stored contact (a user's edit, a stored avatar)."""
+    snapshot = ContactSnapshot.of(
+        contact.linkedin_member_id,
+        contact.linkedin_slug,
+        {name: getattr(contact, name) for name in ("full_name", "headline", "title", "company", "avatar_url")},
+    )
+    return NewActivity(contact.id, now, snapshot, ContactUpdated(changed))

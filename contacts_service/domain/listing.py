@@ -1,10 +1,14 @@
-"""Listing a user's contacts: the request's rules, the keyset cursor, the page.
+"""Listing a user's contacts: the request's rules, the three orders, the keyset cursor, the page.
 
-Order: last_interaction_at descending with contacts that never interacted
-last, ties by id descending (store/contacts.py `page` reads it). Pages are
-keyset pages: the cursor is the last row's sort key, opaque to clients
-(urlsafe base64 of JSON), so a page is stable while new messages arrive and
-costs the same at any depth.
+Orders (store/contacts.py reads them, each on an index):
+- last interaction: last_interaction_at descending, contacts that never interacted last, ties by id descending;
+- name: full_name ascending (the database's collation), ties by id ascending;
+- quiet longest ("not contacted for longest"): last_interaction_at ascending, contacts that never interacted
+  last (they were never contacted, so they are not "quiet": a Connections import of thousands would otherwise
+  bury everyone the user did talk to), ties by id ascending.
+Pages are keyset pages: the cursor is the sort and the last row's sort key, opaque to clients (urlsafe base64
+of JSON), so a page is stable while new messages arrive and costs the same at any depth. A cursor only
+continues the order it was issued for.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import binascii
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 
 from contacts_service.domain import limits
 from contacts_service.domain.records import Contact
@@ -22,40 +27,66 @@ from pingcrm_common.errors import InvalidArgument
 MAX_QUERY = 200
 
 
+class Sort(Enum):
+    LAST_INTERACTION = "last_interaction"
+    NAME = "name"
+    QUIET_LONGEST = "quiet_longest"
+
+
 @dataclass(frozen=True)
 class Cursor:
-    """Where a page ended: the sort key of its last contact."""
+    """Where a page ended: its order and the sort key of its last contact (the time for the activity orders,
+    the name for the name order)."""
 
+    sort: Sort
     last_interaction_at: datetime | None
+    name: str
     contact_id: str
 
+    @classmethod
+    def after(cls, sort: Sort, contact: Contact) -> Cursor:
+        return cls(sort, contact.last_interaction_at, contact.full_name if sort is Sort.NAME else "", contact.id)
+
     def encode(self) -> str:
-        at = self.last_interaction_at.isoformat() if self.last_interaction_at else None
-        raw = json.dumps({"at": at, "id": self.contact_id}, separators=(",", ":")).encode()
+        data: dict[str, str | None] = {"s": self.sort.value, "id": self.contact_id}
+        if self.sort is Sort.NAME:
+            data["n"] = self.name
+        else:
+            data["at"] = self.last_interaction_at.isoformat() if self.last_interaction_at else None
+        raw = json.dumps(data, separators=(",", ":")).encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
     @classmethod
-    def decode(cls, token: str) -> Cursor:
+    def decode(cls, token: str, sort: Sort) -> Cursor:
         try:
             data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-            at = data["at"]
+            # Cursors issued before there were several orders carry none: they are last-interaction cursors.
+            if Sort(data.get("s", Sort.LAST_INTERACTION.value)) is not sort:
+                raise ValueError("a cursor of another order")
             contact_id = data["id"]
-            if not isinstance(contact_id, str) or not (at is None or isinstance(at, str)):
-                raise ValueError("wrong types")
-            if not 0 < len(contact_id) <= 64 or "\x00" in contact_id:
+            if not isinstance(contact_id, str) or not 0 < len(contact_id) <= 64 or "\x00" in contact_id:
                 raise ValueError("not a contact id")
+            if sort is Sort.NAME:
+                name = data["n"]
+                if not isinstance(name, str) or "\x00" in name:
+                    raise ValueError("not a name")
+                return cls(sort, None, name, contact_id)
+            at = data["at"]
+            if not (at is None or isinstance(at, str)):
+                raise ValueError("wrong types")
             moment = datetime.fromisoformat(at) if at is not None else None
             if moment is not None and moment.tzinfo is None:
                 raise ValueError("naive time")
-        except (binascii.Error, UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
+        except (binascii.Error, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
             raise InvalidArgument("cursor is not one this API returned", code="invalid_cursor") from error
-        return cls(moment, contact_id)
+        return cls(sort, moment, "", contact_id)
 
 
 @dataclass(frozen=True)
 class PageRequest:
     query: str  # empty: every contact
     size: int
+    sort: Sort
     after: Cursor | None
 
 
@@ -63,20 +94,24 @@ class PageRequest:
 class Page:
     contacts: list[Contact]
     next_cursor: str  # empty on the last page
+    total_count: int  # how many contacts match the query and source, on every page
 
 
-def page_request(query: str, size: int, cursor_token: str) -> PageRequest:
-    """The request checked: page size within the limits, search text within its length, a cursor we issued."""
+def page_request(query: str, size: int, cursor_token: str, sort: Sort = Sort.LAST_INTERACTION) -> PageRequest:
+    """The request checked: page size within the limits, search text within its length, a cursor we issued
+    for this order."""
     size = limits.page_size(size)
-    query = query.replace("\x00", "").strip()
+    # No NUL (PostgreSQL cannot compare it); whitespace runs as one space (store/contacts.py joins the
+    # searched fields with newlines, which a search must not match across).
+    query = " ".join(query.replace("\x00", "").split())
     if len(query) > MAX_QUERY:
         raise InvalidArgument(f"the search text is limited to {MAX_QUERY} characters", code="query_too_long")
-    return PageRequest(query, size, Cursor.decode(cursor_token) if cursor_token else None)
+    return PageRequest(query, size, sort, Cursor.decode(cursor_token, sort) if cursor_token else None)
 
 
-def page_of(contacts: list[Contact], size: int) -> Page:
+def page_of(contacts: list[Contact], request: PageRequest, total_count: int) -> Page:
     """A page from up to size + 1 contacts read: the extra one only tells that another page follows."""
-    shown = contacts[:size]
-    more = len(contacts) > size
-    next_cursor = Cursor(shown[-1].last_interaction_at, shown[-1].id).encode() if more and shown else ""
-    return Page(shown, next_cursor)
+    shown = contacts[: request.size]
+    more = len(contacts) > request.size
+    next_cursor = Cursor.after(request.sort, shown[-1]).encode() if more and shown else ""
+    return Page(shown, next_cursor, total_count)

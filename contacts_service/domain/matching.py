@@ -11,7 +11,8 @@ Rules (docs/architecture.md §6, docs/linkedin-sync.md §2):
 - Member ids are stable, slugs are not: when the slug's contact has another
   member id, its owner changed slugs and the slug moves to the partner.
 - Partners' names, headline and profile address overwrite the stored ones
-  when present (they are what LinkedIn shows now) — except for partners
+  when present (they are what LinkedIn shows now), but never a field the
+  user edited by hand (domain/edits.py) — except for partners
   from an export (messages.csv), which only fill in empty fields: an export
   may be older than what the sync stored.
 - A row of an import (Connections.csv) is the contact with its member id or
@@ -44,6 +45,7 @@ class KnownContact:
     slug: str | None
     created_at: datetime
     profile: dict[str, str]
+    edited: frozenset[str] = frozenset()  # fields the user edited by hand: never overwritten (domain/edits.py)
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,8 @@ class _Planner:
             ("headline", partner.headline),
             ("linkedin_url", partner.profile_url),
         ):
-            if value and (self._overwrite_profile or not target.profile[name]):
+            edited = target.original is not None and name in target.original.edited
+            if value and not edited and (self._overwrite_profile or not target.profile[name]):
                 target.profile[name] = value
         return target
 

@@ -21,6 +21,12 @@ Everything a push writes happens in one transaction, in this order:
 6. Update the conversations' history marks (history.py).
 7. Record what changed in the activity feed (domain/activity.py), one
    multi-row insert: it commits exactly when the push does.
+8. Profiles (profiles.py): mark the ones LinkedIn no longer has, merge the
+   pushed ones into their contacts, record job changes and their events,
+   queue their photos for media_service (photos.py; nothing is downloaded
+   here).
+9. Hand out the next backfill candidates (backfill.py) and put their next
+   turn off.
 The store writes rows in key order so that concurrent transactions take row
 locks in the same order; deadlocks and serialization failures are retried
 by Database.transaction, as is a ConcurrentChange.
@@ -33,17 +39,20 @@ source and without overwriting profiles.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from contacts_service.domain import history
 from contacts_service.domain.activity import push_activity
+from contacts_service.domain.backfill import MAX_CANDIDATES, Candidate, next_turn
+from contacts_service.domain.linkedin_identity import InvalidIdentity, LinkedInId, normalize
 from contacts_service.domain.matching import MatchPlan, plan_matches
 from contacts_service.domain.message_key import message_key
-from contacts_service.domain.push_input import PushInput, Rejected, ValidConversation, validate
+from contacts_service.domain.profiles import ValidProfile, match, merge, profile_activity, validate_profiles
+from contacts_service.domain.push_input import IdentityInput, PushInput, Rejected, ValidConversation, validate
 from contacts_service.domain.records import ContactChange, NewMessage, StoredMessage
 from contacts_service.domain.sources import NAMES, Source
-from contacts_service.store import activity, contacts, conversations, interactions, sync_state
+from contacts_service.store import activity, contacts, conversations, interactions, photo_jobs, profiles, sync_state
 from pingcrm_common.clock import Clock
 from pingcrm_common.db import Database, Session, is_transient
 
@@ -55,6 +64,7 @@ class PushResult:
     interactions_created: int
     interactions_skipped: int
     rejected: list[Rejected]
+    backfill: list[Candidate] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,15 @@ class StoredConversations:
     contacts_updated: int
     inserted: list[StoredMessage]  # the messages stored now (not those already there)
     interactions_skipped: int
+    updated_ids: frozenset[str] = frozenset()  # the existing contacts counted in contacts_updated
+
+
+@dataclass(frozen=True)
+class _Stored:
+    conversations: StoredConversations
+    profiles_updated: frozenset[str]
+    rejected: list[Rejected]
+    backfill: list[Candidate]
 
 
 class ConcurrentChange(Exception):
@@ -73,21 +92,64 @@ async def record_push(database: Database, user_id: str, push: PushInput, clock: 
     """Store a push for `user_id`; malformed items are reported, not stored."""
     now = clock.now()
     valid, rejected = validate(push, now)
+    pushed_profiles, profile_rejections = validate_profiles(push.profiles)
+    gone = _gone(push.profiles_gone, rejected)
 
-    async def store(session: Session) -> StoredConversations:
+    async def store(session: Session) -> _Stored:
         await sync_state.mark_push(session, user_id, now)
-        return await store_conversations(session, user_id, valid, now, source=Source.LINKEDIN_DM)
+        stored = await store_conversations(session, user_id, valid, now, source=Source.LINKEDIN_DM)
+        updated, unmatched = await _store_profiles(session, user_id, pushed_profiles, gone, now)
+        candidates = await profiles.candidates(session, user_id, now, MAX_CANDIDATES)
+        await profiles.hand_out(session, user_id, {c.contact_id: next_turn(c, now) for c in candidates})
+        return _Stored(stored, updated, unmatched, candidates)
 
-    stored = await database.transaction(
+    result = await database.transaction(
         store, retry_if=lambda error: isinstance(error, ConcurrentChange) or is_transient(error)
     )
+    stored = result.conversations
     return PushResult(
         contacts_created=stored.contacts_created,
-        contacts_updated=stored.contacts_updated,
+        contacts_updated=len(stored.updated_ids | result.profiles_updated),
         interactions_created=len(stored.inserted),
         interactions_skipped=stored.interactions_skipped,
-        rejected=rejected,
+        rejected=[*rejected, *profile_rejections, *result.rejected],
+        backfill=result.backfill,
     )
+
+
+def _gone(identities: list[IdentityInput], rejected: list[Rejected]) -> list[LinkedInId]:
+    """The profiles LinkedIn no longer has, as ids; a malformed one is reported."""
+    gone = []
+    for i, item in enumerate(identities):
+        try:
+            gone.append(normalize(item.member_id, item.slug))
+        except InvalidIdentity as error:
+            rejected.append(Rejected(f"profiles_gone[{i}]", str(error)))
+    return gone
+
+
+async def _store_profiles(
+    session: Session, user_id: str, pushed: list[ValidProfile], gone: list[LinkedInId], now: datetime
+) -> tuple[frozenset[str], list[Rejected]]:
+    """Step 8: the contacts the profiles changed, and the profiles that matched no contact."""
+    if gone:
+        await profiles.mark_gone(
+            session, user_id, {i.member_id for i in gone if i.member_id}, {i.slug for i in gone if i.slug}
+        )
+    if not pushed:
+        return frozenset(), []
+    stored = await profiles.named(
+        session,
+        user_id,
+        member_ids={p.identity.member_id for p in pushed if p.identity.member_id},
+        slugs={p.identity.slug for p in pushed if p.identity.slug},
+    )
+    matched, unmatched = match(pushed, stored)
+    merges = [merge(contact, profile) for contact, profile in matched]
+    await profiles.apply(session, user_id, merges, now)
+    await photo_jobs.enqueue(session, user_id, {m.contact.id: m.photo_urls for m in merges if m.photo_urls}, now)
+    await activity.record(session, user_id, profile_activity(merges, now), now)
+    return frozenset(m.contact.id for m in merges if m.changed), unmatched
 
 
 async def store_conversations(
@@ -111,6 +173,8 @@ async def store_conversations(
     plan = plan_matches(partners, known, now, overwrite_profile=overwrite_profile)
     for survivor, absorbed in plan.merges:  # in plan order: a survivor may absorb one that absorbed another
         await interactions.reassign(session, user_id, from_contact=absorbed, to_contact=survivor)
+        await profiles.reassign_job_changes(session, user_id, from_contact=absorbed, to_contact=survivor)
+        await photo_jobs.reassign(session, user_id, from_contact=absorbed, to_contact=survivor)
         await conversations.reassign(session, user_id, from_contact=absorbed, to_contact=survivor)
         await contacts.absorb_sources(session, user_id, survivor=survivor, absorbed=absorbed)
         await contacts.delete_one(session, user_id, absorbed)
@@ -127,9 +191,11 @@ async def store_conversations(
     await activity.record(session, user_id, push_activity(plan, inserted, now, source=NAMES[source]), now)
     # Updated: existing contacts whose ids or profile changed, that absorbed others, or that got new messages.
     created_ids = {draft.id for draft in plan.created}
+    updated_ids = frozenset({change.contact_id for change in changes} - created_ids)
     return StoredConversations(
         contacts_created=len(plan.created),
-        contacts_updated=len({change.contact_id for change in changes} - created_ids),
+        contacts_updated=len(updated_ids),
+        updated_ids=updated_ids,
         inserted=inserted,
         interactions_skipped=len(messages) - len(inserted) + repeats,
     )

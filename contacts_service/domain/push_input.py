@@ -10,7 +10,7 @@ edge or straight over gRPC.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -64,9 +64,37 @@ class ConversationInput:
 
 
 @dataclass(frozen=True)
+class PositionInput:
+    title: str
+    company: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class ProfileInput:
+    member_id: str
+    slug: str
+    profile_url: str
+    first_name: str
+    last_name: str
+    headline: str
+    location: str
+    positions: list[PositionInput]  # the extension sends current ones first, the most recent start first
+    photo_urls: list[str]  # largest first
+
+
+@dataclass(frozen=True)
+class IdentityInput:
+    member_id: str
+    slug: str
+
+
+@dataclass(frozen=True)
 class PushInput:
     conversations: list[ConversationInput]
-    profile_count: int  # profiles are accepted and counted; the backfill issue stores them
+    profiles: list[ProfileInput] = field(default_factory=list)
+    # Profiles the extension was asked for that LinkedIn no longer has (404, account closed).
+    profiles_gone: list[IdentityInput] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -95,7 +123,7 @@ class ValidConversation:
 
 def validate(push: PushInput, now: datetime) -> tuple[list[ValidConversation], list[Rejected]]:
     """Refuse a push beyond the limits; otherwise split it into what to store and what to report."""
-    limits.check_push_size([[m.text for m in c.messages] for c in push.conversations], push.profile_count)
+    limits.check_push_size([[m.text for m in c.messages] for c in push.conversations], len(push.profiles))
     valid: list[ValidConversation] = []
     rejected: list[Rejected] = []
     for c, conversation in enumerate(push.conversations):

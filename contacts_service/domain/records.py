@@ -33,6 +33,8 @@ class Contact:
     interaction_count: int
     sources: int = 0  # domain/sources.py
     connected_on: date | None = None
+    notes: str = ""
+    edited_fields: frozenset[str] = frozenset()  # domain/edits.py
 
     @property
     def profile_url(self) -> str:
@@ -47,6 +49,15 @@ class Interaction:
     from_self: bool
     text: str
     occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class JobChange:
+    old_title: str
+    old_company: str
+    new_title: str
+    new_company: str
+    seen_at: datetime
 
 
 @dataclass(frozen=True)
@@ -86,3 +97,15 @@ class ContactChange:
     draft: ContactDraft | None  # the contact as matching left it; None: ids and profile unchanged
     added: int  # messages inserted for it
     newest: StoredMessage | None  # the newest of those
+
+
+@dataclass(frozen=True)
+class PhotoJob:
+    """A queued photo download (domain/photos.py), as one claim holds it."""
+
+    id: str
+    user_id: str
+    contact_id: str
+    source_urls: list[str]
+    attempts: int  # earlier tries that found media_service unreachable
+    claimed_by: str

@@ -10,6 +10,7 @@ import json
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from contacts_service.domain import edits
 from contacts_service.domain.imports.records import KnownConnection
 from contacts_service.models import CONTACTS
 from contacts_service.models import Contact as ContactRow
@@ -49,6 +50,7 @@ async def candidates(
             connected_on=row.connected_on,
             sources=row.sources,
             imported=json.loads(row.imported_profile) if row.imported_profile else {},
+            edited=edits.parse(row.edited_fields),
         )
         for row in rows.values()
     ]

@@ -10,10 +10,11 @@ duplicate, and counts are exact.
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Boolean, String, Text, select, update
+from sqlalchemy import Boolean, String, Text, literal, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.types import TypeEngine
 from sqlmodel import col
@@ -91,14 +92,22 @@ async def reassign(session: AsyncSession, user_id: str, from_contact: str, to_co
     )
 
 
-async def latest(session: AsyncSession, user_id: str, contact_id: str, limit: int) -> list[Interaction]:
-    """The contact's `limit` most recent interactions, newest first."""
+async def latest(
+    session: AsyncSession, user_id: str, contact_id: str, limit: int, before: tuple[datetime, str] | None = None
+) -> list[Interaction]:
+    """The contact's `limit` most recent interactions (older than the (time, URN) `before`, when given), newest
+    first."""
+    statement = select_rows(InteractionRow).where(
+        InteractionRow.user_id == user_id, InteractionRow.contact_id == contact_id
+    )
+    if before is not None:
+        key = tuple_(literal(before[0], UTCDateTime()), literal(before[1]))
+        statement = statement.where(tuple_(col(InteractionRow.occurred_at), col(InteractionRow.source_urn)) < key)
     rows = (
         await session.exec(
-            select_rows(InteractionRow)
-            .where(InteractionRow.user_id == user_id, InteractionRow.contact_id == contact_id)
-            .order_by(col(InteractionRow.occurred_at).desc(), col(InteractionRow.source_urn).desc())
-            .limit(limit)
+            statement.order_by(col(InteractionRow.occurred_at).desc(), col(InteractionRow.source_urn).desc()).limit(
+                limit
+            )
         )
     ).all()
     return [Interaction(row.id, row.source_urn, row.from_self, row.text, row.occurred_at) for row in rows]

@@ -28,9 +28,7 @@ async def lock_user(session: AsyncSession, user_id: str) -> None:
     statement = (
         dialect_insert(dialect(session), SYNC_STATE)
         .values(user_id=user_id, last_push_at=None)
-        .on_conflict_do_update(
-            index_elements=[SYNC_STATE.c.user_id], set_={"last_push_at": SYNC_STATE.c.last_push_at}
-        )
+        .on_conflict_do_update(index_elements=[SYNC_STATE.c.user_id], set_={"last_push_at": SYNC_STATE.c.last_push_at})
     )
     await session.exec(statement)
 

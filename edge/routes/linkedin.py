@@ -95,17 +95,24 @@ class PositionIn(Shape):
 
 
 class ProfileIn(PartnerIn):
-    """A partner's identity and names plus profile details. Accepted and counted against the limit;
-    stored by the profile backfill (a later issue)."""
+    """A backfill candidate's profile: identity and names plus profile details (docs/linkedin-sync.md §2,
+    "Profiles"). It only enriches an existing contact; its photo is downloaded later, off the request."""
 
     location: Text = None
     positions: list[PositionIn] = []
     photo_urls: list[WellFormed] = []
 
 
+class IdentityIn(Shape):
+    member_id: Text = None
+    slug: Text = None
+
+
 class PushIn(Shape):
     conversations: list[ConversationIn] = []
     profiles: list[ProfileIn] = []
+    # Backfill candidates whose profile LinkedIn no longer has (404, account closed): not asked for again.
+    profiles_gone: list[IdentityIn] = []
 
 
 class RejectedOut(BaseModel):
@@ -117,6 +124,9 @@ class BackfillOut(BaseModel):
     contact_id: str
     member_id: str | None
     slug: str | None
+    # Set when LinkedIn's CDN refused the server this photo: fetch it in the browser and PUT the bytes to
+    # /api/v1/contacts/{contact_id}/photo?source_url=…
+    photo_url: str | None
 
 
 class PushOut(BaseModel):
@@ -182,6 +192,7 @@ async def push(body: PushIn, _: AnyUser, contacts: ContactsStub, rpc: CallRpc) -
     request = pb.PushLinkedInRequest(
         conversations=[_conversation(c) for c in body.conversations],
         profiles=[_profile(p) for p in body.profiles],
+        profiles_gone=[pb.LinkedInIdentity(member_id=i.member_id or "", slug=i.slug or "") for i in body.profiles_gone],
     )
     response = await rpc(contacts.PushLinkedIn, request)
     return PushOut(
@@ -191,7 +202,12 @@ async def push(body: PushIn, _: AnyUser, contacts: ContactsStub, rpc: CallRpc) -
         interactions_skipped=response.interactions_skipped,
         rejected=[RejectedOut(path=item.path, reason=item.reason) for item in response.rejected],
         backfill=[
-            BackfillOut(contact_id=item.contact_id, member_id=item.member_id or None, slug=item.slug or None)
+            BackfillOut(
+                contact_id=item.contact_id,
+                member_id=item.member_id or None,
+                slug=item.slug or None,
+                photo_url=item.photo_url or None,
+            )
             for item in response.backfill
         ],
     )

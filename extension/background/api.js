@@ -23,6 +23,11 @@ export const PATHS = Object.freeze({
   SUGGESTIONS: '/api/v1/suggestions',
 });
 
+/** A contact's photo as the browser fetched it (PUT, raw image bytes; `source_url` names where it came from). */
+export function contactPhotoPath(contactId, sourceUrl) {
+  return `/api/v1/contacts/${encodeURIComponent(contactId)}/photo?source_url=${encodeURIComponent(sourceUrl)}`;
+}
+
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
 /**
@@ -108,7 +113,7 @@ export function createApi({ chrome, fetch, now = Date.now, timeoutMs = DEFAULT_T
     }
   }
 
-  async function send(baseUrl, path, { method = 'GET', body, headers = {} } = {}) {
+  async function send(baseUrl, path, { method = 'GET', body, bytes, headers = {} } = {}) {
     const url = joinUrl(baseUrl, path);
     await ensureHostPermission(baseUrl);
     const init = {
@@ -122,6 +127,9 @@ export function createApi({ chrome, fetch, now = Date.now, timeoutMs = DEFAULT_T
     if (body !== undefined) {
       init.headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
+    } else if (bytes !== undefined) {
+      init.headers['Content-Type'] = bytes.contentType;
+      init.body = bytes.data;
     }
     let res;
     try {
@@ -182,19 +190,21 @@ export function createApi({ chrome, fetch, now = Date.now, timeoutMs = DEFAULT_T
   /**
    * Call the backend.
    * @param {string} path absolute path such as '/api/v1/extension/status'
-   * @param {{method?: string, body?: any, auth?: boolean, baseUrl?: string, headers?: object}} options
-   *   `baseUrl` (unauthenticated calls only) overrides the configured URL.
+   * @param {{method?: string, body?: any, bytes?: {data: ArrayBuffer, contentType: string}, auth?: boolean,
+   *          baseUrl?: string, headers?: object}} options
+   *   `body` is sent as JSON, `bytes` as they are; `baseUrl` (unauthenticated calls only) overrides the
+   *   configured URL.
    * @returns {Promise<{status: number, data: any, headers: Headers}>}
    */
-  async function request(path, { method = 'GET', body, auth = false, baseUrl, headers = {} } = {}) {
+  async function request(path, { method = 'GET', body, bytes, auth = false, baseUrl, headers = {} } = {}) {
     if (!auth) {
       const base = baseUrl ?? (await store.get(KEYS.API_URL));
-      return send(base, path, { method, body, headers });
+      return send(base, path, { method, body, bytes, headers });
     }
     if (baseUrl !== undefined) throw new TypeError('baseUrl is not allowed with auth: the token goes only to its own server');
     const pairing = await store.get(KEYS.PAIRING);
     if (!pairing?.token) throw new ApiError(ERR.NOT_PAIRED, 'This browser is not paired with PingCRM');
-    const withToken = (p) => ({ method, body, headers: { ...headers, Authorization: `Bearer ${p.token}` } });
+    const withToken = (p) => ({ method, body, bytes, headers: { ...headers, Authorization: `Bearer ${p.token}` } });
     try {
       return await send(pairing.apiUrl, path, withToken(pairing));
     } catch (err) {

@@ -14,6 +14,8 @@ function counts(lastRun) {
   const parts = [`${plural(lastRun.conversations, 'conversation')}, ${plural(lastRun.messages, 'message')}`];
   if (lastRun.olderMessages > 0) parts.push(`${plural(lastRun.olderMessages, 'older message')}`);
   if (lastRun.contactsCreated > 0) parts.push(`${plural(lastRun.contactsCreated, 'new contact')}`);
+  // The profile backfill (sync/backfill.js): profiles read for contacts missing a title, company or photo.
+  if (lastRun.profiles > 0) parts.push(`${plural(lastRun.profiles, 'profile')} read`);
   if (lastRun.skippedGroupChats > 0) parts.push(`${plural(lastRun.skippedGroupChats, 'group chat')} skipped`);
   if (lastRun.rejected > 0) parts.push(`${lastRun.rejected} rejected by PingCRM`);
   return parts.join('; ');

@@ -79,20 +79,33 @@ class UserClient:
     token: str
 
     @property
-    def _metadata(self) -> tuple[tuple[str, str], ...]:
+    def metadata(self) -> tuple[tuple[str, str], ...]:
         return (("authorization", f"Bearer {self.token}"),)
 
-    async def push(self, *conversations: pb.PushedConversation, profiles: int = 0) -> pb.PushLinkedInResponse:
-        request = pb.PushLinkedInRequest(
-            conversations=list(conversations), profiles=[pb.PushedProfile() for _ in range(profiles)]
+    async def push(
+        self,
+        *conversations: pb.PushedConversation,
+        profiles: int | list[pb.PushedProfile] = 0,
+        gone: list[pb.LinkedInIdentity] | None = None,
+    ) -> pb.PushLinkedInResponse:
+        """A push; `profiles` as a number pushes that many empty profiles (for the limits)."""
+        pushed = [pb.PushedProfile() for _ in range(profiles)] if isinstance(profiles, int) else profiles
+        request = pb.PushLinkedInRequest(conversations=list(conversations), profiles=pushed, profiles_gone=gone or [])
+        return await self.stub.PushLinkedIn(request, metadata=self.metadata, timeout=TIMEOUT)
+
+    async def backfill(self, limit: int = 0) -> list[pb.BackfillCandidate]:
+        request = pb.ListBackfillCandidatesRequest(limit=limit)
+        return list(
+            (await self.stub.ListBackfillCandidates(request, metadata=self.metadata, timeout=TIMEOUT)).candidates
         )
-        return await self.stub.PushLinkedIn(request, metadata=self._metadata, timeout=TIMEOUT)
 
     async def list(
-        self, query: str = "", page_size: int = 0, page_token: str = "", source: int = 0
+        self, query: str = "", page_size: int = 0, page_token: str = "", source: int = 0, sort: int = 0
     ) -> pb.ListContactsResponse:
-        request = pb.ListContactsRequest(query=query, page_size=page_size, page_token=page_token, source=source)
-        return await self.stub.ListContacts(request, metadata=self._metadata, timeout=TIMEOUT)
+        request = pb.ListContactsRequest(
+            query=query, page_size=page_size, page_token=page_token, source=source, sort=sort
+        )
+        return await self.stub.ListContacts(request, metadata=self.metadata, timeout=TIMEOUT)
 
     async def contacts(self, source: int = 0) -> list[pb.Contact]:
         """Every contact (seen through `source`, when given), following the pages."""
@@ -106,19 +119,19 @@ class UserClient:
 
     async def get(self, contact_id: str) -> pb.GetContactResponse:
         return await self.stub.GetContact(
-            pb.GetContactRequest(contact_id=contact_id), metadata=self._metadata, timeout=TIMEOUT
+            pb.GetContactRequest(contact_id=contact_id), metadata=self.metadata, timeout=TIMEOUT
         )
 
     async def find(self, member_id: str = "", slug: str = "") -> pb.Contact:
         request = pb.FindContactByLinkedInRequest(identity=pb.LinkedInIdentity(member_id=member_id, slug=slug))
-        return (await self.stub.FindContactByLinkedIn(request, metadata=self._metadata, timeout=TIMEOUT)).contact
+        return (await self.stub.FindContactByLinkedIn(request, metadata=self.metadata, timeout=TIMEOUT)).contact
 
     async def sync_state(self) -> pb.GetSyncStateResponse:
-        return await self.stub.GetSyncState(pb.GetSyncStateRequest(), metadata=self._metadata, timeout=TIMEOUT)
+        return await self.stub.GetSyncState(pb.GetSyncStateRequest(), metadata=self.metadata, timeout=TIMEOUT)
 
     async def incomplete(self, page_size: int = 100) -> pb.ListIncompleteConversationsResponse:
         request = pb.ListIncompleteConversationsRequest(page_size=page_size)
-        return await self.stub.ListIncompleteConversations(request, metadata=self._metadata, timeout=TIMEOUT)
+        return await self.stub.ListIncompleteConversations(request, metadata=self.metadata, timeout=TIMEOUT)
 
     async def walks(self) -> dict[str, tuple[datetime, datetime | None]]:
         """Each incomplete conversation's walk: (before, after or None), by URN."""
@@ -138,14 +151,14 @@ class UserClient:
             for start in range(piece, len(data), piece):
                 yield pb.ImportChunk(data=data[start : start + piece])
 
-        return await self.stub.UploadImport(chunks(), metadata=self._metadata, timeout=TIMEOUT)
+        return await self.stub.UploadImport(chunks(), metadata=self.metadata, timeout=TIMEOUT)
 
     async def import_job(self, job_id: str) -> pb.ImportJob:
-        return await self.stub.GetImport(pb.GetImportRequest(job_id=job_id), metadata=self._metadata, timeout=TIMEOUT)
+        return await self.stub.GetImport(pb.GetImportRequest(job_id=job_id), metadata=self.metadata, timeout=TIMEOUT)
 
     async def imports(self) -> list[pb.ImportJob]:
         return list(
-            (await self.stub.ListImports(pb.ListImportsRequest(), metadata=self._metadata, timeout=TIMEOUT)).jobs
+            (await self.stub.ListImports(pb.ListImportsRequest(), metadata=self.metadata, timeout=TIMEOUT)).jobs
         )
 
     async def finished(self, job_id: str, within_seconds: float = 60) -> pb.ImportJob:

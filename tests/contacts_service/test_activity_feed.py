@@ -182,7 +182,7 @@ async def test_only_suggestions_service_may_read_the_feed(contacts: ContactsHarn
     user = contacts.user()
     await user.push(conversation(member_id=JANE, messages=[message("m1", 1)]))
     with pytest.raises(grpc.aio.AioRpcError) as user_token:
-        await user.stub.ReadActivity(pb.ReadActivityRequest(), metadata=user._metadata, timeout=10)
+        await user.stub.ReadActivity(pb.ReadActivityRequest(), metadata=user.metadata, timeout=10)
     assert user_token.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert user_token.value.details() == "a pingcrm-web token may not call this method"
     assert error_code(user_token.value) == "wrong_audience"

@@ -1,5 +1,7 @@
 """ListContacts and GetContact on both backends: newest activity first,
-contacts without messages last, search, keyset pages, recent messages."""
+contacts without messages last, by name, quiet longest first, search over
+name, company, title and headline, the total count, keyset pages, recent
+messages."""
 
 from __future__ import annotations
 
@@ -8,10 +10,13 @@ import base64
 import grpc
 import pytest
 from contacts_harness import ContactsHarness, UserClient, conversation, error_code, message
+from pingcrm.contacts.v1 import contacts_service_pb2 as pb
 from sqlalchemy import update
 
 from contacts_service.models import Contact
 from pingcrm_common.db import Database
+
+SORTS = [pb.CONTACT_SORT_LAST_INTERACTION, pb.CONTACT_SORT_NAME, pb.CONTACT_SORT_QUIET_LONGEST]
 
 
 async def _seed(user: UserClient) -> None:
@@ -79,17 +84,26 @@ async def test_pages_stay_stable_while_new_messages_arrive(contacts: ContactsHar
     assert _names((await user.list(page_size=1)).contacts) == ["Ada"]
 
 
-async def test_search_is_a_case_insensitive_substring_of_name_or_company(contacts: ContactsHarness) -> None:
-    user = contacts.user()
-    await _seed(user)
+async def _set_profile(contacts: ContactsHarness, full_name: str, **values: str) -> None:
     database = Database(contacts.settings.resolved_database_url, "contacts")
     try:
         async with database.session() as session:
-            await session.exec(update(Contact).where(Contact.full_name == "Gus Silent").values(company="ACME Robotics"))
+            await session.exec(update(Contact).where(Contact.full_name == full_name).values(**values))
     finally:
         await database.dispose()
+
+
+async def test_search_is_a_case_insensitive_substring_of_name_company_title_or_headline(
+    contacts: ContactsHarness,
+) -> None:
+    user = contacts.user()
+    await _seed(user)
+    await _set_profile(contacts, "Gus Silent", company="ACME Robotics")
+    await _set_profile(contacts, "Fay Quiet", title="Staff Engineer", headline="Builds compilers at Initech")
     assert _names((await user.list(query="lOVE")).contacts) == ["Ada"]
     assert _names((await user.list(query="robot")).contacts) == ["Gus"]
+    assert _names((await user.list(query="STAFF eng")).contacts) == ["Fay"]  # the title
+    assert _names((await user.list(query="initech")).contacts) == ["Fay"]  # the headline
     assert _names((await user.list(query="  LOVE ")).contacts) == ["Ada"]
     assert _names((await user.list(query="ÈVE")).contacts) == ["Ève"]  # not only ASCII letters fold
     # LIKE wildcards are literal characters.
@@ -102,6 +116,71 @@ async def test_search_is_a_case_insensitive_substring_of_name_or_company(contact
     rest = await user.list(query="a", page_size=10, page_token=first.next_page_token)
     assert all("a" in (c.full_name + c.company).lower() for c in [*first.contacts, *rest.contacts])
     assert len(first.contacts) + len(rest.contacts) == len((await user.list(query="a")).contacts)
+
+
+async def test_by_name_a_to_z(contacts: ContactsHarness) -> None:
+    user = contacts.user()
+    await _seed(user)
+    await user.push(conversation(member_id="ACoAd2", first_name="Ada", last_name="Lovelace"))  # the same name twice
+    listed = (await user.list(sort=pb.CONTACT_SORT_NAME)).contacts
+    twins = sorted(c.id for c in listed if c.full_name == "Ada Lovelace")
+    # Where "Ève" falls is the database's collation's choice (after "Gus" in SQLite's and PostgreSQL's C order,
+    # after "Dee" in en_US); the plain ASCII names are A to Z in any.
+    assert [name for name in _names(listed) if name != "Ève"] == ["Ada", "Ada", "Bob", "Cyd", "Dee", "Fay", "Gus"]
+    assert len(listed) == 8
+    assert [c.id for c in listed[:2]] == twins  # ties by id, ascending
+
+
+async def test_quiet_longest_first_and_never_contacted_last(contacts: ContactsHarness) -> None:
+    user = contacts.user()
+    await _seed(user)
+    listed = (await user.list(sort=pb.CONTACT_SORT_QUIET_LONGEST)).contacts
+    tied = sorted(["Bob", "Cyd"], key=lambda name: next(c.id for c in listed if c.full_name.startswith(name)))
+    silent = sorted(["Fay", "Gus"], key=lambda name: next(c.id for c in listed if c.full_name.startswith(name)))
+    assert _names(listed) == ["Ada", "Dee", *tied, "Ève", *silent]
+
+
+@pytest.mark.parametrize("sort", SORTS)
+@pytest.mark.parametrize("page_size", [1, 3])
+async def test_every_order_pages_through_every_contact_once(
+    contacts: ContactsHarness, sort: int, page_size: int
+) -> None:
+    user = contacts.user()
+    await _seed(user)
+    everyone = [c.id for c in (await user.list(sort=sort)).contacts]
+    seen: list[str] = []
+    token = ""
+    while True:
+        page = await user.list(page_size=page_size, page_token=token, sort=sort)
+        assert page.total_count == 7  # on every page, not only the first
+        seen.extend(c.id for c in page.contacts)
+        if not (token := page.next_page_token):
+            break
+    assert seen == everyone
+    assert len(set(seen)) == 7
+
+
+async def test_the_total_counts_what_the_search_and_source_match(contacts: ContactsHarness) -> None:
+    user = contacts.user()
+    await _seed(user)
+    await _set_profile(contacts, "Gus Silent", company="Lovely Labs")
+    page = await user.list(query="love", page_size=1)
+    assert (len(page.contacts), page.total_count) == (1, 2)  # Ada Lovelace and Gus at Lovely Labs
+    assert (await user.list(query="nobody")).total_count == 0
+    assert (await user.list(source=pb.CONTACT_SOURCE_CONNECTIONS_IMPORT)).total_count == 0
+    assert (await contacts.user("someone-else").list()).total_count == 0  # only the caller's contacts count
+
+
+async def test_a_cursor_continues_only_its_own_order(contacts: ContactsHarness) -> None:
+    user = contacts.user()
+    await _seed(user)
+    by_name = await user.list(page_size=2, sort=pb.CONTACT_SORT_NAME)
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await user.list(page_token=by_name.next_page_token)
+    assert error_code(raised.value) == "invalid_cursor"
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await user.list(sort=99)
+    assert (raised.value.code(), error_code(raised.value)) == (grpc.StatusCode.INVALID_ARGUMENT, "unknown_sort")
 
 
 @pytest.mark.parametrize(

@@ -195,7 +195,8 @@ async def test_exactly_at_the_limits_is_accepted(contacts: ContactsHarness) -> N
         for i in range(100)
     ]
     batch[0].messages[0].text = "é" * 8000
-    pushed = await user.push(*batch, profiles=50)
+    profiles = [pb.PushedProfile(identity=pb.LinkedInIdentity(member_id=f"ACoMember{i:03d}")) for i in range(50)]
+    pushed = await user.push(*batch, profiles=profiles)
     assert (pushed.contacts_created, pushed.interactions_created, list(pushed.rejected)) == (100, 2000, [])
 
 

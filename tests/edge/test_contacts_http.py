@@ -42,11 +42,21 @@ async def test_contacts_list_newest_first_with_pages_search_and_details(stack, d
     ada = {"Authorization": f"Bearer {web_token(data_dir, 'user-ada', clock)}"}
     bob = {"Authorization": f"Bearer {web_token(data_dir, 'user-bob', clock)}"}
     async with stack.http() as client:
-        assert (await client.get("/api/v1/contacts", headers=ada)).json() == {"items": [], "next_cursor": None}
+        empty = {"items": [], "next_cursor": None, "total": 0}
+        assert (await client.get("/api/v1/contacts", headers=ada)).json() == empty
         assert (await client.post("/api/v1/linkedin/push", json=_push_body(), headers=ada)).status_code == 200
 
         listed = (await client.get("/api/v1/contacts", headers=ada)).json()
         assert [c["full_name"] for c in listed["items"]] == ["Ada Lovelace", "Cyd C", "Bob Stone"]
+        assert listed["total"] == 3
+        by_name = (await client.get("/api/v1/contacts", params={"sort": "name"}, headers=ada)).json()
+        assert [c["full_name"] for c in by_name["items"]] == ["Ada Lovelace", "Bob Stone", "Cyd C"]
+        quiet = (await client.get("/api/v1/contacts", params={"sort": "quiet_longest"}, headers=ada)).json()
+        assert [c["full_name"] for c in quiet["items"]] == ["Bob Stone", "Cyd C", "Ada Lovelace"]
+        # A page of another order's cursor is refused rather than silently restarted.
+        by_name_page = (await client.get("/api/v1/contacts", params={"sort": "name", "limit": 1}, headers=ada)).json()
+        mixed = await client.get("/api/v1/contacts", params={"cursor": by_name_page["next_cursor"]}, headers=ada)
+        assert (mixed.status_code, mixed.json()["code"]) == (422, "invalid_cursor")
         first = listed["items"][0]
         assert first == {
             "id": first["id"],
@@ -62,6 +72,7 @@ async def test_contacts_list_newest_first_with_pages_search_and_details(stack, d
             "interaction_count": 3,
             "sources": ["linkedin_dm"],
             "connected_on": None,
+            "edited_fields": [],
         }
         assert listed["items"][2]["linkedin"] == {
             "member_id": "ACoBob",
@@ -75,12 +86,15 @@ async def test_contacts_list_newest_first_with_pages_search_and_details(stack, d
             await client.get("/api/v1/contacts", params={"limit": 2, "cursor": page_one["next_cursor"]}, headers=ada)
         ).json()
         assert ([c["full_name"] for c in page_two["items"]], page_two["next_cursor"]) == (["Bob Stone"], None)
+        assert page_two["total"] == 3
 
         found = (await client.get("/api/v1/contacts", params={"q": "LOVE"}, headers=ada)).json()
-        assert [c["full_name"] for c in found["items"]] == ["Ada Lovelace"]
+        assert ([c["full_name"] for c in found["items"]], found["total"]) == (["Ada Lovelace"], 1)
 
         detail = (await client.get(f"/api/v1/contacts/{first['id']}", headers=ada)).json()
-        assert {k: v for k, v in detail.items() if k != "recent_interactions"} == first
+        page_only = ("recent_interactions", "notes", "job_changes", "next_interactions_cursor")
+        assert {k: v for k, v in detail.items() if k not in page_only} == first
+        assert (detail["notes"], detail["job_changes"], detail["next_interactions_cursor"]) == ("", [], None)
         assert [(i["urn"], i["from_self"], i["text"]) for i in detail["recent_interactions"]] == [
             ("Ada-2", False, "Ada 2"),
             ("Ada-1", True, "Ada 1"),
@@ -111,6 +125,9 @@ async def test_bad_listing_parameters_are_422_naming_what_is_wrong(stack, data_d
         bad_cursor = await client.get("/api/v1/contacts", params={"cursor": "bm90IG1pbmU"}, headers=ada)
         assert (bad_cursor.status_code, bad_cursor.json()["code"]) == (422, "invalid_cursor")
         assert bad_cursor.json()["detail"] == "cursor is not one this API returned"
+        bad_sort = await client.get("/api/v1/contacts", params={"sort": "age"}, headers=ada)
+        assert (bad_sort.status_code, bad_sort.json()["code"]) == (422, "validation_failed")
+        assert "sort" in str(bad_sort.json())
 
 
 def test_the_openapi_schema_states_contacts_service_s_page_limits(data_dir) -> None:
@@ -120,3 +137,6 @@ def test_the_openapi_schema_states_contacts_service_s_page_limits(data_dir) -> N
     assert schema["limit"]["schema"]["default"] == limits.DEFAULT_PAGE_SIZE
     assert schema["limit"]["description"] == f"at most {limits.MAX_PAGE_SIZE}"
     assert schema["q"]["schema"]["maxLength"] == MAX_QUERY
+    assert schema["sort"]["schema"]["enum"] == ["last_interaction", "name", "quiet_longest"]
+    page = create_app(EdgeSettings(data_dir=data_dir)).openapi()["components"]["schemas"]["ContactPage"]
+    assert "total" in page["required"]

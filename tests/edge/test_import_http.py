@@ -240,8 +240,10 @@ async def test_a_browser_that_goes_away_mid_upload_leaves_nothing_behind(stack, 
     ada = web(stack, data_dir, clock)
     head = (SAMPLES / "Connections.csv").read_bytes()
     part = (
-        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="Connections.csv"\r\n\r\n'
-    ).encode() + head + b"Zed,Filler,https://www.linkedin.com/in/zed,,,,05 Mar 2024\r\n" * 30_000
+        (f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="Connections.csv"\r\n\r\n').encode()
+        + head
+        + b"Zed,Filler,https://www.linkedin.com/in/zed,,,,05 Mar 2024\r\n" * 30_000
+    )
     host, port = stack.edge_url.removeprefix("http://").split(":")
     reader, writer = await asyncio.open_connection(host, int(port))
     lines = [

@@ -71,8 +71,10 @@ async def test_the_paired_extension_pushes_and_the_user_sees_the_sync(stack, clo
             "interactions_created": 2,
             "interactions_skipped": 0,
             "rejected": [],
-            "backfill": [],
-        }
+            # Jane misses a title, company and photo: the extension is asked for her profile.
+            "backfill": [{"contact_id": pushed.json()["backfill"][0]["contact_id"], "member_id": "ACoAAJane",
+                          "slug": "jane-doe", "photo_url": None}],
+        }  # fmt: skip
         pushed_at = clock.now().isoformat().replace("+00:00", "Z")
         status = (await client.get("/api/v1/extension/status", headers=extension)).json()
         assert status["last_sync_at"] == pushed_at
@@ -200,13 +202,15 @@ async def test_a_push_exactly_at_the_limits_is_stored(stack, data_dir, clock) ->
     web = {"Authorization": f"Bearer {web_token(data_dir, 'user-1', clock)}"}
     body = {
         "conversations": [conv(f"ACo{i}", messages=[msg(f"m{i}-{j}") for j in range(20)]) for i in range(100)],
-        "profiles": [{}] * 50,
+        # Profiles of the partners this push creates (a profile only enriches an existing contact).
+        "profiles": [{"member_id": f"ACo{i}", "first_name": "P"} for i in range(50)],
     }
     body["conversations"][0]["messages"][0]["text"] = "€" * 8000
     async with stack.http() as client:
         accepted = await client.post(PUSH, json=body, headers=web)
         assert accepted.status_code == 200
         assert (accepted.json()["contacts_created"], accepted.json()["interactions_created"]) == (100, 2000)
+        assert len(accepted.json()["backfill"]) == 10
         assert accepted.json()["rejected"] == []
         first = next(c for c in await contacts_of(client, web) if c["linkedin"]["member_id"] == "ACo0")
         detail = (await client.get(f"/api/v1/contacts/{first['id']}", headers=web)).json()

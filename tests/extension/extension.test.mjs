@@ -47,12 +47,14 @@ describe('manifest.json', () => {
     // scripting: the in-tab route when LinkedIn refuses the worker (background/linkedin/in-tab.js).
     assert.deepEqual(manifest.permissions, ['storage', 'cookies', 'scripting']);
     // *.linkedin.com, not www only: chrome.cookies sees domain cookies only with it (BROWSER-TESTS.md);
-    // static.licdn.com: LinkedIn's script bundles, read for its current query ids (linkedin/query-ids.js).
+    // *.licdn.com, LinkedIn's CDN: static.licdn.com's script bundles, read for its current query ids
+    // (linkedin/query-ids.js), and the media*.licdn.com profile photos its CDN refuses PingCRM's server
+    // (sync/backfill.js).
     assert.deepEqual(manifest.host_permissions, [
       'http://127.0.0.1/*',
       'http://localhost/*',
       'https://*.linkedin.com/*',
-      'https://static.licdn.com/*',
+      'https://*.licdn.com/*',
     ]);
     assert.deepEqual(manifest.optional_host_permissions, ['https://*/*', 'http://*/*']);
     assert.equal(manifest.permissions.includes('alarms'), false, 'sync is event-driven');

@@ -114,6 +114,8 @@ describe('popup: message sync', () => {
     assert.equal(el('sync-state').className, 'sync-state');
     assert.equal(text('last-sync'), new Date(now).toLocaleString());
     assert.equal(text('sync-counts'), '12 conversations, 40 messages; 3 new contacts; 2 group chats skipped; 1 rejected by PingCRM');
+    await setStatus({ state: 'idle', lastSuccessAt: now, lastRun: { ...lastRun, profiles: 1, profilesGone: 1 }, updatedAt: now });
+    assert.equal(text('sync-counts'), '12 conversations, 40 messages; 3 new contacts; 1 profile read; 2 group chats skipped; 1 rejected by PingCRM');
 
     assert.equal(new Set(Object.values(shown)).size, Object.keys(shown).length, JSON.stringify(shown, null, 1));
     popup.stop();

@@ -40,6 +40,9 @@ describe('sync: what a first sync pushes', () => {
       skippedGroupChats: 3,
       skippedNoPartner: 0,
       rejected: 0,
+      profiles: 0,
+      profilesGone: 0,
+      photos: 0,
     });
 
     const groupMembers = new Set(w.account.groupChats().flatMap((c) => c.others.map((m) => m.memberId)));

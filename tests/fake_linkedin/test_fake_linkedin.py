@@ -15,9 +15,10 @@ from urllib.parse import quote, urlparse
 import httpx
 import pytest
 
+from tests.support.fake_cdn import FakeCdn
 from tests.support.fake_linkedin import Failure, FakeLinkedIn, LinkedInData, generate
 from tests.support.fake_linkedin.bundles import SHIPPED_QUERY_IDS
-from tests.support.fake_linkedin.voyager import BadRequest, parse_variables
+from tests.support.fake_linkedin.voyager import PROFILE_DECORATION, BadRequest, parse_variables
 
 GRAPHQL = "/voyager/api/voyagerMessagingGraphQL/graphql"
 REPO = Path(__file__).resolve().parents[2]
@@ -305,3 +306,48 @@ def test_a_mailbox_of_1200_and_a_300_message_thread() -> None:
     assert sorted(len(c.messages) for c in data.one_to_one())[-1] == 300
     activity = [c.last_activity_at for c in data.newest_first()]
     assert len(set(activity)) == 1_200 and all(at < data.now_ms for at in activity)
+
+
+def profile_url(identity: str, decoration: str = PROFILE_DECORATION) -> str:
+    return (
+        f"/voyager/api/identity/dash/profiles?q=memberIdentity&memberIdentity={encode_uri_component(identity)}"
+        f"&decorationId={decoration}"
+    )
+
+
+async def test_profiles_are_served_by_slug_or_member_id_in_the_dash_shape_with_photos_on_the_cdn(
+    linkedin: FakeLinkedIn, client: httpx.AsyncClient
+) -> None:
+    async with FakeCdn() as cdn:
+        linkedin.serve_photos(cdn)
+        partner = next(
+            c.partner
+            for c in linkedin.data.one_to_one()
+            if c.partner.slug and linkedin.data.profiles[c.partner.member_id].has_photo
+        )
+        details = linkedin.data.profiles[partner.member_id]
+        by_slug = (await client.get(profile_url(partner.slug or ""))).json()
+        by_id = (await client.get(profile_url(partner.member_id))).json()
+        assert by_slug == by_id
+        assert linkedin.calls[-1].endpoint == "profile"
+        assert by_slug["data"]["*elements"] == [partner.urn]
+        entity, *positions = by_slug["included"]
+        assert (entity["entityUrn"], entity["publicIdentifier"]) == (partner.urn, partner.slug)
+        assert text(entity["firstName"]) == partner.first_name
+        assert [(p["companyName"], "end" in p["dateRange"]) for p in positions] == [
+            (p.company, p.end is not None) for p in details.positions
+        ]
+        vector = entity["profilePicture"]["displayImageReference"]["vectorImage"]
+        assert [a["width"] for a in vector["artifacts"]] == [100, 200, 400, 800]  # smallest first, as LinkedIn
+        largest = vector["rootUrl"] + vector["artifacts"][-1]["fileIdentifyingUrlPathSegment"]
+        assert urlparse(largest).hostname == "media.licdn.com"
+        # The photo is on the fake CDN (reached here by its loopback address), a real JPEG of that size.
+        async with httpx.AsyncClient(verify=False) as http:
+            answer = await http.get(f"https://127.0.0.1:{cdn.port}{urlparse(largest).path}")
+        assert (answer.status_code, answer.headers["content-type"]) == (200, "image/jpeg")
+        assert answer.content[:2] == b"\xff\xd8"
+
+        linkedin.data.profiles[partner.member_id].gone = True
+        assert (await client.get(profile_url(partner.member_id))).status_code == 404
+        assert (await client.get(profile_url("nobody-here"))).status_code == 404
+        assert (await client.get(profile_url(partner.member_id, decoration="other-7"))).status_code == 400

@@ -45,6 +45,7 @@ class MediaHarness:
     stub: media_service_pb2_grpc.MediaServiceStub
     settings: MediaSettings
     clock: FrozenClock
+    port: int = 0  # where the server listens
 
     # ------------------------------------------------------------ callers
 
@@ -102,7 +103,7 @@ async def running_media(settings: MediaSettings, clock: FrozenClock) -> AsyncIte
     running = await media_service.server.create_server(settings, clock=clock)
     try:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{running.port}") as channel:
-            yield MediaHarness(media_service_pb2_grpc.MediaServiceStub(channel), settings, clock)
+            yield MediaHarness(media_service_pb2_grpc.MediaServiceStub(channel), settings, clock, running.port)
     finally:
         await running.shutdown(0.5)
 

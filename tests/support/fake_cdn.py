@@ -55,6 +55,8 @@ class Answer:
 class SeenRequest:
     path: str
     host: str
+    status: int = 0
+    from_browser: bool = False
 
 
 class FakeCdn:
@@ -63,6 +65,8 @@ class FakeCdn:
     def __init__(self) -> None:
         self.answers: dict[str, Answer] = {}
         self.requests: list[SeenRequest] = []
+        # Paths answered only to browsers (a Chrome User-Agent): servers get 403, as LinkedIn's CDN sometimes does.
+        self.browser_only: set[str] = set()
         self.port = 0
         self.cert_file: Path | None = None
         self._server: uvicorn.Server | None = None
@@ -128,8 +132,13 @@ class FakeCdn:
 
     async def _answer(self, request: Request) -> Response:
         path = request.url.path
-        self.requests.append(SeenRequest(path=path, host=request.headers.get("host", "")))
+        from_browser = "Chrome/" in request.headers.get("user-agent", "")
         answer = self.answers.get(path)
+        if path in self.browser_only and not from_browser:
+            answer = Answer(status=403, body=b"Forbidden")
+        status = answer.status if answer is not None else 404
+        host = request.headers.get("host", "")
+        self.requests.append(SeenRequest(path=path, host=host, status=status, from_browser=from_browser))
         if answer is None:
             return Response(b"not found", status_code=404)
         if not answer.drip_seconds and answer.declare_length:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
@@ -72,25 +73,31 @@ async def start_stack(
     redis_url: str | None,
     clock: Clock | None = None,
     trusted_proxies: str = "",
+    media: dict[str, Any] | None = None,
 ) -> Stack:
+    """Every service and the edge on free loopback ports. `media`: MediaSettings fields on top (e.g. a fake
+    CDN's `media_settings()`)."""
     common = {"data_dir": data_dir, "port": 0, "metrics_port": None, "database_url": database_url}
     auth_settings = AuthSettings(**common, redis_url=redis_url)
     await asyncio.to_thread(upgrade, auth_server.MIGRATIONS, auth_settings.resolved_database_url)
     services = {"auth": await auth_server.create_server(auth_settings, clock=clock)}
     auth_addr = f"127.0.0.1:{services['auth'].port}"
     settings: dict[str, ServiceSettings] = {"auth": auth_settings}
+    # media_service first: contacts_service calls it (photos), so it needs its address.
     for name, module, settings_class in (
+        ("media", media_server, MediaSettings),
         ("contacts", contacts_server, ContactsSettings),
         ("suggestions", suggestions_server, SuggestionsSettings),
-        ("media", media_server, MediaSettings),
     ):
-        # suggestions_service reads contacts_service's activity feed (started just before it) and counts
-        # redrafts in Redis.
-        peers = (
-            {"contacts_addr": f"127.0.0.1:{services['contacts'].port}", "redis_url": redis_url}
-            if name == "suggestions"
-            else {}
-        )
+        # contacts_service calls media_service (photos); suggestions_service reads contacts_service's
+        # activity feed (started just before it) and counts redrafts in Redis.
+        peers: dict[str, Any] = {}
+        if name == "media":
+            peers = dict(media or {})
+        elif name == "contacts":
+            peers = {"media_addr": f"127.0.0.1:{services['media'].port}"}
+        elif name == "suggestions":
+            peers = {"contacts_addr": f"127.0.0.1:{services['contacts'].port}", "redis_url": redis_url}
         service_settings = settings_class(**common, auth_addr=auth_addr, **peers)
         await asyncio.to_thread(upgrade, module.MIGRATIONS, service_settings.resolved_database_url)
         services[name] = await module.create_server(service_settings, clock=clock)

@@ -11,6 +11,7 @@
   set from the file only while it is empty or still holds what the last
   import wrote there; a value the sync or the user put in since is kept.
   The values an import wrote are kept with the contact (`imported_profile`).
+  A field the user edited by hand (domain/edits.py) is never set.
 - `Connected On` is stored as the connection date (the file's value wins:
   it is LinkedIn's).
 - The activity feed (docs/activity-feed.md) gets, in the batch's
@@ -139,8 +140,12 @@ class _Target:
         return cls(new_id(), member_id, slug, dict.fromkeys(IMPORTED_FIELDS, ""), {}, None, 0, is_new=True)
 
     def take(self, row: ConnectionRow) -> None:
-        """The row's values where the field is empty or still holds what an import wrote; its date; the source."""
+        """The row's values where the field is empty or still holds what an import wrote, never a field the user
+        edited by hand; its date; the source."""
+        edited = self.original.edited if self.original else frozenset()
         for name, new in row.values.items():
+            if name in edited:
+                continue
             current = self.values[name]
             if new and current != new and (not current or current == self.imported.get(name)):
                 self.values[name] = new

@@ -101,3 +101,4 @@ class KnownConnection:
     connected_on: date | None
     sources: int
     imported: dict[str, str]  # the values the last Connections import wrote
+    edited: frozenset[str] = frozenset()  # fields the user edited by hand: an import never sets them

@@ -117,26 +117,6 @@ export async function api(path, { method = 'GET', body, auth = true, signal } = 
 }
 
 /**
- * GET an authenticated binary resource (an avatar) and resolve to its Blob.
- * An <img src> cannot send the bearer token (docs/decisions.md, avatars).
- * @param {string} path
- * @param {{signal?: AbortSignal}} options
- */
-export async function fetchBlob(path, { signal } = {}) {
-  const current = session.get();
-  if (!current) throw new ApiError({ status: 401, code: 'signed_out', detail: 'You are signed out.' });
-  let response;
-  try {
-    response = await fetch(path, { headers: { Authorization: `Bearer ${current.token}` }, credentials: 'omit', signal });
-  } catch (err) {
-    if (err?.name === 'AbortError') throw err;
-    throw new ApiError({ status: 0, code: 'network_error', detail: 'PingCRM cannot be reached.' });
-  }
-  if (!response.ok) throw await problemFrom(response);
-  return response.blob();
-}
-
-/**
  * Upload one file as multipart/form-data (field `file`) with the web token.
  * XMLHttpRequest rather than fetch: only it reports upload progress.
  * Resolves to the parsed JSON answer; rejects with an ApiError like `api`.

@@ -1,43 +1,64 @@
-// A contact's photo: initials at once, the photo once it has loaded.
-//
-// Avatars are fetched with the bearer token and shown through blob: URLs
-// (docs/decisions.md, avatars); the browser's cache answers the next fetch.
-// Every blob URL is revoked when the page goes (ctx.signal aborts).
+// Contact photos. An <img src> cannot send the bearer token, so each photo is
+// fetched with it and shown through a blob: URL (README, "Avatars"); the
+// browser's HTTP cache answers a photo seen before without asking the edge
+// (the answer is private, immutable, a year long). Until a photo arrives —
+// and for a contact without one — the initials stand in, so a row never
+// jumps and a failed photo costs nothing but the picture.
 
-import { fetchBlob } from './api.js';
+import { session } from './api.js';
 import { el } from './dom.js';
 
-/** "Ada Lovelace" → "AL"; "ada" → "A"; "" → "?". */
+/** "Ada Lovelace" → "AL"; "Ève" → "È"; "" → "?". */
 export function initials(name) {
-  const words = String(name ?? '')
-    .trim()
-    .split(/\s+/)
-    .filter((word) => /\p{L}|\p{N}/u.test(word));
-  if (words.length === 0) return '?';
-  const first = [...words[0]][0];
-  const last = words.length > 1 ? [...words[words.length - 1]][0] : '';
-  return (first + last).toUpperCase();
+  const words = String(name ?? '').trim().split(/\s+/).filter(Boolean);
+  const letters = words.length > 1 ? [words[0], words[words.length - 1]] : words;
+  return letters.map((word) => Array.from(word)[0].toLocaleUpperCase()).join('') || '?';
 }
 
 /**
- * A round avatar of `name`. With `url` (an edge path such as
- * /api/v1/avatars/<sha>) the thumbnail replaces the initials when it arrives;
- * a missing or refused photo leaves the initials.
+ * Photos for one page: blob URLs are revoked when the page goes (`signal`).
+ * @param {AbortSignal} signal
  */
-export function avatar(url, name, { signal, className = 'avatar' } = {}) {
-  const node = el('span', { className, 'aria-hidden': 'true' }, initials(name));
-  if (!url) return node;
-  const thumb = `${url}${url.includes('?') ? '&' : '?'}size=thumb`;
-  fetchBlob(thumb, { signal })
-    .then((blob) => {
-      if (signal?.aborted) return;
-      const src = URL.createObjectURL(blob);
-      signal?.addEventListener('abort', () => URL.revokeObjectURL(src));
-      node.replaceChildren(el('img', { src, alt: '', width: '48', height: '48' }));
-      node.classList.add('has-photo');
-    })
-    .catch(() => {
-      // No photo to show (gone, or not this user's): the initials stay.
-    });
-  return node;
+export function createAvatars(signal) {
+  const urls = [];
+  signal.addEventListener('abort', () => urls.splice(0).forEach((url) => URL.revokeObjectURL(url)));
+
+  async function load(path, img, frame) {
+    const current = session.get();
+    if (!current) return;
+    try {
+      const response = await fetch(path, {
+        headers: { Authorization: `Bearer ${current.token}` },
+        credentials: 'omit',
+        signal,
+      });
+      if (!response.ok) return;
+      const url = URL.createObjectURL(await response.blob());
+      urls.push(url);
+      img.src = url;
+      await img.decode();
+      frame.classList.add('has-photo');
+    } catch {
+      // No photo (aborted, unreachable, not an image): the initials stay.
+    }
+  }
+
+  /**
+   * A contact's photo, initials while it loads or when there is none.
+   * @param {{full_name: string, avatar_url: string|null}} contact
+   * @param {'small'|'large'} size small uses the 96 × 96 thumbnail
+   */
+  return function avatar(contact, size = 'small') {
+    const img = el('img', { alt: '', className: 'avatar-img', decoding: 'async' });
+    const frame = el(
+      'span',
+      { className: `avatar avatar-${size}`, 'aria-hidden': 'true' },
+      el('span', { className: 'avatar-initials' }, initials(contact.full_name)),
+      img,
+    );
+    if (!contact.avatar_url) return frame;
+    const thumb = `${contact.avatar_url}${contact.avatar_url.includes('?') ? '&' : '?'}size=thumb`;
+    load(size === 'small' ? thumb : contact.avatar_url, img, frame);
+    return frame;
+  };
 }

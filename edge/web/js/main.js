@@ -1,12 +1,15 @@
 // Entry point: hash router and the signed-in shell.
 //
-// Routes are `#/signin`, `#/register`, `#/contacts` (`?source=` filters it),
-// `#/contacts/import`, `#/suggestions`, `#/settings/integrations/linkedin`. Each page module exports
+// Routes are `#/signin`, `#/register`, `#/contacts` (`?source=` filters it,
+// `?sort=` orders it), `#/contacts/<id>` (one contact), `#/contacts/import`,
+// `#/suggestions`, `#/settings/integrations/linkedin`. Each page module exports
 // `render(container, ctx)`; ctx.signal aborts when the user navigates away, so
-// a late answer never paints over the next page.
+// a late answer never paints over the next page; ctx.params holds a route's
+// parts (`id`).
 
 import { api, session, setUnauthorizedHandler } from './api.js';
 import { el, replace } from './dom.js';
+import * as contactPage from './pages/contact.js';
 import * as contactsPage from './pages/contacts.js';
 import * as importPage from './pages/import.js';
 import * as linkedinPage from './pages/linkedin.js';
@@ -23,6 +26,31 @@ const ROUTES = {
   '/suggestions': { page: suggestionsPage, nav: 'suggestions', title: 'Suggestions' },
   '/settings/integrations/linkedin': { page: linkedinPage, nav: 'settings', title: 'LinkedIn · Settings' },
 };
+
+// Routes with a part in the path, tried after the fixed ones (so `/contacts/import` stays the import page).
+const PATTERNS = [
+  {
+    pattern: /^\/contacts\/([^/]+)$/,
+    route: { page: contactPage, nav: 'contacts', title: 'Contact' },
+    params: (match) => ({ id: decodeURIComponent(match[1]) }),
+  },
+];
+
+/** The route of `path` and its parts, or null. */
+function routeOf(path) {
+  if (ROUTES[path]) return { route: ROUTES[path], params: {} };
+  for (const { pattern, route, params } of PATTERNS) {
+    const match = pattern.exec(path);
+    if (match) {
+      try {
+        return { route, params: params(match) };
+      } catch {
+        return null; // a malformed %-escape
+      }
+    }
+  }
+  return null;
+}
 
 const ALIASES = {
   '/settings': '/settings/integrations/linkedin',
@@ -63,7 +91,7 @@ function signOut(message = null) {
 }
 
 setUnauthorizedHandler(() => {
-  const route = ROUTES[currentPath()];
+  const route = routeOf(currentPath())?.route;
   if (route?.isPublic) return;
   returnTo = currentPath();
   session.clear();
@@ -133,7 +161,7 @@ function render() {
   controller?.abort();
   controller = new AbortController();
   const path = currentPath();
-  const route = ROUTES[path];
+  const { route, params } = routeOf(path) ?? {};
   const user = session.get();
   if (!route) {
     navigate(user ? HOME : '/signin', { replace: true });
@@ -152,6 +180,7 @@ function render() {
   const ctx = {
     signal: controller.signal,
     mode: route.mode,
+    params,
     navigate,
     api,
     setPendingCount,
@@ -163,7 +192,7 @@ function render() {
       return message;
     },
     signedIn() {
-      const next = returnTo && ROUTES[returnTo] && !ROUTES[returnTo].isPublic ? returnTo : HOME;
+      const next = returnTo && routeOf(returnTo) && !routeOf(returnTo).route.isPublic ? returnTo : HOME;
       returnTo = null;
       navigate(next);
     },

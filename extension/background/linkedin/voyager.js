@@ -23,12 +23,24 @@ import { checkAnswer, jsonOf, refusalOf } from './answers.js';
 import { fetchAnswer } from './fetch-answer.js';
 import { createTabRoute } from './in-tab.js';
 import { DISCOVERY, createQueryIdStore, discoverQueryIds, readCapped } from './query-ids.js';
+import { parseProfile } from './profile-parse.js';
 import { parseConversationsPage, parseMe, parseMessagesPage } from './voyager-parse.js';
 
 export const VOYAGER_ORIGIN = 'https://www.linkedin.com';
 const COOKIE_URL = `${VOYAGER_ORIGIN}/`;
 const ME_PATH = '/voyager/api/me';
 const GRAPHQL_PATH = '/voyager/api/voyagerMessagingGraphQL/graphql';
+// The profile finder LinkedIn's profile page uses; memberIdentity takes a slug or an `ACo…` member id.
+const PROFILE_PATH = '/voyager/api/identity/dash/profiles';
+export const PROFILE_DECORATION = 'com.linkedin.voyager.dash.deco.identity.profile.FullProfileWithEntities-93';
+// LinkedIn's answer for a profile it no longer has (removed, closed account).
+const PROFILE_GONE_STATUSES = new Set([404, 410]);
+
+/** What a profile photo fetched in the browser may be: media_service's own limits (media_service/README.md). */
+export const PHOTO_LIMITS = Object.freeze({
+  maxBytes: 5_000_000,
+  types: Object.freeze(['image/jpeg', 'image/png', 'image/webp']),
+});
 
 /** The headers LinkedIn's own web app sends with Voyager calls (plus `csrf-token`). */
 export const VOYAGER_HEADERS = Object.freeze({
@@ -241,6 +253,47 @@ export function createVoyager({
       /** The signed-in member's id (`ACo…`). */
       async me() {
         return parseMe(await get(ME_PATH, '/me'));
+      },
+      /**
+       * A person's profile for the backfill, by slug (by member id when there
+       * is none): `{profile}` (profile-parse.js) or `{gone: true}` when
+       * LinkedIn no longer has it (404/410, or an answer without them).
+       */
+      async profile({ memberId = null, slug = null }) {
+        const identity = slug || memberId;
+        const path =
+          `${PROFILE_PATH}?q=memberIdentity&memberIdentity=${encodeURIComponent(identity)}` +
+          `&decorationId=${PROFILE_DECORATION}`;
+        const answer = await send(path);
+        if (PROFILE_GONE_STATUSES.has(answer.status)) return { gone: true };
+        checkAnswer(answer, 'profile', now);
+        const profile = parseProfile(jsonOf(answer, 'profile'), { memberId, slug });
+        return profile === null ? { gone: true } : { profile };
+      },
+      /**
+       * A profile photo from LinkedIn's CDN, fetched by the browser (for the
+       * photos LinkedIn's CDN refused PingCRM's server): `{bytes, contentType}`,
+       * or null when it is not a JPEG, PNG or WebP within 5 MB or did not come.
+       */
+      async photo(url) {
+        if (typeof url !== 'string' || !url.startsWith('https://')) return null;
+        await pace();
+        try {
+          const res = await fetch(url, {
+            method: 'GET',
+            credentials: 'omit',
+            cache: 'no-store',
+            redirect: 'error',
+            signal: AbortSignal.timeout(timeoutMs),
+          });
+          const contentType = (res.headers.get('Content-Type') ?? '').split(';')[0].trim().toLowerCase();
+          const declared = Number(res.headers.get('Content-Length') ?? 0);
+          if (!res.ok || !PHOTO_LIMITS.types.includes(contentType) || declared > PHOTO_LIMITS.maxBytes) return null;
+          const bytes = await res.arrayBuffer();
+          return bytes.byteLength > 0 && bytes.byteLength <= PHOTO_LIMITS.maxBytes ? { bytes, contentType } : null;
+        } catch {
+          return null;
+        }
       },
       /** A page of conversations, newest activity first; `before`: only activity strictly older. */
       async conversations({ selfId, before = null }) {

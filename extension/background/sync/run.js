@@ -5,13 +5,15 @@
 // a first one, walk older messages within the history budget
 // (sync/history.js). A pass killed midway (worker stopped, push failed)
 // leaves a cursor that the next pass resumes from; re-pushing is harmless
-// because the backend dedupes by message URN.
+// because the backend dedupes by message URN. Last, the profile backfill
+// (sync/backfill.js) enriches the contacts the last push answer named.
 
 import { ERR } from '../../lib/errors.js';
 import { KEYS, createStore } from '../../lib/storage.js';
 import { ApiError, PATHS } from '../api.js';
 import { MESSAGES_PAGE_SIZE } from '../linkedin/voyager.js';
 import { MAX_CONVERSATIONS_PER_SYNC, cursorAfter, messageFloor, planRanges } from './cursor.js';
+import { backfillProfiles } from './backfill.js';
 import { walkHistory } from './history.js';
 import { mailboxProgress, openMailboxGap, probeOldestActivity } from './mailbox.js';
 import { PUSH_LIMITS, createPushBatch, splitConversation, toPushConversation } from './push-batches.js';
@@ -39,6 +41,9 @@ export function emptyCounts() {
     skippedGroupChats: 0,
     skippedNoPartner: 0,
     rejected: 0,
+    profiles: 0,
+    profilesGone: 0,
+    photos: 0,
   };
 }
 
@@ -204,10 +209,13 @@ export async function runSync({ session, api, chrome, checkpoint, limits = PUSH_
   }
 
   let pushes = 0;
+  let backfill = [];
   async function postPush(body) {
     const { data } = await api.request(PATHS.LINKEDIN_PUSH, { method: 'POST', body, auth: true });
     pushes += 1;
     tally(counts, data);
+    // Each answer names the contacts to enrich as of that push; the last one knows every contact this sync made.
+    if (Array.isArray(data?.backfill)) backfill = data.backfill;
   }
 
   let handled = 0;
@@ -281,5 +289,10 @@ export async function runSync({ session, api, chrome, checkpoint, limits = PUSH_
     }
     counts.olderMessages = history?.messages ?? 0;
   }
+
+  const enriched = await backfillProfiles({ session, api, candidates: backfill, checkpoint });
+  counts.profiles = enriched.profiles;
+  counts.profilesGone = enriched.gone;
+  counts.photos = enriched.photos;
   return { counts, mailbox: mailboxProgress(saved), history };
 }

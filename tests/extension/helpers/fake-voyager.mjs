@@ -332,12 +332,32 @@ export function createFakeVoyager({ chrome, account }) {
       if (queryId.startsWith('messengerMessages.')) return 'messages';
     }
     if (url.pathname === '/messaging/') return 'page';
+    if (url.pathname === '/voyager/api/identity/dash/profiles') return 'profile';
     return 'other';
   }
 
   function messagingPage() {
     const scripts = [...bundles.keys()].map((src) => `<script src="${src}" defer></script>`).join('\n');
     return `<!DOCTYPE html><html><head><title>Messaging | LinkedIn</title>${scripts}</head><body><main id="messaging"></main></body></html>`;
+  }
+
+  /** A partner's dash profile (tests/fixtures/voyager/profile.json's shape); 404 for unknown or gone ones. */
+  function profileAnswer(identity) {
+    const member = account
+      .newestFirst()
+      .flatMap((c) => c.others)
+      .find((m) => m.slug === identity || m.memberId === identity);
+    if (!member || api.goneProfiles.has(member.memberId)) return fakeResponse({ status: 404, body: { status: 404 } });
+    const urn = `urn:li:fsd_profile:${member.memberId}`;
+    return fakeResponse({
+      body: {
+        data: { '*elements': [urn] },
+        included: [
+          { $type: 'com.linkedin.voyager.dash.identity.profile.Profile', entityUrn: urn, publicIdentifier: member.slug ?? member.memberId, firstName: member.firstName, lastName: member.lastName, headline: 'Engineer at Acme' },
+          { $type: 'com.linkedin.voyager.dash.identity.profile.Position', entityUrn: `urn:li:fsd_position:(${member.memberId},1)`, companyName: 'Acme', title: 'Engineer', dateRange: { start: { year: 2020 } } },
+        ],
+      },
+    });
   }
 
   function answer(kind, url, headers, cookies) {
@@ -350,6 +370,7 @@ export function createFakeVoyager({ chrome, account }) {
       return fakeResponse({ status: 400, body: { status: 400, message: 'missing Rest.li headers' } });
     }
     if (kind === 'me') return fakeResponse({ body: meAnswer(account) });
+    if (kind === 'profile') return profileAnswer(url.searchParams.get('memberIdentity'));
     if (kind === 'conversations' || kind === 'messages') {
       const queryId = decodeURIComponent(rawParam(url.search, 'queryId'));
       if (queryId !== queryIds[kind]) return fakeResponse({ status: 400, body: { status: 400, message: 'persisted query not found' } });
@@ -430,6 +451,8 @@ export function createFakeVoyager({ chrome, account }) {
     account,
     /** Requests that do not come from a LinkedIn page answer 403. */
     refuseWorker: false,
+    /** Member ids whose profiles LinkedIn no longer has (404). */
+    goneProfiles: new Set(),
     /** Bundle URLs read, in order. */
     bundleReads,
     bundles,
@@ -445,7 +468,7 @@ export function createFakeVoyager({ chrome, account }) {
       bundles.set(`${CDN}/aero-v1/sc/h/messaging-${seed}.js`, bundleText(inBundles ? queryIds : null, { format }));
       return queryIds;
     },
-    /** Calls of one kind: 'me' | 'conversations' | 'messages'. */
+    /** Calls of one kind: 'me' | 'conversations' | 'messages' | 'profile'. */
     callsOf: (kind) => calls.filter((c) => c.kind === kind),
     /**
      * Answer `times` requests of `kind` ('any' for all), after letting `skip`

@@ -53,6 +53,10 @@ SNIPPETS = (
     "I read your post about hiring, very helpful.",
     "Happy to help, send me the details.",
 )
+COMPANIES = ("Acme", "Initech", "Globex", "Umbrella Labs", "Example Ventures", "Hooli", "Vandelay Industries")
+TITLES = ("COO", "Staff Engineer", "Product Designer", "Founder", "Partner", "Head of Sales", "Data Scientist")
+LOCATIONS = ("San Francisco Bay Area", "Berlin, Germany", "Lagos, Nigeria", "Tokyo, Japan", "São Paulo, Brazil", "")
+PHOTO_SIZES = (100, 200, 400, 800)  # the widths LinkedIn's CDN offers a profile photo in
 SLUG_ASCII = str.maketrans({"ë": "e", "é": "e", "Ł": "l", "ø": "o", "ü": "u", "í": "i", "á": "a"})
 ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
 
@@ -82,6 +86,30 @@ class Member:
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+@dataclass(frozen=True)
+class Position:
+    title: str
+    company: str
+    start: tuple[int, int]  # (year, month)
+    end: tuple[int, int] | None = None  # None: current
+
+
+@dataclass
+class Profile:
+    """What the member's LinkedIn profile shows (served by /voyager/api/identity/dash/profiles)."""
+
+    location: str
+    positions: list[Position]
+    has_photo: bool
+    gone: bool = False  # LinkedIn answers 404: the account was closed
+
+    @property
+    def current(self) -> Position | None:
+        """The position PingCRM should take the title and company from: current, the most recent start."""
+        current = [p for p in self.positions if p.end is None]
+        return max(current, key=lambda p: p.start) if current else None
 
 
 @dataclass(frozen=True)
@@ -135,6 +163,23 @@ class LinkedInData:
     me: Member
     conversations: list[Conversation]
     now_ms: int
+    profiles: dict[str, Profile] = field(default_factory=dict)  # by member id
+    # Where the profile photos are (https://media.licdn.com:<port>/dms/image/), set once the fake CDN runs.
+    photo_root: str = "https://media.licdn.com/dms/image/"
+
+    def member(self, identity: str) -> Member | None:
+        """A member by slug or member id (what Voyager's memberIdentity takes)."""
+        for member in {m.member_id: m for c in self.conversations for m in c.others}.values():
+            if identity in (member.slug, member.member_id):
+                return member
+        return None
+
+    def photo_urls(self, member: Member) -> list[str]:
+        """The member's photo at each size, smallest first (as LinkedIn lists them); [] without a photo."""
+        profile = self.profiles.get(member.member_id)
+        if profile is None or not profile.has_photo:
+            return []
+        return [self.photo_root + photo_path(member, size) for size in PHOTO_SIZES]
 
     def newest_first(self) -> list[Conversation]:
         return sorted(self.conversations, key=lambda c: c.last_activity_at, reverse=True)
@@ -229,7 +274,26 @@ def generate(
         conversation.messages = _history(rng, seed, me, conversation, message_count, activity)
         conversations.append(conversation)
         activity -= rng.randint(1, 72) * HOUR_MS + rng.randint(1, 59_999)
-    return LinkedInData(seed=seed, me=me, conversations=conversations, now_ms=now_ms)
+    # A separate generator: adding profiles leaves every conversation, name and URN as it was.
+    profile_rng = random.Random(seed * 7919 + 1)
+    everyone = {m.member_id: m for c in conversations for m in c.others}
+    profiles = {member_id: _profile(profile_rng) for member_id in sorted(everyone)}
+    return LinkedInData(seed=seed, me=me, conversations=conversations, now_ms=now_ms, profiles=profiles)
+
+
+def photo_path(member: Member, size: int) -> str:
+    """The CDN path of a member's photo at `size` (after the photo root), shaped like LinkedIn's."""
+    return f"{member.member_id}/profile-displayphoto-shrink_{size}_{size}/0/1700000000000"
+
+
+def _profile(rng: random.Random) -> Profile:
+    """Most have a current position and a photo; some several current positions, some none, a few no photo."""
+    current = [
+        Position(rng.choice(TITLES), rng.choice(COMPANIES), (rng.randint(2015, 2025), rng.randint(1, 12)))
+        for _ in range(rng.choice((0, 1, 1, 1, 2)))
+    ]
+    past = [Position("Engineer", "OldCo", (2008, 9), (2014, 12))]
+    return Profile(location=rng.choice(LOCATIONS), positions=current + past, has_photo=rng.random() < 0.8)
 
 
 def _member(rng: random.Random, used_ids: set[str], *, with_slug: bool) -> Member:

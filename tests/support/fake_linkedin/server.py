@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 import uvicorn
@@ -46,12 +46,17 @@ from tests.support.fake_linkedin.bundles import (
     bundle_text,
     rotated_ids,
 )
-from tests.support.fake_linkedin.data import LinkedInData, Message, generate
+from tests.support.fake_linkedin.data import PHOTO_SIZES, LinkedInData, Message, generate, photo_path
 from tests.support.fake_linkedin.tls import write_self_signed
 from tests.support.in_loop_server import serve_in_loop
 
+if TYPE_CHECKING:
+    from tests.support.fake_cdn import FakeCdn
+
 GRAPHQL_PATH = "/voyager/api/voyagerMessagingGraphQL/graphql"
 ME_PATH = "/voyager/api/me"
+PROFILES_PATH = "/voyager/api/identity/dash/profiles"
+PHOTO_PATH = "/dms/image/"  # on the fake CDN
 CHECKPOINT_PATH = "/checkpoint/challenge/AgFakeChallenge"
 
 
@@ -90,7 +95,7 @@ class VoyagerCall:
 
     method: str
     path: str
-    endpoint: str  # me | conversations | messages | unknown
+    endpoint: str  # me | conversations | messages | profile | unknown
     query_id: str | None
     variables: dict[str, str]
     raw_query: str
@@ -146,6 +151,24 @@ class FakeLinkedIn:
         self.query_ids = rotated_ids(seed)
         self.bundles[f"msg{seed:04d}aq1ibtl8hx2cf0kyzsm"] = bundle_text(self.query_ids if in_bundles else None)
         return dict(self.query_ids)
+
+    def serve_photos(self, cdn: FakeCdn) -> None:
+        """Put every profile photo, at each size, on the fake CDN (media.licdn.com), and point the profiles at it."""
+        from tests.support.fake_cdn import photo  # fake_cdn borrows this package's TLS helper: import it late
+
+        self.data.photo_root = cdn.url(PHOTO_PATH)
+        for member_id, profile in self.data.profiles.items():
+            member = self.data.member(member_id)
+            if member is None or not profile.has_photo:
+                continue
+            for size in PHOTO_SIZES:
+                seed = int.from_bytes(member_id.encode()[-6:], "big") + size
+                cdn.serve_image(PHOTO_PATH + photo_path(member, size), photo(size, size, seed=seed))
+
+    def photo_paths(self, member_id: str) -> list[str]:
+        """The CDN paths of a member's photo (what the fake CDN records when it is fetched)."""
+        member = self.data.member(member_id)
+        return [PHOTO_PATH + photo_path(member, size) for size in PHOTO_SIZES] if member else []
 
     def new_session(self) -> Session:
         # Shaped like LinkedIn's: li_at "AQEDAR…", JSESSIONID "ajax:<19 digits>".
@@ -322,6 +345,8 @@ class FakeLinkedIn:
         endpoint, query_id, variables, error = "unknown", None, {}, None
         if request.url.path == ME_PATH:
             endpoint = "me"
+        elif request.url.path == PROFILES_PATH:
+            endpoint = "profile"
         elif request.url.path == GRAPHQL_PATH:
             raw_query_id = voyager.raw_query_param(raw_query, "queryId")
             query_id = unquote(raw_query_id) if raw_query_id is not None else None
@@ -363,6 +388,8 @@ class FakeLinkedIn:
             return JSONResponse({"status": 405}, status_code=405)
         if call.endpoint == "me":
             return JSONResponse(voyager.me(self.data))
+        if call.endpoint == "profile":
+            return self._profile(request)
         if call.error is not None:
             raise voyager.BadRequest(call.error)
         if call.endpoint in self.query_ids and call.query_id != self.query_ids[call.endpoint]:
@@ -374,6 +401,15 @@ class FakeLinkedIn:
         if call.path == GRAPHQL_PATH:
             raise voyager.BadRequest(f"unknown queryId {call.query_id!r}")
         return JSONResponse({"status": 404}, status_code=404)
+
+    def _profile(self, request: Request) -> Response:
+        params = request.query_params
+        if params.get("q") != "memberIdentity" or params.get("decorationId") != voyager.PROFILE_DECORATION:
+            raise voyager.BadRequest(f"unsupported profile query {request.url.query!r}")
+        member = self.data.member(params.get("memberIdentity", ""))
+        if member is None or self.data.profiles[member.member_id].gone:
+            return JSONResponse({"status": 404}, status_code=404)
+        return JSONResponse(voyager.profile(self.data, member))
 
     def _take_failure(self, endpoint: str) -> _Injected | None:
         for injected in self._failures:

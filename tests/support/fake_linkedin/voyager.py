@@ -191,3 +191,64 @@ def _message(conversation: Conversation, message: Message) -> dict[str, Any]:
         "messageBodyRenderFormat": "DEFAULT",
         "conversation": {"entityUrn": conversation.urn},
     }
+
+
+PROFILE_DECORATION = "com.linkedin.voyager.dash.deco.identity.profile.FullProfileWithEntities-93"
+
+
+def profile(data: LinkedInData, member: Member) -> dict[str, Any]:
+    """/identity/dash/profiles?q=memberIdentity: the dash shape of tests/fixtures/voyager/profile.json, names as
+    strings or `{text}` objects as the member's conversations give them."""
+    details = data.profiles[member.member_id]
+    entity: dict[str, Any] = {
+        "$type": "com.linkedin.voyager.dash.identity.profile.Profile",
+        "entityUrn": member.urn,
+        "publicIdentifier": member.public_identifier,
+        "firstName": _text(member.first_name, member.names_as_text_objects),
+        "lastName": _text(member.last_name, member.names_as_text_objects),
+        "headline": member.headline,
+        "geoLocationName": details.location or None,
+        "*profilePositionGroups": f"urn:li:collectionResponse:{member.member_id}:positionGroups",
+    }
+    urls = data.photo_urls(member)
+    if urls:
+        root = data.photo_root + member.member_id + "/"
+        entity["profilePicture"] = {
+            "$type": "com.linkedin.voyager.dash.identity.profile.PhotoFilterPicture",
+            "displayImageReference": {
+                "vectorImage": {
+                    "$type": "com.linkedin.common.VectorImage",
+                    "rootUrl": root,
+                    "artifacts": [
+                        {
+                            "width": int(url.split("shrink_")[1].split("_")[0]),
+                            "height": int(url.split("shrink_")[1].split("_")[0]),
+                            "expiresAt": data.now_ms + 86_400_000,
+                            "fileIdentifyingUrlPathSegment": url.removeprefix(root),
+                        }
+                        for url in urls
+                    ],
+                }
+            },
+        }
+    positions = [
+        {
+            "$type": "com.linkedin.voyager.dash.identity.profile.Position",
+            "entityUrn": f"urn:li:fsd_position:({member.member_id},{index + 1000})",
+            "companyName": position.company,
+            "title": position.title,
+            "dateRange": {
+                "start": {"year": position.start[0], "month": position.start[1]},
+                **({"end": {"year": position.end[0], "month": position.end[1]}} if position.end else {}),
+            },
+        }
+        for index, position in enumerate(details.positions)
+    ]
+    return {
+        "data": {
+            "$type": "com.linkedin.restli.common.CollectionResponse",
+            "*elements": [member.urn],
+            "paging": {"start": 0, "count": 10, "total": 1},
+        },
+        "included": [entity, *positions],
+    }

@@ -1,10 +1,14 @@
-// Contacts: GET /api/v1/contacts, newest activity first, with search, a
-// source filter (`#/contacts?source=connections_import`) and "Load more"
-// (keyset pages through next_cursor). While this server has no contacts API
-// (404/501) the page says where contacts come from instead of showing
-// invented data.
+// Contacts: GET /api/v1/contacts with search (name, company, title,
+// headline), a sort (`#/contacts?sort=name`), a source filter
+// (`?source=connections_import`), the count of matches, and "Load more"
+// (keyset pages through next_cursor). Each row shows the photo (initials
+// without one), title and company, a link to the LinkedIn profile, and opens
+// the contact's own page (`#/contacts/<id>`, pages/contact.js). While this
+// server has no contacts API (404/501) the page says where contacts come
+// from instead of showing invented data.
 
 import { ApiError, describeError } from '../api.js';
+import { createAvatars } from '../avatar.js';
 import { el, replace } from '../dom.js';
 
 const PAGE_SIZE = 50;
@@ -15,6 +19,11 @@ export const SOURCES = [
   { value: 'linkedin_dm', label: 'LinkedIn DM' },
   { value: 'connections_import', label: 'Connections import' },
   { value: 'messages_import', label: 'Messages import' },
+];
+export const SORTS = [
+  { value: 'last_interaction', label: 'Last interaction' },
+  { value: 'name', label: 'Name' },
+  { value: 'quiet_longest', label: 'Not contacted for longest' },
 ];
 const SOURCE_BADGE = { linkedin_dm: 'DM', connections_import: 'Connection', messages_import: 'Messages' };
 
@@ -73,7 +82,9 @@ function noContactsYet() {
 
 function noMatches(query, source) {
   const label = SOURCES.find((s) => s.value === source)?.label;
-  const why = query ? `Nobody’s name or company contains “${query}”` : 'Nobody came from there yet';
+  const why = query
+    ? `Nobody’s name, company, title or headline contains “${query}”`
+    : 'Nobody came from there yet';
   return el(
     'div',
     { className: 'card empty', id: 'contacts-no-match' },
@@ -100,47 +111,97 @@ function lastMessageLine(message) {
   );
 }
 
-function contactRow(contact) {
-  const role = [contact.title || contact.headline, contact.company].filter(Boolean).join(' · ');
-  const at = contact.last_interaction_at;
-  const sources = contact.sources ?? [];
+/** "Staff Engineer · Initech"; the headline when neither is known. */
+export function roleLine(contact) {
+  const role = [contact.title, contact.company].filter(Boolean).join(' · ');
+  return role || contact.headline || '';
+}
+
+/** "1 contact", "1,234 contacts". */
+export function countLabel(total) {
+  return `${total.toLocaleString()} contact${total === 1 ? '' : 's'}`;
+}
+
+export function linkedInLink(contact, label = 'LinkedIn') {
+  const url = contact.linkedin?.url || contact.linkedin?.profile_url;
+  if (!url) return null;
   return el(
-    'li',
-    { className: 'contact', dataset: { id: contact.id } },
-    el(
-      'div',
-      { className: 'contact-head' },
-      el('strong', { className: 'contact-name' }, contact.full_name || 'Unnamed contact'),
-      sources.map((source) => el('span', { className: `badge badge-${source}` }, SOURCE_BADGE[source] ?? source)),
-      at
-        ? el(
-            'time',
-            { className: 'contact-time muted', datetime: at, title: new Date(at).toLocaleString() },
-            relativeTime(at),
-          )
-        : null,
-    ),
-    role ? el('p', { className: 'contact-role muted' }, role) : null,
-    contact.connected_on ? el('p', { className: 'contact-connected muted' }, connectedLine(contact.connected_on)) : null,
-    lastMessageLine(contact.last_message),
+    'a',
+    {
+      className: 'linkedin-link',
+      href: url,
+      target: '_blank',
+      rel: 'noopener noreferrer',
+      'aria-label': `${contact.full_name || 'This contact'} on LinkedIn (opens in a new tab)`,
+    },
+    label,
   );
 }
 
-export function render(container, { api, signal, query: params }) {
+function contactRow(contact, avatar, navigate) {
+  const role = roleLine(contact);
+  const at = contact.last_interaction_at;
+  const sources = contact.sources ?? [];
+  const href = `#/contacts/${encodeURIComponent(contact.id)}`;
+  return el(
+    'li',
+    {
+      className: 'contact',
+      dataset: { id: contact.id },
+      // The whole row opens the contact for a mouse; keyboards and screen readers use the name's link.
+      onClick: (event) => {
+        if (event.target.closest('a, button')) return;
+        navigate(`/contacts/${encodeURIComponent(contact.id)}`);
+      },
+    },
+    avatar(contact),
+    el(
+      'div',
+      { className: 'contact-main' },
+      el(
+        'div',
+        { className: 'contact-head' },
+        el('a', { className: 'contact-name', href }, contact.full_name || 'Unnamed contact'),
+        sources.map((source) => el('span', { className: `badge badge-${source}` }, SOURCE_BADGE[source] ?? source)),
+        linkedInLink(contact),
+        at
+          ? el(
+              'time',
+              { className: 'contact-time muted', datetime: at, title: new Date(at).toLocaleString() },
+              relativeTime(at),
+            )
+          : null,
+      ),
+      role ? el('p', { className: 'contact-role muted' }, role) : null,
+      contact.connected_on ? el('p', { className: 'contact-connected muted' }, connectedLine(contact.connected_on)) : null,
+      lastMessageLine(contact.last_message),
+    ),
+  );
+}
+
+export function render(container, { api, signal, navigate, query: params }) {
   let source = SOURCES.some((s) => s.value === params?.get('source')) ? params.get('source') : '';
+  let sort = SORTS.some((s) => s.value === params?.get('sort')) ? params.get('sort') : SORTS[0].value;
+  const avatar = createAvatars(signal);
   const sourceSelect = el(
     'select',
     { id: 'contacts-source', name: 'source' },
     SOURCES.map((s) => el('option', { value: s.value, selected: s.value === source }, s.label)),
   );
+  const sortSelect = el(
+    'select',
+    { id: 'contacts-sort', name: 'sort' },
+    SORTS.map((s) => el('option', { value: s.value, selected: s.value === sort }, s.label)),
+  );
   const search = el('input', {
     id: 'contacts-search',
     type: 'search',
     name: 'q',
-    placeholder: 'Name or company',
+    placeholder: 'Name, company, title or headline',
     autocomplete: 'off',
     maxlength: '200',
   });
+  const count = el('p', { id: 'contacts-count', className: 'muted', 'aria-live': 'polite' });
   const body = el('div', { id: 'contacts-body', 'aria-live': 'polite' }, el('p', { className: 'muted' }, 'Loading contacts…'));
   const list = el('ul', { className: 'card contacts', id: 'contacts-list' });
   const more = el('button', { id: 'contacts-more', type: 'button', className: 'secondary' }, 'Load more');
@@ -157,6 +218,7 @@ export function render(container, { api, signal, query: params }) {
     const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
     if (q) query.set('q', q);
     if (source) query.set('source', source);
+    if (sort !== SORTS[0].value) query.set('sort', sort);
     if (after) query.set('cursor', after);
     try {
       return await api(`/api/v1/contacts?${query}`, { signal: controller.signal });
@@ -177,16 +239,18 @@ export function render(container, { api, signal, query: params }) {
     try {
       const page = await fetchPage(q, null);
       if (signal.aborted || q !== query) return;
+      count.textContent = typeof page.total === 'number' ? countLabel(page.total) : '';
       if (page.items.length === 0) {
         replace(body, q || source ? noMatches(q, source) : noContactsYet());
         return;
       }
-      replace(list, page.items.map(contactRow));
+      replace(list, page.items.map((contact) => contactRow(contact, avatar, navigate)));
       moreError.hidden = true;
       showMore(page.next_cursor);
       replace(body, list, el('div', { className: 'load-more' }, moreError, more));
     } catch (err) {
       if (signal.aborted || err?.name === 'AbortError') return;
+      count.textContent = '';
       if (err instanceof ApiError && (err.status === 404 || err.status === 501)) {
         search.disabled = true;
         replace(body, waitingForSync());
@@ -204,7 +268,7 @@ export function render(container, { api, signal, query: params }) {
     try {
       const page = await fetchPage(q, cursor);
       if (signal.aborted || q !== query) return;
-      list.append(...page.items.map(contactRow));
+      list.append(...page.items.map((contact) => contactRow(contact, avatar, navigate)));
       moreError.hidden = true;
       showMore(page.next_cursor);
     } catch (err) {
@@ -221,45 +285,53 @@ export function render(container, { api, signal, query: params }) {
     timer = setTimeout(() => load(search.value.trim()), SEARCH_DELAY_MS);
   }
 
-  function onSourceChange() {
+  function onFilterChange() {
     source = sourceSelect.value;
-    // The filter lives in the address (shareable, kept on reload) without re-rendering the page.
-    history.replaceState(null, '', source ? `#/contacts?source=${source}` : '#/contacts');
+    sort = sortSelect.value;
+    // The filter and the order live in the address (shareable, kept on reload) without re-rendering the page.
+    const address = new URLSearchParams();
+    if (source) address.set('source', source);
+    if (sort !== SORTS[0].value) address.set('sort', sort);
+    history.replaceState(null, '', address.size ? `#/contacts?${address}` : '#/contacts');
     clearTimeout(timer);
     load(search.value.trim());
   }
 
   more.addEventListener('click', loadMore);
   search.addEventListener('input', onSearchInput);
-  sourceSelect.addEventListener('change', onSourceChange);
+  sourceSelect.addEventListener('change', onFilterChange);
+  sortSelect.addEventListener('change', onFilterChange);
   signal.addEventListener('abort', () => {
     clearTimeout(timer);
     loading?.abort();
   });
 
+  const searchForm = el(
+    'form',
+    {
+      role: 'search',
+      className: 'contacts-search',
+      onSubmit: (event) => {
+        event.preventDefault();
+        clearTimeout(timer);
+        load(search.value.trim());
+      },
+    },
+    el('label', { for: 'contacts-search', className: 'visually-hidden' }, 'Search contacts'),
+    search,
+    el('label', { for: 'contacts-source', className: 'visually-hidden' }, 'Source'),
+    sourceSelect,
+    el('label', { for: 'contacts-sort', className: 'sort-label muted' }, 'Sort by'),
+    sortSelect,
+  );
   container.append(
     el(
       'div',
       { className: 'page-header contacts-header' },
-      el('h1', {}, 'Contacts'),
-      el(
-        'form',
-        {
-          role: 'search',
-          className: 'contacts-search',
-          onSubmit: (event) => {
-            event.preventDefault();
-            clearTimeout(timer);
-            load(search.value.trim());
-          },
-        },
-        el('label', { for: 'contacts-search', className: 'visually-hidden' }, 'Search contacts'),
-        search,
-        el('label', { for: 'contacts-source', className: 'visually-hidden' }, 'Source'),
-        sourceSelect,
-      ),
+      el('div', { className: 'contacts-title' }, el('h1', {}, 'Contacts'), count),
       el('a', { id: 'contacts-import', className: 'button secondary-button', href: '#/contacts/import' }, 'Import'),
     ),
+    searchForm,
     body,
   );
   load('');

@@ -8,7 +8,7 @@
 // reloads the list (the extension may have changed it meanwhile).
 
 import { ApiError, describeError } from '../api.js';
-import { avatar } from '../avatar.js';
+import { createAvatars } from '../avatar.js';
 import { el, replace, timeEl } from '../dom.js';
 
 const PAGE_SIZE = 20;
@@ -73,6 +73,7 @@ function plural(n, one, many) {
 }
 
 export function render(container, { api, signal, setPendingCount }) {
+  const avatar = createAvatars(signal);
   const status = el('p', { id: 'suggestions-status', className: 'muted status-line', role: 'status' });
   const generate = el(
     'button',
@@ -319,7 +320,7 @@ export function render(container, { api, signal, setPendingCount }) {
       el(
         'div',
         { className: 'suggestion-head' },
-        avatar(item.contact?.avatar_url, name, { signal }),
+        avatar({ full_name: name, avatar_url: item.contact?.avatar_url ?? null }),
         el(
           'div',
           { className: 'suggestion-who' },

@@ -214,12 +214,14 @@ class PushedProfile(_message.Message):
     def __init__(self, identity: _Optional[_Union[LinkedInIdentity, _Mapping]] = ..., first_name: _Optional[str] = ..., last_name: _Optional[str] = ..., headline: _Optional[str] = ..., location: _Optional[str] = ..., positions: _Optional[_Iterable[_Union[PushedPosition, _Mapping]]] = ..., photo_urls: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class PushLinkedInRequest(_message.Message):
-    __slots__ = ("conversations", "profiles")
+    __slots__ = ("conversations", "profiles", "profiles_gone")
     CONVERSATIONS_FIELD_NUMBER: _ClassVar[int]
     PROFILES_FIELD_NUMBER: _ClassVar[int]
+    PROFILES_GONE_FIELD_NUMBER: _ClassVar[int]
     conversations: _containers.RepeatedCompositeFieldContainer[PushedConversation]
     profiles: _containers.RepeatedCompositeFieldContainer[PushedProfile]
-    def __init__(self, conversations: _Optional[_Iterable[_Union[PushedConversation, _Mapping]]] = ..., profiles: _Optional[_Iterable[_Union[PushedProfile, _Mapping]]] = ...) -> None: ...
+    profiles_gone: _containers.RepeatedCompositeFieldContainer[LinkedInIdentity]
+    def __init__(self, conversations: _Optional[_Iterable[_Union[PushedConversation, _Mapping]]] = ..., profiles: _Optional[_Iterable[_Union[PushedProfile, _Mapping]]] = ..., profiles_gone: _Optional[_Iterable[_Union[LinkedInIdentity, _Mapping]]] = ...) -> None: ...
 
 class RejectedItem(_message.Message):
     __slots__ = ("path", "reason")

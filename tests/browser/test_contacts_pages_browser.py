@@ -1,0 +1,295 @@
+"""The web app's Contacts list and a contact's own page, in a real headless Chromium against the real edge
+and services: photos (initials without one), title and company, LinkedIn links, the count, the three
+orders, search by company, title and headline, a row opening `#/contacts/<id>` (with the keyboard too,
+and on reload), the message history newest first with older pages, editing, the missing-contact, empty
+and service-down states.
+
+Contacts arrive through the push as the extension sends it (conversations, then profiles); one photo is
+stored through media_service and named on its contact the way the backfill names it.
+
+Set PINGCRM_TEST_SCREENSHOTS=<dir> to keep a screenshot of every state.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import update
+
+from contacts_service.models import Contact
+from pingcrm_common.db import Database
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, require_browser
+from tests.support.avatars import store_avatar
+from tests.support.fake_cdn import photo
+from tests.support.tokens import web_token
+
+pytestmark = pytest.mark.browser
+SCREENSHOTS = os.environ.get("PINGCRM_TEST_SCREENSHOTS")
+TIMEOUT_MS = 15_000
+SENT = 1_767_000_000_000  # 2025-12-29, before the frozen clock's now
+
+PEOPLE = [
+    # member id, slug, first, last, headline, title, company, location, messages
+    ("ACoAda", "ada-lovelace", "Ada", "Lovelace", "Analyst of engines", "COO", "Acme", "London", 30),
+    ("ACoBob", "bob-stone", "Bob", "Stone", "Builds compilers", "Staff Engineer", "Initech", "Berlin", 2),
+    ("ACoCyd", None, "Cyd", "Charisse", "Dancer and choreographer", "", "", "", 1),
+    ("ACoDee", "dee-dee", "Dee", "Ramone", "Bass at a band", "Partner", "Example Ventures", "New York", 3),
+]
+
+
+@pytest.fixture
+async def page() -> AsyncIterator[Any]:
+    require_browser()
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = await browser.new_context(viewport={"width": 1100, "height": 900})
+            yield await context.new_page()
+        finally:
+            await browser.close()
+
+
+async def shoot(page: Any, name: str, stack: Any) -> None:
+    if SCREENSHOTS:
+        folder = Path(SCREENSHOTS)
+        folder.mkdir(parents=True, exist_ok=True)
+        backend = "postgres" if stack.settings["contacts"].database_url else "embedded"
+        await page.screenshot(path=str(folder / f"contacts-{name}-{backend}.png"), full_page=True)
+
+
+def push_body() -> dict[str, Any]:
+    conversations, profiles = [], []
+    for rank, (member, slug, first, last, headline, title, company, location, count) in enumerate(PEOPLE):
+        conversations.append(
+            {
+                "urn": f"urn:li:msg_conversation:(me,{first})",
+                "partner": {"member_id": member, "slug": slug, "first_name": first, "last_name": last},
+                "messages": [
+                    {
+                        "urn": f"urn:li:msg_message:{first}-{j}",
+                        "from_self": j % 2 == 1,
+                        "text": f"{first} message {j}",
+                        "sent_at": SENT + rank * 3_600_000 + j * 60_000,
+                    }
+                    for j in range(count)
+                ],
+            }
+        )
+        positions = [{"title": title, "company": company, "current": True}] if title else []
+        profiles.append(
+            {
+                "member_id": member,
+                "slug": slug,
+                "first_name": first,
+                "last_name": last,
+                "headline": headline,
+                "location": location,
+                "positions": positions,
+                "photo_urls": [],
+            }
+        )
+    return {"conversations": conversations, "profiles": profiles}
+
+
+async def seed(stack: Any, data_dir: Path, clock: Any, headers: dict[str, str]) -> None:
+    async with stack.http() as client:
+        answer = await client.post(
+            "/api/v1/linkedin/push", json={"conversations": push_body()["conversations"]}, headers=headers
+        )
+        assert answer.status_code == 200, answer.text
+        answer = await client.post("/api/v1/linkedin/push", json={"profiles": push_body()["profiles"]}, headers=headers)
+        assert answer.status_code == 200, answer.text
+    # Ada's photo, stored by media_service and named on her contact as the photo queue does.
+    sha = await store_avatar(stack, data_dir, clock, "user-ada", photo(400, 400, seed=3))
+    database = Database(stack.settings["contacts"].resolved_database_url, "contacts")
+    try:
+        async with database.session() as session:
+            await session.exec(
+                update(Contact)
+                .where(Contact.linkedin_member_id == "ACoAda")
+                .values(avatar_url=f"/api/v1/avatars/{sha}")
+            )
+    finally:
+        await database.dispose()
+
+
+async def push_profile(stack: Any, token: str, member_id: str, *, title: str, company: str) -> None:
+    profile = next(p for p in push_body()["profiles"] if p["member_id"] == member_id)
+    profile["positions"] = [{"title": title, "company": company, "current": True}]
+    async with stack.http() as client:
+        answer = await client.post(
+            "/api/v1/linkedin/push", json={"profiles": [profile]}, headers={"Authorization": f"Bearer {token}"}
+        )
+        assert answer.status_code == 200, answer.text
+
+
+async def contact_id(stack: Any, token: str, member_id: str) -> str:
+    async with stack.http() as client:
+        page = (await client.get("/api/v1/contacts", headers={"Authorization": f"Bearer {token}"})).json()
+    return next(c["id"] for c in page["items"] if c["linkedin"]["member_id"] == member_id)
+
+
+async def sign_in(page: Any, stack: Any, token: str) -> None:
+    """The web app's session as the sign-in page leaves it (sessionStorage)."""
+    await page.goto(f"{stack.edge_url}/healthz")
+    session = json.dumps({"token": token, "expiresAt": 0, "email": "ada@example.com"})
+    await page.evaluate("session => sessionStorage.setItem('pingcrm.session', session)", session)
+
+
+def names(rows: list[str]) -> list[str]:
+    return [row.split()[0] for row in rows]
+
+
+async def test_contacts_list_and_contact_page(page: Any, stack: Any, data_dir: Path, clock: Any) -> None:
+    from playwright.async_api import expect
+
+    crashes: list[str] = []
+    page.on("pageerror", lambda error: crashes.append(str(error)))
+    token = web_token(data_dir, "user-ada", clock)
+    await sign_in(page, stack, token)
+
+    # --- empty
+    await page.goto(f"{stack.edge_url}/#/contacts")
+    await expect(page.locator("#contacts-empty")).to_be_visible(timeout=TIMEOUT_MS)
+    await expect(page.locator("#contacts-count")).to_have_text("0 contacts")
+    await shoot(page, "list-empty", stack)
+
+    await seed(stack, data_dir, clock, {"Authorization": f"Bearer {token}"})
+    await page.reload()
+    rows = page.locator("#contacts-list li.contact")
+    await expect(rows).to_have_count(4, timeout=TIMEOUT_MS)
+    await expect(page.locator("#contacts-count")).to_have_text("4 contacts")
+    # Newest activity first: Dee, Cyd, Bob, Ada.
+    assert names(await page.locator("#contacts-list .contact-name").all_text_contents()) == ["Dee", "Cyd", "Bob", "Ada"]
+    ada = rows.filter(has_text="Ada Lovelace")
+    await expect(ada.locator(".avatar.has-photo")).to_have_count(1, timeout=TIMEOUT_MS)  # her photo shows
+    photo_size = await ada.locator("img.avatar-img").evaluate("img => [img.naturalWidth, img.naturalHeight]")
+    assert photo_size == [96, 96]  # the thumbnail
+    cyd = rows.filter(has_text="Cyd Charisse")
+    await expect(cyd.locator(".avatar-initials")).to_have_text("CC")
+    await expect(cyd.locator(".avatar.has-photo")).to_have_count(0)
+    await expect(cyd.locator(".contact-role")).to_have_text("Dancer and choreographer")  # no title: the headline
+    await expect(ada.locator(".contact-role")).to_have_text("COO · Acme")
+    await expect(ada.get_by_role("link", name="Ada Lovelace on LinkedIn (opens in a new tab)")).to_have_attribute(
+        "href", "https://www.linkedin.com/in/ada-lovelace/"
+    )
+    await shoot(page, "list", stack)
+
+    # --- the orders
+    await page.get_by_label("Sort by").select_option("name")
+    await expect(page.locator("#contacts-list .contact-name").first).to_have_text("Ada Lovelace", timeout=TIMEOUT_MS)
+    assert names(await page.locator("#contacts-list .contact-name").all_text_contents()) == ["Ada", "Bob", "Cyd", "Dee"]
+    assert page.url.endswith("#/contacts?sort=name")
+    await page.get_by_label("Sort by").select_option("quiet_longest")
+    await expect(page.locator("#contacts-list .contact-name").first).to_have_text("Ada Lovelace", timeout=TIMEOUT_MS)
+    assert names(await page.locator("#contacts-list .contact-name").all_text_contents()) == ["Ada", "Bob", "Cyd", "Dee"]
+    await page.reload()  # the order is kept in the address
+    await expect(page.get_by_label("Sort by")).to_have_value("quiet_longest", timeout=TIMEOUT_MS)
+
+    # --- search covers company, title and headline
+    search = page.get_by_role("searchbox", name="Search contacts")
+    for text, found in (("initech", "Bob Stone"), ("partner", "Dee Ramone"), ("choreo", "Cyd Charisse")):
+        await search.fill(text)
+        await expect(page.locator("#contacts-count")).to_have_text("1 contact", timeout=TIMEOUT_MS)
+        await expect(page.locator("#contacts-list .contact-name")).to_have_text([found])
+    await search.fill("nobody at all")
+    await expect(page.locator("#contacts-no-match")).to_be_visible(timeout=TIMEOUT_MS)
+    await expect(page.locator("#contacts-no-match")).to_contain_text("name, company, title or headline")
+    await shoot(page, "list-no-match", stack)
+    await search.fill("")
+    await expect(rows).to_have_count(4, timeout=TIMEOUT_MS)
+
+    # --- a row opens the contact; the page reloads as it was
+    await rows.filter(has_text="Ada Lovelace").locator(".contact-role").click()
+    await expect(page.get_by_role("heading", level=1, name="Ada Lovelace")).to_be_visible(timeout=TIMEOUT_MS)
+    assert "#/contacts/" in page.url
+    await page.reload()
+    profile = page.locator("#contact-profile")
+    await expect(profile.get_by_role("heading", level=1)).to_have_text("Ada Lovelace", timeout=TIMEOUT_MS)
+    await expect(profile.locator("#contact-role")).to_have_text("COO at Acme")
+    await expect(profile.locator("#contact-location")).to_have_text("London")
+    await expect(profile.locator("#contact-headline")).to_have_text("Analyst of engines")
+    await expect(profile.locator(".avatar.has-photo")).to_have_count(1, timeout=TIMEOUT_MS)
+    big = await profile.locator("img.avatar-img").evaluate("img => img.naturalWidth")
+    assert big == 400  # the standard size, not the thumbnail
+    await expect(profile.get_by_role("link", name="Ada Lovelace on LinkedIn (opens in a new tab)")).to_be_visible()
+    messages = page.locator("#contact-messages li")
+    await expect(messages.first).to_contain_text("Ada message 29")  # newest first
+    await expect(messages).to_have_count(20)
+    older = page.get_by_role("button", name="Older messages")
+    await older.click()  # the history's paging (GET …?interactions_cursor=)
+    await expect(messages).to_have_count(30, timeout=TIMEOUT_MS)
+    await expect(messages.last).to_contain_text("Ada message 0")
+    await expect(older).to_be_hidden()
+    await shoot(page, "contact", stack)
+
+    # --- editing: the fields change, are marked, and the next sync keeps them
+    await page.get_by_role("button", name="Edit").click()
+    await expect(page.get_by_label("Name")).to_be_focused()
+    await page.get_by_label("Title").fill("Chief Operating Officer")
+    await page.get_by_label("Note").fill("Met at the Analytical Society.\nAsk about the engine.")
+    await shoot(page, "contact-editing", stack)
+    await page.get_by_role("button", name="Save").click()
+    await expect(profile.locator("#contact-title")).to_have_text("Chief Operating Officer", timeout=TIMEOUT_MS)
+    await expect(profile.locator("#contact-role .badge-edited")).to_have_count(1)  # the title, not the company
+    await expect(page.locator("#contact-note")).to_contain_text("Ask about the engine.")
+    await expect(page.get_by_role("button", name="Edit")).to_be_focused()
+    # LinkedIn shows Ada at another company now: the company follows, the edited title stays; a job change shows.
+    await push_profile(stack, token, "ACoAda", title="Head of Engines", company="Babbage & Co")
+    await page.reload()
+    await expect(profile.locator("#contact-company")).to_have_text("Babbage & Co", timeout=TIMEOUT_MS)
+    await expect(profile.locator("#contact-title")).to_have_text("Chief Operating Officer")
+    await expect(page.locator("#contact-job-changes li")).to_have_count(1)
+    await expect(page.locator("#contact-job-changes li")).to_contain_text("Babbage & Co")
+    await shoot(page, "contact-edited", stack)
+    # A bad edit is refused with the reason, nothing changes.
+    await page.get_by_role("button", name="Edit").click()
+    await page.get_by_label("Name").fill("   ")
+    await page.get_by_role("button", name="Save").click()
+    await expect(page.locator("#contact-edit .error")).to_have_text("A contact needs a name.")
+    await page.get_by_role("button", name="Cancel").click()
+    await expect(profile.get_by_role("heading", level=1)).to_have_text("Ada Lovelace")
+
+    # --- keyboard: from the list, Tab to a contact's link and Enter opens it
+    await page.get_by_role("link", name="← Contacts").click()
+    await expect(rows).to_have_count(4, timeout=TIMEOUT_MS)
+    await page.locator("#contacts-list .contact-name").first.focus()
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#contact-profile h1")).to_have_text("Dee Ramone", timeout=TIMEOUT_MS)
+
+    # --- a contact that is not there (merged away, or another user's)
+    await page.goto(f"{stack.edge_url}/#/contacts/00000000-0000-0000-0000-000000000000")
+    await expect(page.locator("#contact-missing")).to_be_visible(timeout=TIMEOUT_MS)
+    await shoot(page, "contact-missing", stack)
+
+    # --- contacts_service down: both pages say so and offer nothing invented
+    ada_url = f"{stack.edge_url}/#/contacts/{await contact_id(stack, token, 'ACoAda')}"
+    # A phone-sized window: the pages stack into one column.
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await page.goto(f"{stack.edge_url}/#/contacts")
+    await expect(rows).to_have_count(4, timeout=TIMEOUT_MS)
+    await shoot(page, "list-narrow", stack)
+    await page.goto(ada_url)
+    await expect(profile.locator(".avatar.has-photo")).to_have_count(1, timeout=TIMEOUT_MS)
+    await shoot(page, "contact-narrow", stack)
+    await page.set_viewport_size({"width": 1100, "height": 900})
+
+    await stack.stop_service("contacts")
+    await page.goto(f"{stack.edge_url}/#/contacts")
+    await expect(page.get_by_role("alert")).to_have_text(
+        "A PingCRM service is unavailable right now. Try again in a moment.", timeout=TIMEOUT_MS
+    )
+    await expect(page.locator("#contacts-count")).to_have_text("")
+    await shoot(page, "list-unavailable", stack)
+    await page.goto(ada_url)
+    await expect(page.locator("#contact-error [role=alert]")).to_contain_text("unavailable", timeout=TIMEOUT_MS)
+    await expect(page.get_by_role("button", name="Try again")).to_be_visible()
+    await shoot(page, "contact-unavailable", stack)
+    assert crashes == []
