@@ -12,13 +12,21 @@ from pingcrm.contacts.v1 import contacts_service_pb2_grpc
 
 from contacts_service.domain.contacts import ContactsDomain
 from contacts_service.domain.imports.jobs import ImportsDomain
+from contacts_service.media_client import MediaClient
 from contacts_service.models import MIGRATIONS
 from contacts_service.server import POLICY
 from contacts_service.servicer import ContactsServicer
 from pingcrm_common.clock import FrozenClock
 from pingcrm_common.db import Database
 from pingcrm_common.migrations import upgrade
-from pingcrm_common.tokens import EXTENSION_AUDIENCE, TokenVerifier, ensure_embedded_keys, load_public_key
+from pingcrm_common.service_tokens import ServiceTokens
+from pingcrm_common.tokens import (
+    EXTENSION_AUDIENCE,
+    TokenVerifier,
+    ensure_embedded_keys,
+    load_private_key,
+    load_public_key,
+)
 from tests.support.tokens import web_token
 
 CLOCK = FrozenClock()
@@ -43,7 +51,14 @@ def grpc_servicer(keys_dir, grpc_event_loop):
     database = Database(url, "contacts")
     # No import worker here: an upload stays queued, which is all these tests need.
     imports = ImportsDomain(database, CLOCK, lease_seconds=30, wake=lambda: None)
-    yield ContactsServicer(ContactsDomain(database, CLOCK), imports)
+    # A media client to an address nobody serves (these tests call no photo RPC), made in the server's loop.
+    tokens = ServiceTokens(load_private_key(keys_dir / "keys" / "service-private.pem"), "contacts", CLOCK)
+
+    async def media_client() -> MediaClient:
+        return MediaClient("127.0.0.1:9", tokens)
+
+    media = asyncio.run_coroutine_threadsafe(media_client(), grpc_event_loop).result(timeout=10)
+    yield ContactsServicer(ContactsDomain(database, CLOCK, media), imports)
     asyncio.run_coroutine_threadsafe(database.dispose(), grpc_event_loop).result(timeout=10)
 
 

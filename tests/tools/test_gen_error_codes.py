@@ -69,7 +69,7 @@ def test_each_readme_table_is_its_registry(capsys) -> None:
     auth = (gen.REPO / "auth_service" / "README.md").read_text()
     assert "| `email_taken` | ALREADY_EXISTS → 409 | RegisterUser | an account with this email exists |" in auth
     top = (gen.REPO / "README.md").read_text()
-    assert "| 413 | `request_too_large` |" in top
+    assert "| 413 | `request_too_large`, `photo_too_large` |" in top
     assert re.search(r"\| 401 \| [^\n]*`refresh_declined`", top)
 
 
