@@ -27,7 +27,7 @@ CODES.add(
 CODES.add(
     "suggestion_closed",
     S.FAILED_PRECONDITION,
-    "the suggestion was sent or dismissed: it can no longer be redrafted or snoozed",
+    "the suggestion was sent or dismissed: it can no longer be redrafted, snoozed or given another status",
     rpcs=("RegenerateSuggestion", "UpdateSuggestion"),
 )
 CODES.add(

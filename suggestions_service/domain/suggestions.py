@@ -252,9 +252,12 @@ class SuggestionsDomain:
             if record is None:
                 raise _not_found()
             is_open = record.status in (Status.PENDING, Status.SNOOZED)
-            if status == Status.SNOOZED and not is_open:
+            # A closed suggestion keeps how it ended: sent stays sent (a later "dismissed" would make the
+            # contact wait out the dismissal pause), and the same status again is a harmless retry.
+            if status is not None and not is_open and status != record.status:
+                verb = {Status.SNOOZED: "snoozed", Status.DISMISSED: "dismissed", Status.SENT: "marked sent"}[status]
                 raise FailedPrecondition(
-                    f"a {record.status.value} suggestion cannot be snoozed", code="suggestion_closed"
+                    f"a {record.status.value} suggestion cannot be {verb}", code="suggestion_closed"
                 )
             if message is not None:
                 record.message = message

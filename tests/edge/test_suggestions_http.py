@@ -110,6 +110,14 @@ async def test_generate_list_regenerate_and_close(stack, data_dir, clock) -> Non
         assert [i["id"] for i in listed_sent["items"]] == [made["id"]]
         closed = await client.post(f"/api/v1/suggestions/{made['id']}/regenerate", headers=ada)
         assert (closed.status_code, closed.json()["code"]) == (410, "suggestion_closed")
+        # Sent stays sent: a retried "sent" is fine, a later "dismissed" is refused and changes nothing.
+        retried = await client.patch(f"/api/v1/suggestions/{made['id']}", json={"status": "sent"}, headers=ada)
+        assert (retried.status_code, retried.json()["status"]) == (200, "sent")
+        dismissed = await client.patch(f"/api/v1/suggestions/{made['id']}", json={"status": "dismissed"}, headers=ada)
+        assert (dismissed.status_code, dismissed.json()["code"]) == (410, "suggestion_closed")
+        assert dismissed.json()["detail"] == "a sent suggestion cannot be dismissed"
+        listed_sent = (await client.get("/api/v1/suggestions", params={"status": "sent"}, headers=ada)).json()
+        assert [i["id"] for i in listed_sent["items"]] == [made["id"]]
 
 
 async def test_regenerate_is_rate_limited_per_user_and_the_extension_token_works(stack, clock) -> None:
