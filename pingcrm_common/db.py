@@ -20,10 +20,10 @@ import asyncpg
 from sqlalchemy import ColumnElement, String, Table, any_, bindparam, event, exc, func, literal, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlalchemy.pool import QueuePool
 from sqlalchemy.types import TypeEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from pingcrm_common.cleanup import run_to_completion
 from pingcrm_common.dependencies import Dependency, error_chain
 
 T = TypeVar("T")
@@ -175,9 +175,9 @@ class Database:
                 await session.commit()
             except BaseException as error:
                 if any(is_unreachable(link) for link in error_chain(error)):
-                    await session.invalidate()
+                    await run_to_completion(session.invalidate())
                 else:
-                    await session.rollback()
+                    await run_to_completion(session.rollback())
                 raise
 
     async def transaction(
@@ -207,15 +207,5 @@ class Database:
         """This database as a dependency of its service (pingcrm_common.dependencies)."""
         return Dependency("database", self.ping, is_unreachable, code="database_unavailable")
 
-    async def dispose(self, drain_seconds: float = 2.0) -> None:
-        """Close every connection, after those still checked out came back (for at most `drain_seconds`).
-
-        A cancelled statement closes its connection in a shielded task that outlives the cancelled
-        caller; disposing under it would leave the driver's thread to answer an event loop that is
-        gone by then.
-        """
-        pool = self.engine.pool
-        deadline = asyncio.get_running_loop().time() + drain_seconds
-        while isinstance(pool, QueuePool) and pool.checkedout() and asyncio.get_running_loop().time() < deadline:
-            await asyncio.sleep(0.01)
+    async def dispose(self) -> None:
         await self.engine.dispose()

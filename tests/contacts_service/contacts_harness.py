@@ -19,6 +19,7 @@ from contacts_service.settings import ContactsSettings
 from pingcrm_common import migrations
 from pingcrm_common.clock import FrozenClock
 from pingcrm_common.errors import ERROR_CODE_METADATA
+from tests.support.dropped_connections import end_dropped_sqlite_connections
 from tests.support.tokens import service_metadata, web_token
 
 TIMEOUT = 10.0
@@ -219,3 +220,4 @@ async def running_contacts(settings: ContactsSettings, clock: FrozenClock) -> As
     finally:
         await channel.close()
         await running.shutdown(1.0)
+        await end_dropped_sqlite_connections()

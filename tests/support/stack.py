@@ -26,6 +26,7 @@ from pingcrm_common.migrations import upgrade
 from pingcrm_common.settings import ServiceSettings
 from suggestions_service import server as suggestions_server
 from suggestions_service.settings import SuggestionsSettings
+from tests.support.dropped_connections import end_dropped_sqlite_connections
 from tests.support.in_loop_server import serve_in_loop
 
 CLIENT_TIMEOUT_SECONDS = 30
@@ -60,6 +61,7 @@ class Stack:
         for name, running in reversed(self.services.items()):
             if name not in self.stopped:
                 await running.shutdown(0.5)
+        await end_dropped_sqlite_connections()
 
 
 async def start_edge(settings: EdgeSettings, clock: Clock | None) -> tuple[uvicorn.Server, asyncio.Task[None], int]:

@@ -49,6 +49,7 @@ from contacts_service.domain.imports.records import Checkpoint, Counts, Job, Job
 from contacts_service.domain.linkedin_identity import MEMBER_ID
 from contacts_service.domain.push import ConcurrentChange
 from contacts_service.store import contacts, imports
+from pingcrm_common.cleanup import run_to_completion
 from pingcrm_common.clock import Clock
 from pingcrm_common.db import Database, Session, is_transient
 from pingcrm_common.errors import InvalidArgument, NotFound, RateLimited
@@ -140,7 +141,7 @@ class ImportsDomain:
             job = await self._database.transaction(queue)
         except BaseException:
             # Cut off (the caller went away, the file grew too large, the database failed): nothing stays.
-            await asyncio.shield(self._discard(upload.job_id))
+            await run_to_completion(self._discard(upload.job_id))
             raise
         if job is None:  # it was created above, in this very call
             raise _not_found()
