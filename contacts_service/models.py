@@ -28,7 +28,7 @@ from pingcrm_common.models import UTCDateTime, new_id
 
 # What the listing searches on PostgreSQL, as one text: the fields joined by newlines (a search text holds
 # none). SQL text, because PostgreSQL uses the trigram index ix_contacts_search only for this very expression;
-# migration b7e4c1a9d2f0 spells it the same (store/contacts.py).
+# migrations b7e4c1a9d2f0 and c3d8e5f1a2b7 spell it the same (store/contacts.py).
 SEARCHED_TEXT = "lower(full_name) || chr(10) || lower(company) || chr(10) || lower(title) || chr(10) || lower(headline)"
 
 
@@ -44,7 +44,7 @@ class Contact(ContactsTable, table=True):
         UniqueConstraint("user_id", "linkedin_slug", name="uq_contacts_user_slug"),
         Index("ix_contacts_user_activity", "user_id", "last_interaction_at", "id"),
         Index("ix_contacts_user_name", "user_id", "full_name", "id"),  # the listing's A-to-Z order
-        # On PostgreSQL only, migration b7e4c1a9d2f0 also builds ix_contacts_search, a trigram index on
+        # On PostgreSQL only, migration c3d8e5f1a2b7 also builds ix_contacts_search, a trigram GiST index on
         # SEARCHED_TEXT. It is not declared here: SQLite has no such index, and alembic cannot compare an
         # expression index's text (tests/pingcrm_common/test_migrations.py checks it by name and by plan).
         Index("ix_contacts_user_email", "user_id", "email"),  # imports match by email after slug
