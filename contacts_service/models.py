@@ -32,6 +32,17 @@ from pingcrm_common.models import UTCDateTime, new_id
 SEARCHED_TEXT = "lower(full_name) || chr(10) || lower(company) || chr(10) || lower(title) || chr(10) || lower(headline)"
 
 
+# The contacts profile backfill still asks about (store/profiles.py `candidates`; due or not), as SQL text: the
+# two partial indexes below hold only these, and a query uses a partial index only when its WHERE states the
+# index's condition the same way (SQLite compares the expressions as written), so the query uses this text too.
+# A push looks for candidates every time; without them it read all of a user's complete contacts to find none
+# (100,000 contacts: 30–50 ms per push, docs/decisions.md).
+BACKFILL_PENDING = (
+    "profile_gone IS false AND (linkedin_member_id IS NOT NULL OR linkedin_slug IS NOT NULL)"
+    " AND (title = '' OR company = '' OR avatar_url = '')"
+)
+
+
 class ContactsTable(SQLModel, registry=registry()):
     """Base of contacts_service tables; its metadata holds only them."""
 
@@ -48,6 +59,22 @@ class Contact(ContactsTable, table=True):
         # SEARCHED_TEXT. It is not declared here: SQLite has no such index, and alembic cannot compare an
         # expression index's text (tests/pingcrm_common/test_migrations.py checks it by name and by plan).
         Index("ix_contacts_user_email", "user_id", "email"),  # imports match by email after slug
+        # Backfill candidates: in activity order when many are due, by due time when few are.
+        Index(
+            "ix_contacts_backfill_activity",
+            "user_id",
+            "last_interaction_at",
+            "id",
+            postgresql_where=text(BACKFILL_PENDING),
+            sqlite_where=text(BACKFILL_PENDING),
+        ),
+        Index(
+            "ix_contacts_backfill_due",
+            "user_id",
+            "backfill_due_at",
+            postgresql_where=text(BACKFILL_PENDING),
+            sqlite_where=text(BACKFILL_PENDING),
+        ),
     )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, insert, or_, update
+from sqlalchemy import bindparam, case, insert, literal, or_, text, union_all, update
+from sqlalchemy import select as select_columns
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -14,7 +15,7 @@ from contacts_service.domain import edits
 from contacts_service.domain.backfill import Candidate
 from contacts_service.domain.profiles import PROFILE_FIELDS, JobChangeSeen, ProfileMerge, StoredProfile
 from contacts_service.domain.records import JobChange
-from contacts_service.models import CONTACTS, JOB_CHANGES
+from contacts_service.models import BACKFILL_PENDING, CONTACTS, JOB_CHANGES
 from pingcrm_common.db import dialect, is_one_of
 from pingcrm_common.models import UTCDateTime, new_id
 
@@ -118,11 +119,10 @@ async def mark_gone(session: AsyncSession, user_id: str, member_ids: set[str], s
 
 
 def _candidate_filters(user_id: str, now: datetime) -> list[Any]:
+    # BACKFILL_PENDING as the indexes state it, so that both backends can use them (models.py).
     return [
         C.user_id == user_id,
-        C.profile_gone.is_(False),
-        or_(C.linkedin_member_id.is_not(None), C.linkedin_slug.is_not(None)),
-        or_(C.title == "", C.company == "", C.avatar_url == ""),
+        text(BACKFILL_PENDING),
         or_(C.backfill_due_at.is_(None), C.backfill_due_at <= now),
     ]
 
@@ -132,24 +132,32 @@ async def candidates(session: AsyncSession, user_id: str, now: datetime, limit: 
 
     Like the listing (docs/decisions.md), two index-ordered parts on (user_id, last_interaction_at, id), because
     an index cannot serve `DESC NULLS LAST` on SQLite nor a backward scan of it on PostgreSQL: the first
-    candidates are found without sorting the user's contacts.
+    candidates are found without sorting the user's contacts. One statement joins the two parts (every push
+    asks, so a round trip saved counts); only their at most 2 × `limit` rows are sorted.
     """
-    more = [C.photo_refused_url, C.backfill_attempts]
+    columns = [C.id, C.linkedin_member_id, C.linkedin_slug, C.photo_refused_url, C.backfill_attempts]
     filters = _candidate_filters(user_id, now)
     active = (
-        select(C.id, C.linkedin_member_id, C.linkedin_slug, *more)
+        select_columns(literal(0).label("part"), *columns, C.last_interaction_at)
         .where(*filters, C.last_interaction_at.is_not(None))
         .order_by(C.last_interaction_at.desc(), C.id.desc())
         .limit(limit)
+        .subquery()
     )
-    rows = list((await session.exec(active)).all())
-    if len(rows) < limit:
-        never = (
-            select(C.id, C.linkedin_member_id, C.linkedin_slug, *more)
-            .where(*filters, C.last_interaction_at.is_(None))
-            .order_by(C.id.desc())
-        )
-        rows.extend((await session.exec(never.limit(limit - len(rows)))).all())
+    never = (
+        select_columns(literal(1).label("part"), *columns, C.last_interaction_at)
+        .where(*filters, C.last_interaction_at.is_(None))
+        .order_by(C.id.desc())
+        .limit(limit)
+        .subquery()
+    )
+    both = union_all(select_columns(active), select_columns(never)).subquery()
+    statement = (
+        select(*(both.c[column.name] for column in columns))
+        .order_by(both.c.part, both.c.last_interaction_at.desc(), both.c.id.desc())
+        .limit(limit)
+    )
+    rows = (await session.exec(statement)).all()
     return [Candidate(row[0], row[1], row[2], row[3], row[4]) for row in rows]
 
 

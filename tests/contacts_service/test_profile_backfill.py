@@ -55,6 +55,21 @@ async def test_a_push_hands_out_ten_candidates_most_recently_active_first(contac
     assert (await user.push()).backfill == []
 
 
+async def test_contacts_never_messaged_come_after_the_active_ones_newest_first(contacts: ContactsHarness) -> None:
+    user = contacts.user()
+    rows = "".join(f"Imp,Person{i},https://www.linkedin.com/in/imported-{i},,Acme,,05 Mar 2024\n" for i in range(8))
+    export = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n" + rows
+    assert (await user.imported(export.encode())).state == pb.IMPORT_STATE_DONE
+    ids, backfill = await _push_contacts(user, 3)  # messaged: asked for first, most recently active first
+    assert [c.member_id for c in backfill[:3]] == ids[::-1]
+    imported = [c.slug for c in backfill[3:]]
+    assert len(imported) == 7 and {c.member_id for c in backfill[3:]} == {""}
+    assert set(imported) < {f"imported-{i}" for i in range(8)}
+    # The eighth imported contact is the only one left for the next sync.
+    [last] = (await user.push()).backfill
+    assert {last.slug, *imported} == {f"imported-{i}" for i in range(8)}
+
+
 async def test_a_failed_fetch_is_asked_for_again_with_growing_spacing(contacts: ContactsHarness) -> None:
     user = contacts.user()
     [member], backfill = await _push_contacts(user, 1)
