@@ -211,6 +211,9 @@ async def _measure(stacks: list[Stack]) -> tuple[list[Figures], list[Figures]]:
         users = [
             await _prepare(client, stack, size) for client, stack, size in zip(clients, stacks, SIZES, strict=True)
         ]
+        if WITHOUT_SUGGESTIONS:  # only now: the stack is ready (/readyz) only while every service runs
+            for stack in stacks:
+                stop_children({"suggestions": stack.children["suggestions"]})
         large = [[_push_body(random.Random(SEED), size, push) for push in range(WARMUP + PUSHES)] for size in SIZES]
         small = [[_one_message_body(size, push) for push in range(WARMUP + SMALL_PUSHES)] for size in SIZES]
         large_ms = await _alternate(clients, users, large)
@@ -227,9 +230,6 @@ async def _measure(stacks: list[Stack]) -> tuple[list[Figures], list[Figures]]:
 def _run(folder: Path) -> tuple[list[Figures], list[Figures]]:
     with ExitStack() as running:
         stacks = [running.enter_context(running_stack(folder / str(size), postgres=True)) for size in SIZES]
-        if WITHOUT_SUGGESTIONS:
-            for stack in stacks:
-                stop_children({"suggestions": stack.children["suggestions"]})
         return asyncio.run(_measure(stacks))
 
 
