@@ -36,7 +36,7 @@ SEARCHED_TEXT = "lower(full_name) || chr(10) || lower(company) || chr(10) || low
 # two partial indexes below hold only these, and a query uses a partial index only when its WHERE states the
 # index's condition the same way (SQLite compares the expressions as written), so the query uses this text too.
 # A push looks for candidates every time; without them it read all of a user's complete contacts to find none
-# (100,000 contacts: 30–50 ms per push, docs/decisions.md).
+# (100,000 contacts: 42–72 ms per push, docs/decisions.md).
 BACKFILL_PENDING = (
     "profile_gone IS false AND (linkedin_member_id IS NOT NULL OR linkedin_slug IS NOT NULL)"
     " AND (title = '' OR company = '' OR avatar_url = '')"
