@@ -204,21 +204,28 @@ async def count(session: AsyncSession, user_id: str) -> int:
     return int((await session.exec(statement)).one())
 
 
+@cache
+def _matching(dialect_name: str) -> Any:
+    columns = [CONTACTS.c[name] for name in (*PROFILE_FIELDS, "edited_fields")]
+    return select_rows(
+        CONTACTS.c.id, CONTACTS.c.linkedin_member_id, CONTACTS.c.linkedin_slug, CONTACTS.c.created_at, *columns
+    ).where(
+        CONTACTS.c.user_id == bindparam("user_id"),
+        or_(
+            is_one_of(dialect_name, CONTACTS.c.linkedin_member_id, "member_ids"),
+            is_one_of(dialect_name, CONTACTS.c.linkedin_slug, "slugs"),
+        ),
+    )
+
+
 async def matching(session: AsyncSession, user_id: str, member_ids: set[str], slugs: set[str]) -> list[KnownContact]:
     """The contacts carrying any of these member ids or slugs, as matching needs them (one query on the
     unique indexes: its cost follows the batch, not the user's contact count)."""
-    matches = []
-    if member_ids:
-        matches.append(is_one_of(dialect(session), CONTACTS.c.linkedin_member_id, member_ids))
-    if slugs:
-        matches.append(is_one_of(dialect(session), CONTACTS.c.linkedin_slug, slugs))
-    if not matches:
+    if not member_ids and not slugs:
         return []
-    columns = [CONTACTS.c[name] for name in (*PROFILE_FIELDS, "edited_fields")]
-    statement = select_rows(
-        CONTACTS.c.id, CONTACTS.c.linkedin_member_id, CONTACTS.c.linkedin_slug, CONTACTS.c.created_at, *columns
-    ).where(CONTACTS.c.user_id == user_id, or_(*matches))
-    rows = (await session.exec(statement)).all()
+    params = {"user_id": user_id, "member_ids": sorted(member_ids), "slugs": sorted(slugs)}
+    statement = _matching(dialect(session))
+    rows = (await session.exec(statement, params=params)).all()
     return [
         KnownContact(
             id=row[0],

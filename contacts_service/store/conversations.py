@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Boolean, String, func, update
+from sqlalchemy import Boolean, String, bindparam, func, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -33,14 +33,19 @@ def _mark(row: Any) -> HistoryMark:
     return HistoryMark(urn, contact_id, oldest, newest, first, gap)
 
 
+@cache
+def _marks(dialect_name: str) -> Any:
+    return select(*_MARK_COLUMNS).where(
+        CONVERSATIONS.c.user_id == bindparam("user_id"), is_one_of(dialect_name, CONVERSATIONS.c.urn, "urns")
+    )
+
+
 async def marks(session: AsyncSession, user_id: str, urns: set[str]) -> dict[str, HistoryMark]:
     """The stored marks of these conversations, by URN."""
     if not urns:
         return {}
-    statement = select(*_MARK_COLUMNS).where(
-        CONVERSATIONS.c.user_id == user_id, is_one_of(dialect(session), CONVERSATIONS.c.urn, urns)
-    )
-    return {mark.urn: mark for mark in map(_mark, (await session.exec(statement)).all())}
+    rows = (await session.exec(_marks(dialect(session)), params={"user_id": user_id, "urns": sorted(urns)})).all()
+    return {mark.urn: mark for mark in map(_mark, rows)}
 
 
 _ROWS = UnnestedRows(

@@ -4,6 +4,7 @@ LinkedIn no longer has, and the backfill selection. Every statement names the us
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, case, insert, literal, or_, text, union_all, update
@@ -22,19 +23,27 @@ from pingcrm_common.models import UTCDateTime, new_id
 C = CONTACTS.c
 
 
+def _names_any(dialect_name: str) -> Any:
+    """The contact carries any of the member ids or slugs given as `member_ids` and `slugs`."""
+    return or_(
+        is_one_of(dialect_name, C.linkedin_member_id, "member_ids"), is_one_of(dialect_name, C.linkedin_slug, "slugs")
+    )
+
+
+@cache
+def _named(dialect_name: str) -> Any:
+    columns = [C[name] for name in ("profile_gone", "edited_fields", *PROFILE_FIELDS)]
+    return select(C.id, C.linkedin_member_id, C.linkedin_slug, C.avatar_url, *columns).where(
+        C.user_id == bindparam("user_id"), _names_any(dialect_name)
+    )
+
+
 async def named(session: AsyncSession, user_id: str, member_ids: set[str], slugs: set[str]) -> list[StoredProfile]:
     """The user's contacts carrying any of these member ids or slugs (the unique indexes)."""
-    matches = []
-    if member_ids:
-        matches.append(is_one_of(dialect(session), C.linkedin_member_id, member_ids))
-    if slugs:
-        matches.append(is_one_of(dialect(session), C.linkedin_slug, slugs))
-    if not matches:
+    if not member_ids and not slugs:
         return []
-    columns = [C[name] for name in ("profile_gone", "edited_fields", *PROFILE_FIELDS)]
-    statement = select(C.id, C.linkedin_member_id, C.linkedin_slug, C.avatar_url, *columns).where(
-        C.user_id == user_id, or_(*matches)
-    )
+    params = {"user_id": user_id, "member_ids": sorted(member_ids), "slugs": sorted(slugs)}
+    rows = (await session.exec(_named(dialect(session)), params=params)).all()
     return [
         StoredProfile(
             id=row[0],
@@ -45,7 +54,7 @@ async def named(session: AsyncSession, user_id: str, member_ids: set[str], slugs
             edited=edits.parse(row[5]),
             values={name: row[6 + i] or "" for i, name in enumerate(PROFILE_FIELDS)},
         )
-        for row in (await session.exec(statement)).all()
+        for row in rows
     ]
 
 
@@ -104,39 +113,34 @@ async def reassign_job_changes(session: AsyncSession, user_id: str, *, from_cont
     )
 
 
+@cache
+def _mark_gone(dialect_name: str) -> Any:
+    matched = C.user_id == bindparam("b_user_id"), _names_any(dialect_name)
+    return update(CONTACTS).where(*matched).values(profile_gone=True)
+
+
 async def mark_gone(session: AsyncSession, user_id: str, member_ids: set[str], slugs: set[str]) -> None:
     """LinkedIn no longer has these profiles: never ask for them again (until a profile of theirs arrives)."""
-    matches = []
-    if member_ids:
-        matches.append(is_one_of(dialect(session), C.linkedin_member_id, member_ids))
-    if slugs:
-        matches.append(is_one_of(dialect(session), C.linkedin_slug, slugs))
-    if matches:
-        await session.exec(update(CONTACTS).where(C.user_id == user_id, or_(*matches)).values(profile_gone=True))
+    if member_ids or slugs:
+        params = {"b_user_id": user_id, "member_ids": sorted(member_ids), "slugs": sorted(slugs)}
+        await session.exec(_mark_gone(dialect(session)), params=params)
 
 
 # --- the backfill selection ---------------------------------------------------------------------------------
 
 
-def _candidate_filters(user_id: str, now: datetime) -> list[Any]:
+@cache
+def _candidates(limit: int) -> Any:
+    """Built once per limit (a push's share of building this UNION was larger than running it): the user and
+    the time are parameters."""
+    columns = [C.id, C.linkedin_member_id, C.linkedin_slug, C.photo_refused_url, C.backfill_attempts]
+    now = bindparam("now", type_=UTCDateTime())
     # BACKFILL_PENDING as the indexes state it, so that both backends can use them (models.py).
-    return [
-        C.user_id == user_id,
+    filters: list[Any] = [
+        C.user_id == bindparam("user_id"),
         text(BACKFILL_PENDING),
         or_(C.backfill_due_at.is_(None), C.backfill_due_at <= now),
     ]
-
-
-async def candidates(session: AsyncSession, user_id: str, now: datetime, limit: int) -> list[Candidate]:
-    """Up to `limit` contacts due for backfill, most recently active first, never-active last.
-
-    Like the listing (docs/decisions.md), two index-ordered parts on (user_id, last_interaction_at, id), because
-    an index cannot serve `DESC NULLS LAST` on SQLite nor a backward scan of it on PostgreSQL: the first
-    candidates are found without sorting the user's contacts. One statement joins the two parts (every push
-    asks, so a round trip saved counts); only their at most 2 × `limit` rows are sorted.
-    """
-    columns = [C.id, C.linkedin_member_id, C.linkedin_slug, C.photo_refused_url, C.backfill_attempts]
-    filters = _candidate_filters(user_id, now)
     active = (
         select_columns(literal(0).label("part"), *columns, C.last_interaction_at)
         .where(*filters, C.last_interaction_at.is_not(None))
@@ -152,12 +156,22 @@ async def candidates(session: AsyncSession, user_id: str, now: datetime, limit: 
         .subquery()
     )
     both = union_all(select_columns(active), select_columns(never)).subquery()
-    statement = (
+    return (
         select(*(both.c[column.name] for column in columns))
         .order_by(both.c.part, both.c.last_interaction_at.desc(), both.c.id.desc())
         .limit(limit)
     )
-    rows = (await session.exec(statement)).all()
+
+
+async def candidates(session: AsyncSession, user_id: str, now: datetime, limit: int) -> list[Candidate]:
+    """Up to `limit` contacts due for backfill, most recently active first, never-active last.
+
+    Like the listing (docs/decisions.md), two index-ordered parts on (user_id, last_interaction_at, id), because
+    an index cannot serve `DESC NULLS LAST` on SQLite nor a backward scan of it on PostgreSQL: the first
+    candidates are found without sorting the user's contacts. One statement joins the two parts (every push
+    asks, so a round trip saved counts); only their at most 2 × `limit` rows are sorted.
+    """
+    rows = (await session.exec(_candidates(limit), params={"user_id": user_id, "now": now})).all()
     return [Candidate(row[0], row[1], row[2], row[3], row[4]) for row in rows]
 
 
