@@ -125,6 +125,7 @@ async def test_users_and_the_service_share_a_method_open_to_both(media, data_dir
 async def test_an_expired_service_token_is_refused(media, data_dir: Path, clock: FrozenClock) -> None:
     stub, _ = media
     metadata = _tokens(data_dir, "contacts", clock).metadata("user-1")
+    await stub.FetchAvatar(pb.FetchAvatarRequest(), timeout=5, metadata=metadata)  # accepted (and kept) while valid
     clock.advance(SERVICE_TOKEN_LIFETIME + timedelta(seconds=1))
     error = await _refused(stub.FetchAvatar(pb.FetchAvatarRequest(), timeout=5, metadata=metadata))
     assert error.code() == grpc.StatusCode.UNAUTHENTICATED
