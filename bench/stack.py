@@ -154,8 +154,18 @@ async def sign_up_and_pair(client: httpx.AsyncClient, email: str) -> User:
     return User(me.json()["id"], web, {"Authorization": f"Bearer {collected.json()['token']}"})
 
 
+def python_speed_seconds() -> float:
+    """How long this machine takes for a plain loop of 10 million additions: a yardstick for comparing figures
+    measured on different machines (the docs quote it beside their figures)."""
+    started = time.perf_counter()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    return time.perf_counter() - started
+
+
 def machine() -> str:
-    """CPU model, count, Python version and the load average when the run started."""
+    """CPU model, count, Python version, the yardstick above and the load average when the run started."""
     model = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -165,4 +175,5 @@ def machine() -> str:
     except OSError:
         pass
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
-    return f"{model}, {os.cpu_count()} CPUs, Python {platform.python_version()}, load average {load}"
+    speed = f"10M-addition loop {python_speed_seconds():.2f} s"
+    return f"{model}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {speed}, load average {load}"
