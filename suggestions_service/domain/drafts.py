@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from suggestions_service.domain.records import RecentMessage
+from suggestions_service.domain.rules import whole_days
 
 EMBEDDED = "embedded"
 FRAGMENT_MAX = 60  # characters of the last message a draft may quote
@@ -200,7 +201,7 @@ def fragment(text: str, limit: int = FRAGMENT_MAX) -> str:
 
 
 def _since(then: datetime, now: datetime) -> str:
-    days = max(0, (now - then).days)
+    days = max(0, whole_days(now - then))  # counted as the reason counts them
     if days == 0:
         return "today"
     if days == 1:
@@ -248,6 +249,12 @@ _PHRASINGS: dict[str, list[str]] = {
 }
 
 
+def _quote(text: str) -> str | None:
+    """What a draft quotes of `text`, None when nothing. Without a closing full stop (or comma …): every
+    phrasing punctuates after the quote, and '"Sounds good.".' reads as a typo; ? and ! stay."""
+    return fragment(text).rstrip(".,;:") or None
+
+
 def _fill(template: str, context: DraftContext) -> str | None:
     last = context.recent[-1] if context.recent else None
     inbound = next((m for m in reversed(context.recent) if not m.from_self), None)
@@ -255,7 +262,7 @@ def _fill(template: str, context: DraftContext) -> str | None:
     role = _role(context)
     values = {
         "name": context.name,
-        "quote": fragment(quoted.excerpt) if quoted and quoted.excerpt.strip() else None,
+        "quote": _quote(quoted.excerpt) if quoted else None,
         "since": _since(last.sent_at, context.now) if last else None,
         "at_role": f" at {context.company}" if context.company else "",
         "as_role": f" as {role}" if role else "",

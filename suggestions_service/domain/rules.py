@@ -50,8 +50,14 @@ class Due:
     reason: str
 
 
+def whole_days(span: timedelta) -> int:
+    """A span in days, rounded: the one count both a suggestion's reason and its draft say ("4 days")."""
+    return round(span.total_seconds() / 86_400)
+
+
 def days(span: timedelta) -> int:
-    return max(1, round(span.total_seconds() / 86400))
+    """As whole_days, at least 1 (a reason never says "0 days")."""
+    return max(1, whole_days(span))
 
 
 def _plural(count: int, word: str) -> str:

@@ -7,6 +7,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -18,10 +19,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from suggestions_service.domain import drafts
+from suggestions_service.domain import drafts, rules
 from suggestions_service.domain.drafts import DraftContext
 from suggestions_service.domain.llm import LlmDrafter
-from suggestions_service.domain.records import RecentMessage
+from suggestions_service.domain.records import ContactFacts, RecentMessage, Snapshot
 from tests.support.in_loop_server import serve_in_loop
 
 LONG = "I have been thinking about the analytical engine and whether it could compose elaborate music someday"
@@ -60,6 +61,29 @@ def test_embedded_drafts_use_name_context_and_quote_at_most_a_short_fragment() -
     # Without messages, phrasings that quote are skipped rather than filled with nothing.
     quiet = [drafts.draft(context("new_connection", recent=[]), v) for v in range(4)]
     assert all("{" not in text and '""' not in text for text in quiet)
+
+
+def test_a_draft_counts_the_days_as_its_reason_does() -> None:
+    sent = NOW - timedelta(days=3, hours=15)  # 3.6 days: the reason rounds it to 4
+    facts = ContactFacts(
+        user_id="u", contact_id="c", snapshot=Snapshot(), message_count=1, first_message_at=sent,
+        last_message_at=sent, last_inbound_at=sent,
+    )
+    due = rules.unanswered(facts, NOW, rules.Thresholds())
+    assert due is not None and due.reason == "Unanswered for 4 days"
+    text = drafts.draft(context(reason=due.reason, recent=[RecentMessage(False, sent, "Shall we meet on Friday")]), 1)
+    assert text.startswith('Hi Ada! Getting back to your message from 4 days ago ("Shall we meet on Friday").')
+
+
+def test_a_quote_ending_a_sentence_is_not_followed_by_a_second_full_stop() -> None:
+    for ending, quoted in ((".", '"Sounds good"'), ("...", '"Sounds good"'), ("?", '"Sounds good?"')):
+        recent = [RecentMessage(False, days_ago(4), "Sounds good" + ending)]
+        texts = [drafts.draft(context(recent=recent), variant) for variant in range(4)]
+        quoting = [text for text in texts if "Sounds good" in text]
+        assert len(quoting) == 3, texts
+        assert all(quoted in text and ".\"." not in text and '.")' not in text for text in quoting), quoting
+    bare = [RecentMessage(False, days_ago(4), "...")]  # nothing left to quote: those phrasings are skipped
+    assert all('""' not in drafts.draft(context(recent=bare), variant) for variant in range(4))
 
 
 def test_a_non_english_conversation_gets_a_short_draft_in_its_language_or_a_neutral_one() -> None:
