@@ -11,7 +11,7 @@ fake's messaging pages, whose Send button is enabled only by the composer's own 
 - two overlay bubbles at once: each has its own P and R and lists its own partner's suggestion; a partner
   with nothing due says so; past the redraft limit R says when to try again; closing a bubble takes its
   overlay with it, the other one stays;
-- suggestions_service down: "Can't reach PingCRM"; the extension disconnected in the web app (the popup
+- suggestions_service down: "Suggestions are unavailable right now"; the extension disconnected in the web app (the popup
   learns it): "Not paired — open the PingCRM popup".
 
 Screenshots of each overlay state go to PINGCRM_TEST_SCREENSHOTS when it names a folder.
@@ -205,12 +205,15 @@ async def test_pull_and_regenerate_against_pingcrm(  # type: ignore[no-untyped-d
         await expect(quiet_overlay).to_be_visible()
         await expect(page.get_by_role("button", name=PULL, exact=True)).to_have_count(1)
 
-        # --- suggestions_service down: the overlay says PingCRM cannot be reached for suggestions
+        # --- suggestions_service down: PingCRM answers 503 naming it, and the overlay says suggestions are
+        # unavailable for now (PingCRM itself was reached)
         await stack.stop_service("suggestions")
         await page.evaluate("(id) => fakeMessaging.open(id)", second.thread_id)
         reopened = bubble(page, second.thread_id)
         await reopened.get_by_role("button", name=PULL, exact=True).click()
-        await expect(overlay_region(reopened)).to_contain_text("Can't reach PingCRM", timeout=UI_TIMEOUT_MS)
+        await expect(overlay_region(reopened)).to_contain_text(
+            "Suggestions are unavailable right now. Try again in a moment.", timeout=UI_TIMEOUT_MS
+        )
         await screenshot(page, "6-unavailable", stack)
 
         # --- disconnected in the web app: the popup's next call learns it, and P says the browser is not paired

@@ -281,7 +281,8 @@ describe('the overlay', () => {
     ['not paired', () => ({ ok: false, error: { code: 'not_paired', message: 'x' } }), 'Not paired — open the PingCRM popup'],
     ['pairing revoked', () => ({ ok: false, error: { code: 'pairing_revoked', message: 'x' } }), 'Not paired — open the PingCRM popup'],
     ['PingCRM down', () => ({ ok: false, error: { code: 'server_unreachable', message: 'x' } }), "Can't reach PingCRM"],
-    ['PingCRM failing', () => ({ ok: false, error: { code: 'server_error', message: 'x' } }), "Can't reach PingCRM"],
+    ['PingCRM failing', () => ({ ok: false, error: { code: 'server_error', message: 'x' } }), 'PingCRM answered with an error. Try again in a moment.'],
+    ['a service behind PingCRM down', () => ({ ok: false, error: { code: 'unavailable', message: 'x' } }), 'Suggestions are unavailable right now. Try again in a moment.'],
     ['the worker gone (extension reloaded)', () => Promise.reject(new Error('Extension context invalidated.')), "Can't reach PingCRM"],
     ['no partner on the page', () => ({ ok: false, error: { code: 'partner_unknown', message: 'x' } }), "Can't tell who this conversation is with"],
   ]) {

@@ -181,15 +181,20 @@ describe('suggestions for a conversation (P)', () => {
     assert.equal((await chrome.storage.local.get(KEYS.PAIRING))[KEYS.PAIRING], undefined);
   });
 
-  it('PingCRM down → server_unreachable; a service behind it down (503) → server_error', async () => {
+  it('PingCRM down → server_unreachable; a service behind it down (503) → unavailable; any other 5xx → server_error', async () => {
     const { ask, backend } = await pairedWorker();
     backend.state.down = true;
     assert.equal((await ask(MSG.SUGGESTIONS_FOR_CONVERSATION, { profile: { slug: 'ada' } })).error.code, 'server_unreachable');
     backend.state.down = false;
-    backend.override('GET', '/api/v1/suggestions', 503, { status: 503, code: 'unavailable', detail: 'a backend service is unavailable' });
+    backend.override('GET', '/api/v1/suggestions', 503, { status: 503, code: 'suggestions_db_down', detail: 'the suggestions service is unavailable' });
+    assert.deepEqual((await ask(MSG.SUGGESTIONS_FOR_CONVERSATION, { profile: { slug: 'ada' } })).error, {
+      code: 'unavailable',
+      message: 'the suggestions service is unavailable',
+    });
+    backend.override('GET', '/api/v1/suggestions', 500, { status: 500, code: 'internal', detail: 'internal error' });
     assert.deepEqual((await ask(MSG.SUGGESTIONS_FOR_CONVERSATION, { profile: { slug: 'ada' } })).error, {
       code: 'server_error',
-      message: 'a backend service is unavailable',
+      message: 'internal error',
     });
   });
 

@@ -7,7 +7,8 @@
 // is asked by member id when known (what the sync pushes), else by slug.
 //
 // Errors the composer words itself: not_paired / pairing_revoked, the
-// server unreachable or failing (server_unreachable, server_error: any 5xx),
+// server unreachable (server_unreachable), a service behind it down
+// (unavailable: any 503), failing (server_error: any other 5xx),
 // rate_limited with retryAfterMs (any 429), partner_unknown,
 // invalid_request; any other problem `code` passes through.
 
@@ -49,7 +50,7 @@ export function suggestionView(item) {
   };
 }
 
-/** 429 and 5xx in the two codes the composer words; the rest unchanged. */
+/** 429, 503 and other 5xx in the three codes the composer words; the rest unchanged. */
 async function calling(request) {
   try {
     return await request();
@@ -57,6 +58,9 @@ async function calling(request) {
     if (!(err instanceof ApiError)) throw err;
     if (err.status === 429) {
       throw new ApiError(ERR.RATE_LIMITED, err.message, { status: 429, retryAfterMs: err.retryAfterMs, problem: err.problem });
+    }
+    if (err.status === 503) {
+      throw new ApiError(ERR.UNAVAILABLE, err.message, { status: 503, retryAfterMs: err.retryAfterMs, problem: err.problem });
     }
     if (err.status >= 500) throw new ApiError(ERR.SERVER_ERROR, err.message, { status: err.status, problem: err.problem });
     throw err;

@@ -28,13 +28,16 @@
     DRAFTING: 'Drafting a new message…',
     NOT_PAIRED: 'Not paired — open the PingCRM popup',
     UNREACHABLE: "Can't reach PingCRM",
+    // PingCRM answered, but the part that makes suggestions is down (503): it comes back by itself.
+    UNAVAILABLE: 'Suggestions are unavailable right now. Try again in a moment.',
+    SERVER_ERROR: 'PingCRM answered with an error. Try again in a moment.',
     UNKNOWN_PARTNER: "Can't tell who this conversation is with",
     NOT_INSERTED: "This message box didn't take the text; copy it from here instead.",
     MARKED_SENT: 'Sent — marked as sent in PingCRM.',
   });
 
   const NOT_PAIRED = new Set(['not_paired', 'pairing_revoked']);
-  const UNREACHABLE = new Set(['server_unreachable', 'server_error', 'extension_unavailable', 'host_permission_required']);
+  const UNREACHABLE = new Set(['server_unreachable', 'extension_unavailable', 'host_permission_required']);
 
   /** "in 40 s" / "in 3 min" / "in 2 h" for a wait in milliseconds. */
   function waitText(ms) {
@@ -49,6 +52,8 @@
     const code = error?.code;
     if (NOT_PAIRED.has(code)) return { text: TEXT.NOT_PAIRED, tone: 'error' };
     if (UNREACHABLE.has(code)) return { text: TEXT.UNREACHABLE, tone: 'error' };
+    if (code === 'unavailable') return { text: TEXT.UNAVAILABLE, tone: 'error' };
+    if (code === 'server_error') return { text: TEXT.SERVER_ERROR, tone: 'error' };
     if (code === 'partner_unknown') return { text: TEXT.UNKNOWN_PARTNER, tone: 'error' };
     if (code === 'rate_limited') {
       return { text: `Too many new drafts for now. Try again ${waitText(error.retryAfterMs)}.`, tone: 'error' };
