@@ -11,8 +11,8 @@ fake's messaging pages, whose Send button is enabled only by the composer's own 
 - two overlay bubbles at once: each has its own P and R and lists its own partner's suggestion; a partner
   with nothing due says so; past the redraft limit R says when to try again; closing a bubble takes its
   overlay with it, the other one stays;
-- suggestions_service down: "Suggestions are unavailable right now"; the extension disconnected in the web app (the popup
-  learns it): "Not paired — open the PingCRM popup".
+- suggestions_service down: "Suggestions are unavailable right now"; the extension disconnected in the web
+  app (the popup learns it): "Not paired — open the PingCRM popup".
 
 Screenshots of each overlay state go to PINGCRM_TEST_SCREENSHOTS when it names a folder.
 """
