@@ -293,3 +293,63 @@ async def test_contacts_list_and_contact_page(page: Any, stack: Any, data_dir: P
     await expect(page.get_by_role("button", name="Try again")).to_be_visible()
     await shoot(page, "contact-unavailable", stack)
     assert crashes == []
+
+
+def many_conversations(count: int) -> list[dict[str, Any]]:
+    """`count` partners with one message each, the newest last."""
+    return [
+        {
+            "urn": f"urn:li:msg_conversation:(me,many-{n})",
+            "partner": {"member_id": f"ACoMany{n:04d}", "first_name": "Person", "last_name": f"{n:03d}"},
+            "messages": [
+                {"urn": f"urn:li:msg_message:many-{n}", "from_self": False, "text": "Hello", "sent_at": SENT + n}
+            ],
+        }
+        for n in range(count)
+    ]
+
+
+async def test_load_more_reads_the_next_page_and_says_when_it_cannot(
+    page: Any, stack: Any, data_dir: Path, clock: Any
+) -> None:
+    """105 contacts: 50 shown, then 100 after "Load more"; with contacts_service down the next page's error
+    shows above the button, which stays for another try, and the rows already read stay."""
+    from playwright.async_api import expect
+
+    crashes: list[str] = []
+    page.on("pageerror", lambda error: crashes.append(str(error)))
+    token = web_token(data_dir, "user-many", clock)
+    conversations = many_conversations(105)
+    async with stack.http() as client:
+        for start in (0, 100):  # a push carries at most 100 conversations
+            answer = await client.post(
+                "/api/v1/linkedin/push",
+                json={"conversations": conversations[start : start + 100]},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            assert answer.status_code == 200, answer.text
+    await sign_in(page, stack, token)
+    await page.goto(f"{stack.edge_url}/#/contacts")
+
+    rows = page.locator("#contacts-list li.contact")
+    more = page.get_by_role("button", name="Load more")
+    await expect(rows).to_have_count(50, timeout=TIMEOUT_MS)
+    await expect(page.locator("#contacts-count")).to_have_text("105 contacts")
+    await more.click()
+    await expect(rows).to_have_count(100, timeout=TIMEOUT_MS)
+    shown = await page.locator("#contacts-list .contact-name").all_text_contents()
+    assert shown == [f"Person {n:03d}" for n in range(104, 4, -1)]  # newest first, none twice, none skipped
+    await expect(more).to_be_enabled()
+
+    await stack.stop_service("contacts")
+    await more.click()
+    error = page.locator("#contacts-body .load-more [role=alert]")
+    await expect(error).to_have_text(
+        "A PingCRM service is unavailable right now. Try again in a moment.", timeout=TIMEOUT_MS
+    )
+    await expect(more).to_be_enabled()
+    await expect(more).to_have_text("Load more")
+    await expect(rows).to_have_count(100)
+    await error.scroll_into_view_if_needed()
+    await shoot(page, "load-more-unavailable", stack)
+    assert crashes == []

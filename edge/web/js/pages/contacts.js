@@ -10,6 +10,7 @@
 import { ApiError, describeError } from '../api.js';
 import { createAvatars } from '../avatar.js';
 import { el, replace } from '../dom.js';
+import { createLoadMore } from '../load-more.js';
 
 const PAGE_SIZE = 50;
 const SEARCH_DELAY_MS = 250;
@@ -204,10 +205,7 @@ export function render(container, { api, signal, navigate, query: params }) {
   const count = el('p', { id: 'contacts-count', className: 'muted', 'aria-live': 'polite' });
   const body = el('div', { id: 'contacts-body', 'aria-live': 'polite' }, el('p', { className: 'muted' }, 'Loading contacts…'));
   const list = el('ul', { className: 'card contacts', id: 'contacts-list' });
-  const more = el('button', { id: 'contacts-more', type: 'button', className: 'secondary' }, 'Load more');
-  const moreError = el('p', { className: 'error', role: 'alert', hidden: true });
   let query = '';
-  let cursor = null;
   let loading = null; // AbortController of the request in flight
   let timer = null;
 
@@ -227,12 +225,17 @@ export function render(container, { api, signal, navigate, query: params }) {
     }
   }
 
-  function showMore(nextCursor) {
-    cursor = nextCursor ?? null;
-    more.hidden = !cursor;
-    more.disabled = false;
-    more.textContent = 'Load more';
-  }
+  const more = createLoadMore({
+    id: 'contacts-more',
+    signal,
+    async fetchMore(cursor) {
+      const q = query;
+      const page = await fetchPage(q, cursor);
+      if (signal.aborted || q !== query) return undefined; // another search replaced the list meanwhile
+      list.append(...page.items.map((contact) => contactRow(contact, avatar, navigate)));
+      return page.next_cursor;
+    },
+  });
 
   async function load(q) {
     query = q;
@@ -245,9 +248,8 @@ export function render(container, { api, signal, navigate, query: params }) {
         return;
       }
       replace(list, page.items.map((contact) => contactRow(contact, avatar, navigate)));
-      moreError.hidden = true;
-      showMore(page.next_cursor);
-      replace(body, list, el('div', { className: 'load-more' }, moreError, more));
+      more.reset(page.next_cursor);
+      replace(body, list, more.element);
     } catch (err) {
       if (signal.aborted || err?.name === 'AbortError') return;
       count.textContent = '';
@@ -257,26 +259,6 @@ export function render(container, { api, signal, navigate, query: params }) {
       } else if (!(err instanceof ApiError && err.status === 401)) {
         replace(body, el('p', { className: 'error', role: 'alert' }, describeError(err)));
       }
-    }
-  }
-
-  async function loadMore() {
-    if (!cursor) return;
-    more.disabled = true;
-    more.textContent = 'Loading…';
-    const q = query;
-    try {
-      const page = await fetchPage(q, cursor);
-      if (signal.aborted || q !== query) return;
-      list.append(...page.items.map((contact) => contactRow(contact, avatar, navigate)));
-      moreError.hidden = true;
-      showMore(page.next_cursor);
-    } catch (err) {
-      if (signal.aborted || err?.name === 'AbortError') return;
-      moreError.textContent = describeError(err);
-      moreError.hidden = false;
-      more.disabled = false;
-      more.textContent = 'Load more';
     }
   }
 
@@ -297,7 +279,6 @@ export function render(container, { api, signal, navigate, query: params }) {
     load(search.value.trim());
   }
 
-  more.addEventListener('click', loadMore);
   search.addEventListener('input', onSearchInput);
   sourceSelect.addEventListener('change', onFilterChange);
   sortSelect.addEventListener('change', onFilterChange);

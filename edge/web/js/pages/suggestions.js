@@ -10,6 +10,7 @@
 import { ApiError, describeError } from '../api.js';
 import { createAvatars } from '../avatar.js';
 import { el, replace, timeEl } from '../dom.js';
+import { createLoadMore } from '../load-more.js';
 
 const PAGE_SIZE = 20;
 const COPIED_FEEDBACK_MS = 2000;
@@ -82,13 +83,17 @@ export function render(container, { api, signal, setPendingCount }) {
   );
   const body = el('div', { id: 'suggestions-body' }, el('p', { className: 'muted' }, 'Loading suggestions…'));
   const list = el('ul', { className: 'suggestions', id: 'suggestions-list', 'aria-label': 'Suggestions' });
-  const more = el(
-    'button',
-    { id: 'suggestions-more', type: 'button', className: 'secondary', onClick: () => loadMore() },
-    'Load more',
-  );
-  const moreError = el('p', { className: 'error', role: 'alert', hidden: true });
-  let cursor = null;
+  const more = createLoadMore({
+    id: 'suggestions-more',
+    signal,
+    async fetchMore(cursor) {
+      const page = await fetchPage(cursor);
+      if (signal.aborted) return undefined;
+      const shown = new Set([...list.children].map((li) => li.dataset.id));
+      list.append(...page.items.filter((item) => !shown.has(item.id)).map(card));
+      return page.next_cursor;
+    },
+  });
   let pending = null; // the user's pending count, as the server last said
 
   function say(message) {
@@ -112,13 +117,6 @@ export function render(container, { api, signal, setPendingCount }) {
     return api(`/api/v1/suggestions?${query}`, { signal });
   }
 
-  function showMore(nextCursor) {
-    cursor = nextCursor || null;
-    more.hidden = !cursor;
-    more.disabled = false;
-    more.textContent = 'Load more';
-  }
-
   async function load() {
     try {
       const page = await fetchPage(null);
@@ -129,32 +127,11 @@ export function render(container, { api, signal, setPendingCount }) {
         return;
       }
       replace(list, page.items.map(card));
-      moreError.hidden = true;
-      showMore(page.next_cursor);
-      replace(body, list, el('div', { className: 'load-more' }, moreError, more));
+      more.reset(page.next_cursor);
+      replace(body, list, more.element);
     } catch (err) {
       if (signal.aborted || err?.name === 'AbortError') return;
       showError(err);
-    }
-  }
-
-  async function loadMore() {
-    if (!cursor) return;
-    more.disabled = true;
-    more.textContent = 'Loading…';
-    try {
-      const page = await fetchPage(cursor);
-      if (signal.aborted) return;
-      const shown = new Set([...list.children].map((li) => li.dataset.id));
-      list.append(...page.items.filter((item) => !shown.has(item.id)).map(card));
-      moreError.hidden = true;
-      showMore(page.next_cursor);
-    } catch (err) {
-      if (signal.aborted || err?.name === 'AbortError') return;
-      moreError.textContent = describeError(err);
-      moreError.hidden = false;
-      more.disabled = false;
-      more.textContent = 'Load more';
     }
   }
 
@@ -453,7 +430,7 @@ export function render(container, { api, signal, setPendingCount }) {
     li.remove();
     setCount((pending ?? 1) - 1);
     say(message);
-    if (list.children.length === 0 && !cursor) {
+    if (list.children.length === 0 && !more.hasMore()) {
       showEmpty();
       generate.focus();
     } else {
