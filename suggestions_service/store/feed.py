@@ -9,21 +9,37 @@ contact still has (nothing, the second time).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, CursorResult, Executable, func, or_, select, tuple_, update
-from sqlmodel import col
-from sqlmodel import select as select_rows
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Executable,
+    Select,
+    String,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.types import TypeEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pingcrm_common.db import dialect, dialect_insert
+from pingcrm_common.db import UnnestedRows, dialect, dialect_insert
 from suggestions_service.domain.records import ClosedBy, ContactFacts, Event, RecentMessage, Snapshot, Status
 from suggestions_service.models import ContactMessage, ContactState, FeedCursor, Lease, Suggestion
 
 MESSAGES = ContactMessage.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes
+STATES = ContactState.__table__  # type: ignore[attr-defined]  # as above
 LEASES = Lease.__table__  # type: ignore[attr-defined]  # as above
 CURSORS = FeedCursor.__table__  # type: ignore[attr-defined]  # as above
 SUGGESTIONS = Suggestion.__table__  # type: ignore[attr-defined]  # as above
@@ -33,7 +49,7 @@ _NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 async def run(
-    session: AsyncSession, statement: Executable, rows: list[dict[str, Any]] | None = None
+    session: AsyncSession, statement: Executable, parameters: Mapping[str, Any] | list[State] | None = None
 ) -> CursorResult[Any]:
     """A Core statement on the session's connection, in its transaction, after its pending ORM changes.
 
@@ -41,7 +57,7 @@ async def run(
     """
     await session.flush()
     connection = await session.connection()
-    return await connection.execute(statement, rows)
+    return await connection.execute(statement, parameters)
 
 
 async def move_cursor(session: AsyncSession, name: str, expected: str, new: str, now: datetime) -> bool:
@@ -107,7 +123,9 @@ async def apply(session: AsyncSession, events: Iterable[Event]) -> set[tuple[str
     """Apply a batch of events in feed order; returns the (user, contact) pairs whose facts changed.
 
     A batch costs a handful of statements whatever its size (bench/suggestions.py): the contacts'
-    states are read in one query, the messages inserted in one (per 1,000), the counts recomputed in one.
+    states are read in one query, the messages inserted in one (per 1,000), the counts recomputed in
+    one, and the states written back in one upsert. The states are plain rows (column → value) while
+    the batch changes them: an ORM object per contact cost more than the SQL.
     """
     batch = list(events)
     keys = {(e.user_id, e.contact_id) for e in batch} | {
@@ -120,27 +138,37 @@ async def apply(session: AsyncSession, events: Iterable[Event]) -> set[tuple[str
     recount = {(e.user_id, e.contact_id) for e in batch if e.kind == "messages"}
     for event in batch:
         key = (event.user_id, event.contact_id)
-        state = _state(session, states, key)
+        state = _state(states, key)
         _take_snapshot(state, event.snapshot)
         touched.add(key)
         if event.kind == "contact_added":
-            state.added_at = min(state.added_at or event.occurred_at, event.occurred_at)
+            state["added_at"] = min(state["added_at"] or event.occurred_at, event.occurred_at)
         elif event.kind == "job_changed" and event.job is not None:
-            if state.job_changed_at is None or event.occurred_at >= state.job_changed_at:
-                state.job_changed_at = event.occurred_at
-                state.job_title, state.job_company = event.job.new_title, event.job.new_company
+            if state["job_changed_at"] is None or event.occurred_at >= state["job_changed_at"]:
+                state["job_changed_at"] = event.occurred_at
+                state["job_title"], state["job_company"] = event.job.new_title, event.job.new_company
         elif event.kind == "connection_imported":
-            state.connection_imported = True
-            state.connected_on = event.connected_on
+            state["connection_imported"] = True
+            state["connected_on"] = event.connected_on
         elif event.kind == "contacts_merged" and event.absorbed_contact_id:
             await _merge(session, states, state, event.absorbed_contact_id)
             recount.add(key)
     await _recount(session, states, recount)
+    await _save_states(session, states)
     return touched
 
 
-KEYS_PER_QUERY = 500  # (user, contact) pairs per IN list
+KEYS_PER_QUERY = 500  # (user, contact) pairs per query
 ROWS_PER_INSERT = 1_000  # messages per INSERT (6 parameters each; PostgreSQL allows 32,767)
+
+# A contact's state while a batch changes it: its row, column name → value.
+State = dict[str, Any]
+_KEY = ("user_id", "contact_id")
+_SNAPSHOT_FIELDS = tuple(field.name for field in fields(Snapshot))  # each the name of a contact_states column
+_NEW_STATE: State = {name: info.default for name, info in ContactState.model_fields.items() if name not in _KEY}
+_STATE_COLUMNS: dict[str, TypeEngine[Any]] = {column.name: column.type for column in STATES.columns}
+_STATE_ROWS = UnnestedRows(_STATE_COLUMNS)
+_PAIRS = UnnestedRows({"user_id": String(), "contact_id": String()})
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
@@ -148,34 +176,68 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
         yield items[start : start + size]
 
 
-def _pair_in(user_column: Any, contact_column: Any, pairs: list[tuple[str, str]]) -> ColumnElement[bool]:
-    return tuple_(user_column, contact_column).in_(pairs)
+def _is_pair(dialect_name: str, user_column: Any, contact_column: Any) -> ColumnElement[bool]:
+    """(user, contact) among the pairs given at execution (`_pairs`): on PostgreSQL an unnest of two arrays,
+    so the statement's text and plan stay the same for any number of pairs; on SQLite an expanding IN."""
+    if dialect_name == "postgresql":
+        return tuple_(user_column, contact_column).in_(select(*_PAIRS.table.c))
+    return tuple_(user_column, contact_column).in_(bindparam("pairs", expanding=True))
 
 
-async def _load_states(session: AsyncSession, keys: set[tuple[str, str]]) -> dict[tuple[str, str], ContactState]:
-    states: dict[tuple[str, str], ContactState] = {}
+def _pairs(dialect_name: str, pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    if dialect_name == "postgresql":
+        return _PAIRS.params([{"user_id": user_id, "contact_id": contact_id} for user_id, contact_id in pairs])
+    return {"pairs": pairs}
+
+
+@cache
+def _states_of(dialect_name: str) -> Select[Any]:
+    return select(STATES).where(_is_pair(dialect_name, STATES.c.user_id, STATES.c.contact_id))
+
+
+async def _load_states(session: AsyncSession, keys: set[tuple[str, str]]) -> dict[tuple[str, str], State]:
+    states: dict[tuple[str, str], State] = {}
+    name = dialect(session)
     for chunk in _chunks(sorted(keys), KEYS_PER_QUERY):
-        query = select_rows(ContactState).where(
-            _pair_in(col(ContactState.user_id), col(ContactState.contact_id), chunk)
-        )
-        for state in (await session.exec(query)).all():
-            states[(state.user_id, state.contact_id)] = state
+        for row in await run(session, _states_of(name), _pairs(name, chunk)):
+            states[(row.user_id, row.contact_id)] = dict(row._mapping)
     return states
 
 
-def _state(session: AsyncSession, states: dict[tuple[str, str], ContactState], key: tuple[str, str]) -> ContactState:
+def _state(states: dict[tuple[str, str], State], key: tuple[str, str]) -> State:
     state = states.get(key)
     if state is None:
-        state = states[key] = ContactState(user_id=key[0], contact_id=key[1])
-        session.add(state)
+        state = states[key] = {**_NEW_STATE, "user_id": key[0], "contact_id": key[1]}
     return state
 
 
-def _take_snapshot(state: ContactState, snapshot: Snapshot) -> None:
-    for field in fields(Snapshot):
-        value = getattr(snapshot, field.name)
+def _take_snapshot(state: State, snapshot: Snapshot) -> None:
+    for name in _SNAPSHOT_FIELDS:
+        value = getattr(snapshot, name)
         if value:
-            setattr(state, field.name, value)
+            state[name] = value
+
+
+@cache
+def _upsert_states(dialect_name: str) -> Any:
+    """INSERT … ON CONFLICT (user, contact) DO UPDATE every column: a new contact's row or its new values."""
+    insert: postgresql.Insert | sqlite.Insert
+    if dialect_name == "postgresql":
+        insert = postgresql.insert(STATES).from_select(list(_STATE_COLUMNS), select(*_STATE_ROWS.table.c))
+    else:
+        insert = sqlite.insert(STATES)
+    return insert.on_conflict_do_update(
+        index_elements=list(_KEY),
+        set_={name: insert.excluded[name] for name in _STATE_COLUMNS if name not in _KEY},
+    )
+
+
+async def _save_states(session: AsyncSession, states: dict[tuple[str, str], State]) -> None:
+    """Every state of the batch in one statement (per 1,000), in key order."""
+    rows = [states[key] for key in sorted(states)]
+    name = dialect(session)
+    for chunk in _chunks(rows, ROWS_PER_INSERT):
+        await run(session, _upsert_states(name), _STATE_ROWS.params(chunk) if name == "postgresql" else chunk)
 
 
 async def _insert_messages(session: AsyncSession, batch: list[Event]) -> dict[tuple[str, str], datetime]:
@@ -208,6 +270,13 @@ async def _insert_messages(session: AsyncSession, batch: list[Event]) -> dict[tu
     return newest
 
 
+@cache
+def _open_suggestions_of(dialect_name: str) -> Select[Any]:
+    return select(SUGGESTIONS.c.id, SUGGESTIONS.c.user_id, SUGGESTIONS.c.contact_id, SUGGESTIONS.c.created_at).where(
+        SUGGESTIONS.c.status.in_(OPEN), _is_pair(dialect_name, SUGGESTIONS.c.user_id, SUGGESTIONS.c.contact_id)
+    )
+
+
 async def _close_stale(session: AsyncSession, newest: dict[tuple[str, str], datetime]) -> None:
     """Staleness by message time: a new message dismisses only the open suggestions created before it was sent.
 
@@ -215,11 +284,9 @@ async def _close_stale(session: AsyncSession, newest: dict[tuple[str, str], date
     Not the user's dismissal: no cooldown follows.
     """
     stale: list[str] = []
+    name = dialect(session)
     for chunk in _chunks(sorted(newest), KEYS_PER_QUERY):
-        query = select(
-            SUGGESTIONS.c.id, SUGGESTIONS.c.user_id, SUGGESTIONS.c.contact_id, SUGGESTIONS.c.created_at
-        ).where(SUGGESTIONS.c.status.in_(OPEN), _pair_in(SUGGESTIONS.c.user_id, SUGGESTIONS.c.contact_id, chunk))
-        for row in await run(session, query):
+        for row in await run(session, _open_suggestions_of(name), _pairs(name, chunk)):
             if row.created_at < newest[(row.user_id, row.contact_id)]:
                 stale.append(row.id)
     if stale:
@@ -232,25 +299,25 @@ async def _close_stale(session: AsyncSession, newest: dict[tuple[str, str], date
 
 
 async def _merge(
-    session: AsyncSession, states: dict[tuple[str, str], ContactState], survivor: ContactState, absorbed_id: str
+    session: AsyncSession, states: dict[tuple[str, str], State], survivor: State, absorbed_id: str
 ) -> None:
-    """The absorbed contact's messages, facts and suggestions become the survivor's."""
-    user_id = survivor.user_id
+    """The absorbed contact's messages, facts and suggestions become the survivor's; its state row goes."""
+    user_id = survivor["user_id"]
     absorbed = states.pop((user_id, absorbed_id), None)
     if absorbed is not None:
-        if absorbed.job_changed_at and (
-            survivor.job_changed_at is None or absorbed.job_changed_at > survivor.job_changed_at
+        if absorbed["job_changed_at"] and (
+            survivor["job_changed_at"] is None or absorbed["job_changed_at"] > survivor["job_changed_at"]
         ):
-            survivor.job_changed_at = absorbed.job_changed_at
-            survivor.job_title, survivor.job_company = absorbed.job_title, absorbed.job_company
-        if absorbed.connection_imported and not survivor.connection_imported:
-            survivor.connection_imported, survivor.connected_on = True, absorbed.connected_on
-        await session.delete(absorbed)
+            survivor["job_changed_at"] = absorbed["job_changed_at"]
+            survivor["job_title"], survivor["job_company"] = absorbed["job_title"], absorbed["job_company"]
+        if absorbed["connection_imported"] and not survivor["connection_imported"]:
+            survivor["connection_imported"], survivor["connected_on"] = True, absorbed["connected_on"]
+    await run(session, delete(STATES).where(STATES.c.user_id == user_id, STATES.c.contact_id == absorbed_id))
     await run(
         session,
         update(MESSAGES)
         .where(MESSAGES.c.user_id == user_id, MESSAGES.c.contact_id == absorbed_id)
-        .values(contact_id=survivor.contact_id),
+        .values(contact_id=survivor["contact_id"]),
     )
     # Two open suggestions would break "one per contact": the absorbed one's open suggestion is closed first.
     await run(
@@ -267,34 +334,37 @@ async def _merge(
         session,
         update(SUGGESTIONS)
         .where(SUGGESTIONS.c.user_id == user_id, SUGGESTIONS.c.contact_id == absorbed_id)
-        .values(contact_id=survivor.contact_id),
+        .values(contact_id=survivor["contact_id"]),
     )
 
 
-async def _recount(
-    session: AsyncSession, states: dict[tuple[str, str], ContactState], keys: set[tuple[str, str]]
-) -> None:
-    """Counts and times of these contacts, recomputed from their stored messages (so a repeat changes nothing)."""
-    for chunk in _chunks(sorted(keys), KEYS_PER_QUERY):
-        query = (
-            select(
-                MESSAGES.c.user_id,
-                MESSAGES.c.contact_id,
-                func.count(),
-                func.min(MESSAGES.c.sent_at),
-                func.max(MESSAGES.c.sent_at),
-                func.max(MESSAGES.c.sent_at).filter(MESSAGES.c.from_self.is_(False)),
-                func.max(MESSAGES.c.sent_at).filter(MESSAGES.c.from_self.is_(True)),
-            )
-            .where(_pair_in(MESSAGES.c.user_id, MESSAGES.c.contact_id, chunk))
-            .group_by(MESSAGES.c.user_id, MESSAGES.c.contact_id)
+@cache
+def _counts_of(dialect_name: str) -> Select[Any]:
+    return (
+        select(
+            MESSAGES.c.user_id,
+            MESSAGES.c.contact_id,
+            func.count(),
+            func.min(MESSAGES.c.sent_at),
+            func.max(MESSAGES.c.sent_at),
+            func.max(MESSAGES.c.sent_at).filter(MESSAGES.c.from_self.is_(False)),
+            func.max(MESSAGES.c.sent_at).filter(MESSAGES.c.from_self.is_(True)),
         )
-        rows: list[Any] = list(await run(session, query))  # seven columns: Row's typing stops at four
+        .where(_is_pair(dialect_name, MESSAGES.c.user_id, MESSAGES.c.contact_id))
+        .group_by(MESSAGES.c.user_id, MESSAGES.c.contact_id)
+    )
+
+
+async def _recount(session: AsyncSession, states: dict[tuple[str, str], State], keys: set[tuple[str, str]]) -> None:
+    """Counts and times of these contacts, recomputed from their stored messages (so a repeat changes nothing)."""
+    name = dialect(session)
+    for chunk in _chunks(sorted(keys), KEYS_PER_QUERY):
+        rows: list[Any] = list(await run(session, _counts_of(name), _pairs(name, chunk)))  # Row's typing stops at 4
         for row in rows:
-            state = _state(session, states, (row[0], row[1]))
-            state.message_count = int(row[2])
-            state.first_message_at, state.last_message_at = utc(row[3]), utc(row[4])
-            state.last_inbound_at, state.last_outbound_at = utc(row[5]), utc(row[6])
+            state = _state(states, (row[0], row[1]))
+            state["message_count"] = int(row[2])
+            state["first_message_at"], state["last_message_at"] = utc(row[3]), utc(row[4])
+            state["last_inbound_at"], state["last_outbound_at"] = utc(row[5]), utc(row[6])
 
 
 def utc(value: datetime | None) -> datetime | None:
@@ -306,37 +376,37 @@ def utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def facts_of(state: ContactState) -> ContactFacts:
+def _facts(state: Mapping[str, Any] | RowMapping) -> ContactFacts:
     return ContactFacts(
-        user_id=state.user_id,
-        contact_id=state.contact_id,
-        snapshot=Snapshot(**{field.name: getattr(state, field.name) for field in fields(Snapshot)}),
-        message_count=state.message_count,
-        first_message_at=state.first_message_at,
-        last_message_at=state.last_message_at,
-        last_inbound_at=state.last_inbound_at,
-        last_outbound_at=state.last_outbound_at,
-        job_changed_at=state.job_changed_at,
-        job_title=state.job_title,
-        job_company=state.job_company,
-        connection_imported=state.connection_imported,
-        connected_on=state.connected_on,
+        user_id=state["user_id"],
+        contact_id=state["contact_id"],
+        snapshot=Snapshot(**{name: state[name] for name in _SNAPSHOT_FIELDS}),
+        message_count=state["message_count"],
+        first_message_at=state["first_message_at"],
+        last_message_at=state["last_message_at"],
+        last_inbound_at=state["last_inbound_at"],
+        last_outbound_at=state["last_outbound_at"],
+        job_changed_at=state["job_changed_at"],
+        job_title=state["job_title"],
+        job_company=state["job_company"],
+        connection_imported=state["connection_imported"],
+        connected_on=state["connected_on"],
     )
 
 
 async def contacts_of(session: AsyncSession, user_id: str) -> list[ContactFacts]:
-    rows = await session.exec(select_rows(ContactState).where(col(ContactState.user_id) == user_id))
-    return [facts_of(state) for state in rows.all()]
+    rows = await run(session, select(STATES).where(STATES.c.user_id == user_id))
+    return [_facts(row._mapping) for row in rows]
 
 
 async def contact(session: AsyncSession, user_id: str, contact_id: str) -> ContactFacts | None:
-    state = await session.get(ContactState, (user_id, contact_id))
-    return facts_of(state) if state else None
+    rows = await run(session, select(STATES).where(STATES.c.user_id == user_id, STATES.c.contact_id == contact_id))
+    found = rows.first()
+    return _facts(found._mapping) if found else None
 
 
 async def users(session: AsyncSession) -> list[str]:
-    rows = await session.exec(select_rows(ContactState.user_id).distinct())
-    return list(rows.all())
+    return list((await run(session, select(STATES.c.user_id).distinct())).scalars())
 
 
 async def recent_messages(session: AsyncSession, user_id: str, contact_id: str, limit: int) -> list[RecentMessage]:

@@ -169,6 +169,26 @@ async def test_a_merge_moves_messages_and_keeps_one_open_suggestion(database, cl
     assert (await _facts(database, "c1")).message_count == 2
 
 
+@pytest.mark.parametrize("same_batch", [False, True], ids=["stored-before", "same-batch"])
+async def test_a_merge_keeps_the_absorbed_contacts_job_change_and_connection(database, clock, same_batch) -> None:
+    feed = ListFeed()
+    feed.add(
+        messages("c1", ("m1", False, days_ago(10), "Hello there")),
+        job_changed("c9", days_ago(3), "Rear Admiral", "US Navy"),
+        connection("c9", days_ago(400)),
+    )
+    if not same_batch:
+        await consumer(database, clock, feed).catch_up()
+        assert (await _facts(database, "c9")).job_title == "Rear Admiral"
+    feed.add(merged("c1", "c9"))
+    await consumer(database, clock, feed).catch_up()
+    assert await _facts(database, "c9") is None
+    grace = await _facts(database, "c1")
+    assert (grace.job_changed_at, grace.job_title, grace.job_company) == (days_ago(3), "Rear Admiral", "US Navy")
+    assert (grace.connection_imported, grace.connected_on) == (True, days_ago(400))
+    assert (grace.message_count, grace.last_inbound_at) == (1, days_ago(10))
+
+
 async def test_contacts_down_is_logged_once_retried_and_suggestions_still_served(database, clock, caplog) -> None:
     feed = _history()
     generation = domain(database, clock)
