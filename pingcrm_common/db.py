@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import asyncpg
-from sqlalchemy import ColumnElement, String, Table, any_, bindparam, event, exc, func, text
+from sqlalchemy import ColumnElement, String, Table, any_, bindparam, event, exc, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.types import TypeEngine
@@ -132,6 +132,13 @@ class UnnestedRows:
     def params(self, rows: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
         """The statement's parameters for these rows (each maps every column name to its value)."""
         return {f"a_{name}": [row[name] for row in rows] for name in self.names}
+
+    def insert(self, dialect_name: str, table: Table) -> postgresql.Insert | sqlite.Insert:
+        """INSERT of these rows into `table`'s columns of the same names: on PostgreSQL from the arrays; on
+        SQLite a plain INSERT, run once per row (executemany) with the rows themselves as parameters."""
+        if dialect_name == "postgresql":
+            return postgresql.insert(table).from_select(list(self.names), select(*self.table.c))
+        return sqlite.insert(table)
 
 
 def dialect_insert(dialect_name: str, table: Table) -> postgresql.Insert | sqlite.Insert:

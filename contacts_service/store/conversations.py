@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contacts_service.domain.history import Gap, HistoryMark, IncompleteConversation
 from contacts_service.models import CONTACTS, CONVERSATIONS
-from pingcrm_common.db import UnnestedRows, dialect, dialect_insert, is_one_of
+from pingcrm_common.db import UnnestedRows, dialect, is_one_of
 from pingcrm_common.models import UTCDateTime, new_id
 
 _MARK_COLUMNS = [
@@ -67,10 +67,8 @@ _ROWS = UnnestedRows(
 
 @cache
 def _upsert(dialect_name: str) -> Any:
-    insert: Any = dialect_insert(dialect_name, CONVERSATIONS)
-    if dialect_name == "postgresql":
-        # One statement for every mark of a push (UnnestedRows), not one per conversation.
-        insert = insert.from_select(list(_ROWS.names), select(*_ROWS.table.c))
+    # One statement for every mark of a push (UnnestedRows), not one per conversation.
+    insert = _ROWS.insert(dialect_name, CONVERSATIONS)
     kept = ("contact_id", "oldest_message_at", "newest_message_at", "first_message_at", "gap_before", "gap_after")
     return insert.on_conflict_do_update(
         index_elements=[CONVERSATIONS.c.user_id, CONVERSATIONS.c.urn],

@@ -14,8 +14,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Boolean, String, Text, literal, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Boolean, String, Text, literal, tuple_, update
 from sqlalchemy.types import TypeEngine
 from sqlmodel import col
 from sqlmodel import select as select_rows
@@ -43,13 +42,8 @@ _ROWS = UnnestedRows(COLUMNS)
 @cache
 def _insert_new(dialect_name: str) -> Any:
     """INSERT … ON CONFLICT DO NOTHING (URN or message key) RETURNING what was really inserted."""
-    insert: postgresql.Insert | sqlite.Insert
-    if dialect_name == "postgresql":
-        # The rows as one array per column (UnnestedRows): the same statement for any number of messages.
-        insert = postgresql.insert(INTERACTIONS).from_select(list(COLUMNS), select(*_ROWS.table.c))
-    else:
-        insert = sqlite.insert(INTERACTIONS)
-    return insert.on_conflict_do_nothing().returning(
+    # The rows as one array per column (UnnestedRows): the same statement for any number of messages.
+    return _ROWS.insert(dialect_name, INTERACTIONS).on_conflict_do_nothing().returning(
         INTERACTIONS.c.contact_id,
         INTERACTIONS.c.source_urn,
         INTERACTIONS.c.from_self,

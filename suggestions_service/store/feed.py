@@ -29,7 +29,6 @@ from sqlalchemy import (
     tuple_,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.types import TypeEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -169,6 +168,7 @@ _NEW_STATE: State = {name: info.default for name, info in ContactState.model_fie
 _STATE_COLUMNS: dict[str, TypeEngine[Any]] = {column.name: column.type for column in STATES.columns}
 _STATE_ROWS = UnnestedRows(_STATE_COLUMNS)
 _PAIRS = UnnestedRows({"user_id": String(), "contact_id": String()})
+_MESSAGE_ROWS = UnnestedRows({column.name: column.type for column in MESSAGES.columns})
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
@@ -221,14 +221,20 @@ def _take_snapshot(state: State, snapshot: Snapshot) -> None:
 @cache
 def _upsert_states(dialect_name: str) -> Any:
     """INSERT … ON CONFLICT (user, contact) DO UPDATE every column: a new contact's row or its new values."""
-    insert: postgresql.Insert | sqlite.Insert
-    if dialect_name == "postgresql":
-        insert = postgresql.insert(STATES).from_select(list(_STATE_COLUMNS), select(*_STATE_ROWS.table.c))
-    else:
-        insert = sqlite.insert(STATES)
+    insert = _STATE_ROWS.insert(dialect_name, STATES)
     return insert.on_conflict_do_update(
         index_elements=list(_KEY),
         set_={name: insert.excluded[name] for name in _STATE_COLUMNS if name not in _KEY},
+    )
+
+
+@cache
+def _insert_new_messages(dialect_name: str) -> Any:
+    """The messages not stored yet (by URN), returning those really inserted."""
+    return (
+        _MESSAGE_ROWS.insert(dialect_name, MESSAGES)
+        .on_conflict_do_nothing(index_elements=["user_id", "urn"])
+        .returning(MESSAGES.c.user_id, MESSAGES.c.contact_id, MESSAGES.c.sent_at)
     )
 
 
@@ -255,16 +261,10 @@ async def _insert_messages(session: AsyncSession, batch: list[Event]) -> dict[tu
         for message in event.messages
     ]
     newest: dict[tuple[str, str], datetime] = {}
-    # One statement compiled once (cached), its rows sent as SQLAlchemy's "insertmanyvalues" batches:
-    # a VALUES list built per batch cost more to compile than to run.
-    statement = (
-        dialect_insert(dialect(session), MESSAGES)
-        .on_conflict_do_nothing(index_elements=["user_id", "urn"])
-        .returning(MESSAGES.c.user_id, MESSAGES.c.contact_id, MESSAGES.c.sent_at)
-    )
+    name = dialect(session)
     for chunk in _chunks(rows, ROWS_PER_INSERT):
-        inserted = await run(session, statement, chunk)
-        for row in inserted:
+        params = _MESSAGE_ROWS.params(chunk) if name == "postgresql" else chunk
+        for row in await run(session, _insert_new_messages(name), params):
             key = (row.user_id, row.contact_id)
             newest[key] = max(newest.get(key, row.sent_at), row.sent_at)
     return newest
