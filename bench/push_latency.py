@@ -7,16 +7,17 @@ and 10,000, and fewer pushes) the benchmark
    starts every PingCRM process on it, as `pingcrm up` would (auto-migrate,
    one process per service, free ports);
 2. registers a user, pairs an extension, and COPYs in that many contacts
-   (80 % with member id and slug, 10 % member id only, 10 % slug only), two
-   messages each, plus as many for a second user, then VACUUM ANALYZE and
-   CHECKPOINT;
+   (80 % with member id and slug, 10 % member id only, 10 % slug only), each
+   with its conversation of two messages, plus as many for a second user,
+   then VACUUM ANALYZE and CHECKPOINT;
 3. times pushes sequentially over HTTP through the edge with the extension's
    token, as the extension sends them: first pushes of 100 conversations /
-   500 messages each (half the partners are existing contacts, some gaining
-   their missing id, half are new; every message URN is new), then pushes of
-   one new message to an existing contact. Both sizes run side by side and
-   their pushes alternate, so whatever else the machine is doing slows both
-   alike and the ratio stays meaningful;
+   500 messages each (half the partners are existing contacts, in their
+   conversations, some gaining their missing id, half are new; every message
+   URN is new), then pushes of one new message in an existing contact's
+   conversation. Both sizes run side by side and their pushes alternate, so
+   whatever else the machine is doing slows both alike and the ratio stays
+   meaningful;
 4. prints median and p95 per size and the ratio of the medians.
 BENCH_WITHOUT_SUGGESTIONS=1 stops suggestions_service once the stacks run, to
 compare with and without its feed consumer. The database is dropped afterwards. Goals (docs/linkedin-sync.md,
@@ -81,12 +82,16 @@ def _identity(prefix: str, index: int) -> tuple[str | None, str | None]:
     return (member, None) if kind == 8 else (None, slug) if kind == 9 else (member, slug)
 
 
+def _conversation_urn(prefix: str, index: int) -> str:
+    return f"urn:li:msg_conversation:seed-{prefix}-{index}"
+
+
 async def _seed(database: str, user_id: str, prefix: str, count: int) -> None:
-    """COPY `count` contacts with two messages each for `user_id`."""
+    """COPY `count` contacts for `user_id`, each with its conversation of two messages (the whole of it)."""
     connection = await asyncpg.connect(database_url(database))
     try:
         start = datetime(2024, 1, 1, tzinfo=UTC)
-        contacts, interactions = [], []
+        contacts, interactions, conversations = [], [], []
         for i in range(count):
             member, slug = _identity(prefix, i)
             contact_id = str(uuid.uuid4())
@@ -99,6 +104,10 @@ async def _seed(database: str, user_id: str, prefix: str, count: int) -> None:
                 at = last - timedelta(minutes=1 - n)
                 urn = f"urn:seed:{prefix}:{i}:{n}"
                 interactions.append((str(uuid.uuid4()), user_id, contact_id, urn, n == 1, text, at))
+            first = last - timedelta(minutes=1)
+            conversations.append(
+                (str(uuid.uuid4()), user_id, _conversation_urn(prefix, i), contact_id, first, last, first, True, start)
+            )
         await connection.copy_records_to_table(
             "contacts",
             schema_name="contacts",
@@ -115,9 +124,18 @@ async def _seed(database: str, user_id: str, prefix: str, count: int) -> None:
             records=interactions,
             columns=["id", "user_id", "contact_id", "source_urn", "from_self", "text", "occurred_at"],
         )
+        await connection.copy_records_to_table(
+            "conversations",
+            schema_name="contacts",
+            records=conversations,
+            columns=[
+                "id", "user_id", "urn", "contact_id", "oldest_message_at", "newest_message_at", "first_message_at",
+                "complete", "updated_at",
+            ],
+        )  # fmt: skip
         # A long-lived database is vacuumed and checkpointed; without this the timed pushes would compete
         # with autovacuum of the freshly loaded rows and write full-page images of every page they touch.
-        for table in ("contacts.contacts", "contacts.interactions"):
+        for table in ("contacts.contacts", "contacts.interactions", "contacts.conversations"):
             await connection.execute(f"VACUUM (ANALYZE) {table}")
         await connection.execute("CHECKPOINT")
     finally:
@@ -132,8 +150,10 @@ def _push_body(rng: random.Random, size: int, push: int) -> dict[str, object]:
         if c < len(existing):
             index = existing[c]
             member, slug = f"ACoUser{index:07d}", f"user-person-{index}"  # both: fills the missing id of 20 %
+            urn = _conversation_urn("User", index)
         else:
             member, slug = f"ACoNew{push:03d}{c:04d}", f"new-{push}-{c}"
+            urn = f"urn:li:msg_conversation:{push}-{c}"
         messages = [
             {
                 "urn": f"urn:li:msg_message:{push}-{c}-{m}",
@@ -145,7 +165,7 @@ def _push_body(rng: random.Random, size: int, push: int) -> dict[str, object]:
         ]
         conversations.append(
             {
-                "urn": f"urn:li:msg_conversation:{push}-{c}",
+                "urn": urn,
                 "partner": {"member_id": member, "slug": slug, "first_name": "Bench", "last_name": f"Partner {c}"},
                 "messages": messages,
             }
@@ -161,7 +181,7 @@ def _one_message_body(size: int, push: int) -> dict[str, object]:
     return {
         "conversations": [
             {
-                "urn": f"urn:li:msg_conversation:one-{push}",
+                "urn": _conversation_urn("User", index),
                 "partner": {"member_id": f"ACoUser{index:07d}", "slug": f"user-person-{index}", "first_name": "One"},
                 "messages": [message],
             }
