@@ -9,8 +9,9 @@ fake's messaging pages, whose Send button is enabled only by the composer's own 
   redrafts it in place (PingCRM stores the new draft) and swaps it into the composer;
   the user's own Send sends it, and PingCRM marks the suggestion sent;
 - two overlay bubbles at once: each has its own P and R and lists its own partner's suggestion; a partner
-  with nothing due says so; past the redraft limit R says when to try again; closing a bubble takes its
-  overlay with it, the other one stays;
+  with nothing due says so; past the redraft limit R says when to try again; a draft of the longest length
+  allowed leaves the bubble's header uncovered and scrolls under the overlay's own title; closing a bubble
+  takes its overlay with it, the other one stays;
 - suggestions_service down: "Suggestions are unavailable right now"; the extension disconnected in the web
   app (the popup learns it): "Not paired — open the PingCRM popup".
 
@@ -26,6 +27,7 @@ from typing import Any
 
 import pytest
 
+from edge.routes.suggestions import MAX_MESSAGE
 from pingcrm_common.clock import FrozenClock
 from tests.support.browser_sync import explained, paired_and_signed_in
 from tests.support.fake_linkedin import FakeLinkedIn, LinkedInData
@@ -198,6 +200,32 @@ async def test_pull_and_regenerate_against_pingcrm(  # type: ignore[no-untyped-d
         await wait_until_holds(page, second_editor, last or "")
         await expect(second_overlay.locator("button.item")).to_be_enabled()
         await screenshot(page, "5b-rate-limited", stack)
+
+        # A draft as long as PingCRM allows (edited in the web app) fills the overlay only up to the message
+        # list: the bubble's header stays visible, and the close click below reaches its × through it.
+        long_draft = ("Thanks again for the intro, it meant a lot. " * 25)[:MAX_MESSAGE].strip()
+        suggestion_id = by_member[second.partner.member_id]["id"]
+        edited = await setup.api.patch(
+            f"/api/v1/suggestions/{suggestion_id}", json={"message": long_draft}, headers=setup.web
+        )
+        assert edited.status_code == 200, edited.text
+        second_pull = bubble(page, second.thread_id).get_by_role("button", name=PULL, exact=True)
+        await second_pull.click()  # closes the overlay
+        await second_pull.click()  # and lists again, with the edited draft
+        await expect(second_overlay.locator("button.item .text")).to_have_text(long_draft, timeout=UI_TIMEOUT_MS)
+        header = await bubble(page, second.thread_id).locator("header").bounding_box()
+        panel = await second_overlay.bounding_box()
+        assert header is not None and panel is not None
+        assert panel["y"] >= header["y"] + header["height"], (panel, header)
+        assert panel["height"] >= 96  # still a usable panel, which scrolls
+        # Its title and × stay in view while the draft scrolls under them.
+        await expect(second_overlay.get_by_role("button", name="Close PingCRM suggestions")).to_be_in_viewport()
+        close_box = await second_overlay.get_by_role("button", name="Close PingCRM suggestions").bounding_box()
+        assert close_box is not None and close_box["y"] >= panel["y"], (close_box, panel)
+        # and the draft starts below the head, its reason readable (not scrolled under the head)
+        reason = await second_overlay.locator("button.item .reason").bounding_box()
+        assert reason is not None and reason["y"] >= close_box["y"] + close_box["height"], (reason, close_box)
+        await screenshot(page, "5c-long-draft", stack)
 
         # Closing a bubble takes its overlay; the other keeps its own.
         await bubble(page, second.thread_id).get_by_role("button", name=re.compile("^Close your conversation")).click()

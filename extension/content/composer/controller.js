@@ -69,7 +69,7 @@
    *          timers: {setTimeout: Function, clearTimeout: Function}}} deps
    */
   function createController({ composer, document, window, location, send, timers }) {
-    const { ui, find, partner, insert } = ns;
+    const { ui, find, partner, insert, dom } = ns;
     let current = composer;
     let overlay = null;
     let disposed = false;
@@ -154,6 +154,7 @@
 
     function render() {
       if (!overlay) return;
+      overlay.fit(dom.roomAbove(current.form, window));
       overlay.render({
         title: view.title,
         status: view.status,

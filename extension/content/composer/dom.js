@@ -56,5 +56,31 @@
     return found;
   }
 
-  ns.dom = Object.freeze({ composedParent, composedAncestors, shadowRootsIn, deepQueryAll, ELEMENT_NODE });
+  /** Whether `element` scrolls its content vertically (a message list does). */
+  function scrollsVertically(element, window) {
+    return /^(auto|scroll)$/.test(window.getComputedStyle(element).overflowY);
+  }
+
+  /**
+   * The height free above `form`, in CSS pixels: up to the top of the
+   * nearest scrolling element laid out before it (the conversation's
+   * message list, whatever LinkedIn calls it), else up to the viewport's
+   * top. Whatever sits above that element — a bubble's header with its
+   * close and expand buttons — stays uncovered. Infinity when the page
+   * cannot be measured.
+   */
+  function roomAbove(form, window) {
+    if (typeof form.getBoundingClientRect !== 'function' || typeof window?.getComputedStyle !== 'function') {
+      return Infinity;
+    }
+    const formTop = form.getBoundingClientRect().top;
+    for (const node of composedAncestors(form)) {
+      for (let before = node.previousElementSibling; before; before = before.previousElementSibling) {
+        if (scrollsVertically(before, window)) return formTop - Math.max(0, before.getBoundingClientRect().top);
+      }
+    }
+    return formTop;
+  }
+
+  ns.dom = Object.freeze({ composedParent, composedAncestors, shadowRootsIn, deepQueryAll, roomAbove, ELEMENT_NODE });
 })((globalThis.pingcrmComposer ??= {}));

@@ -25,15 +25,25 @@
     button[aria-busy="true"] { cursor: progress; opacity: 0.55; }
   `;
 
+  // The overlay's height: at most MAX_PANEL_PX, and no higher than the room above the composer
+  // (fit) less a gap, so a bubble's header stays visible; at least MIN_PANEL_PX in a tiny bubble.
+  const MAX_PANEL_PX = 260;
+  const MIN_PANEL_PX = 96;
+  const PANEL_GAP_PX = 8;
+
   const OVERLAY_CSS = `
     :host { display: block; position: relative; block-size: 0; z-index: 10; }
     .panel {
-      position: absolute; inset-inline: 8px; inset-block-end: 4px; max-block-size: 260px; overflow: auto;
+      position: absolute; inset-inline: 8px; inset-block-end: 4px; max-block-size: ${MAX_PANEL_PX}px; overflow: auto;
+      scroll-padding-block-start: 40px; /* a focused item scrolls into view below the sticky head, not under it */
       background: #fff; color: rgba(0, 0, 0, 0.9); border: 1px solid rgba(0, 0, 0, 0.15); border-radius: 8px;
       box-shadow: 0 4px 12px rgba(0, 0, 0, 0.15);
       font: 14px/1.4 -apple-system, system-ui, "Segoe UI", Roboto, "Helvetica Neue", sans-serif;
     }
-    .head { display: flex; align-items: center; gap: 8px; padding: 6px 8px 6px 12px; border-block-end: 1px solid rgba(0, 0, 0, 0.08); }
+    .head {
+      display: flex; align-items: center; gap: 8px; padding: 6px 8px 6px 12px; border-block-end: 1px solid rgba(0, 0, 0, 0.08);
+      position: sticky; inset-block-start: 0; background: #fff; /* title and × stay in view while a long draft scrolls */
+    }
     .title { flex: 1; font-weight: 600; font-size: 13px; color: rgba(0, 0, 0, 0.75); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     .brand { color: ${ACCENT}; }
     .close { all: unset; cursor: pointer; inline-size: 24px; block-size: 24px; border-radius: 50%; text-align: center; line-height: 24px; color: rgba(0, 0, 0, 0.6); }
@@ -168,6 +178,11 @@
 
     return {
       host,
+      /** At most `room` pixels tall (and 260 px), never less than MIN_PANEL_PX: it then scrolls inside. */
+      fit(room) {
+        const height = Math.max(MIN_PANEL_PX, Math.min(MAX_PANEL_PX, Math.floor(room) - PANEL_GAP_PX));
+        panel.style.maxBlockSize = Number.isFinite(height) ? `${height}px` : '';
+      },
       render({ title, status = null, items = [] }) {
         const focusedId = root.activeElement?.getAttribute('data-id') ?? null;
         const close = el(document, 'button', { class: 'close', type: 'button', 'aria-label': 'Close PingCRM suggestions', text: '×' });
