@@ -15,11 +15,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pingcrm_common.models import new_id
 from suggestions_service.domain.records import ClosedBy, ContactCard, Filter, History, Status, SuggestionRecord
-from suggestions_service.models import ContactState, Suggestion
-from suggestions_service.store.feed import run, utc
+from suggestions_service.models import Suggestion
+from suggestions_service.store.feed import STATES, run, utc
 
 SUGGESTIONS = Suggestion.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes
-STATES = ContactState.__table__  # type: ignore[attr-defined]  # as above
 OPEN = (Status.PENDING.value, Status.SNOOZED.value)
 
 
