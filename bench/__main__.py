@@ -16,6 +16,7 @@ BENCHMARKS = {
     "suggestions": "suggestions_service applying 8,000–80,000 feed events, generating and listing (PostgreSQL)",
     "listing": "the contact list's orders, deep pages and searches at 100,000 contacts (PostgreSQL)",
     "imports": "Connections.csv and messages.csv of 10,000–100,000 rows through the edge (PostgreSQL), with memory",
+    "activity_retention": "deleting the older half of a 1,000,000-event activity feed, then a check with nothing old",
 }
 
 

@@ -1,5 +1,5 @@
 """contacts_service tables: contacts, interactions, conversations' history marks, sync state, the activity
-feed, import jobs."""
+feed and its readers, import jobs."""
 
 from __future__ import annotations
 
@@ -298,12 +298,29 @@ class Activity(ContactsTable, table=True):
     detail: str = Field(sa_column=Column(Text, nullable=False))  # the kind's own fields as JSON
 
 
+class ActivityReader(ContactsTable, table=True):
+    """How far each reader of the activity feed (a service, by its service token) has applied it.
+
+    A reader asks for the events after the position it has applied for good (suggestions_service moves its
+    cursor in the transaction that applies a batch), so each ReadActivity tells where that is. Retention
+    (domain/activity_retention.py) deletes only events that every reader has passed.
+    """
+
+    __tablename__ = "activity_readers"
+
+    name: str = Field(primary_key=True, max_length=40)
+    tx: int = Field(sa_column=Column(BigInteger, nullable=False))
+    seq: int = Field(sa_column=Column(BigInteger, nullable=False))
+    read_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))  # when it last moved
+
+
 # The same tables in SQLAlchemy Core, for the store's column-level statements (upserts, executemany).
 CONTACTS = ContactsTable.metadata.tables["contacts"]
 INTERACTIONS = ContactsTable.metadata.tables["interactions"]
 CONVERSATIONS = ContactsTable.metadata.tables["conversations"]
 SYNC_STATE = ContactsTable.metadata.tables["sync_state"]
 ACTIVITY = ContactsTable.metadata.tables["activity"]
+ACTIVITY_READERS = ContactsTable.metadata.tables["activity_readers"]
 # Where PostgreSQL takes activity.seq from (created by the migration; SQLite has no sequences).
 ACTIVITY_SEQ = Sequence("activity_seq", metadata=ContactsTable.metadata)
 JOB_CHANGES = ContactsTable.metadata.tables["job_changes"]

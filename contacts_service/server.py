@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pingcrm.contacts.v1 import contacts_service_pb2, contacts_service_pb2_grpc
 
+from contacts_service.domain.activity_retention import ActivityRetention
 from contacts_service.domain.contacts import ContactsDomain
 from contacts_service.domain.imports.jobs import ImportsDomain, ImportWorker
 from contacts_service.domain.photos import PhotoWorker
@@ -65,6 +66,12 @@ async def create_server(settings: ContactsSettings, *, clock: Clock | None = Non
         poll_seconds=settings.photo_poll_seconds,
         concurrency=settings.photo_concurrency,
     )
+    retention = ActivityRetention(
+        database,
+        clock,
+        keep_days=settings.activity_retention_days,
+        check_seconds=settings.activity_retention_check_seconds,
+    )
     servicer = ContactsServicer(ContactsDomain(database, clock, media, on_photos_queued=photos.wake), imports)
     session_checker = RemoteSessionChecker(settings.auth_addr, clock)
     running = await start_service(
@@ -76,11 +83,12 @@ async def create_server(settings: ContactsSettings, *, clock: Clock | None = Non
         session_checker=session_checker,
         dependencies=[database.dependency()],
         # The workers stop first: a batch in progress rolls back and resumes after its lease (jobs.py); a photo
-        # being fetched is fetched again after its lease (photos.py).
-        cleanups=[database.dispose, session_checker.close, media.close, photos.stop, worker.stop],
+        # being fetched is fetched again after its lease (photos.py); old activity is deleted at the next check.
+        cleanups=[database.dispose, session_checker.close, media.close, retention.stop, photos.stop, worker.stop],
     )
     worker.start()
     photos.start()
+    retention.start()
     return running
 
 

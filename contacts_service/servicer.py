@@ -31,7 +31,7 @@ from contacts_service.domain.push_input import (
 )
 from contacts_service.domain.records import Contact, Interaction
 from contacts_service.domain.sources import Source
-from pingcrm_common.errors import InvalidArgument
+from pingcrm_common.errors import InvalidArgument, PermissionDenied
 from pingcrm_common.timestamps import to_datetime, to_timestamp
 from pingcrm_common.tokens import require_caller
 
@@ -173,7 +173,10 @@ class ContactsServicer(contacts_service_pb2_grpc.ContactsServiceServicer):
     async def ReadActivity(
         self, request: pb.ReadActivityRequest, context: grpc.aio.ServicerContext
     ) -> pb.ReadActivityResponse:
-        page = await self._domain.read_activity(request.after, request.limit)
+        reader = require_caller().service  # the policy (server.py) admits service tokens only
+        if reader is None:
+            raise PermissionDenied("the activity feed is read with a service token", code="wrong_audience")
+        page = await self._domain.read_activity(reader, request.after, request.limit)
         return pb.ReadActivityResponse(events=[_event(event) for event in page.events], next=page.next.encode())
 
     async def UploadImport(

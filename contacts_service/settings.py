@@ -25,3 +25,7 @@ class ContactsSettings(ServiceSettings):
     photo_lease_seconds: float = Field(60.0, gt=0)
     photo_poll_seconds: float = Field(2.0, gt=0)
     photo_concurrency: int = Field(8, ge=1, le=64)
+    # Activity feed retention (domain/activity_retention.py): events every reader has passed are deleted once
+    # older than this many days; each process checks at start and then this often.
+    activity_retention_days: float = Field(30.0, gt=0)
+    activity_retention_check_seconds: float = Field(3600.0, gt=0)

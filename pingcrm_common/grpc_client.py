@@ -1,6 +1,7 @@
 """Client channels: opened once, round-robin over resolved addresses, and
 retries only for UNAVAILABLE, only on the methods the proto marks
-`option idempotency_level = NO_SIDE_EFFECTS;`.
+`option idempotency_level = NO_SIDE_EFFECTS;` or `IDEMPOTENT` (its repetition
+changes nothing more than its first call).
 
 A retry of anything else could do its work twice (a push, a pairing claim),
 so the proto, the contract, says which calls are safe to repeat.
@@ -18,23 +19,23 @@ from pingcrm_common.grpc_options import MESSAGE_SIZE_OPTIONS
 from pingcrm_common.logs import request_id_var
 
 
-def has_no_side_effects(method: MethodDescriptor) -> bool:
-    """True when the proto marks the RPC `option idempotency_level = NO_SIDE_EFFECTS;`."""
-    return method.GetOptions().idempotency_level == MethodOptions.NO_SIDE_EFFECTS
+def is_safe_to_repeat(method: MethodDescriptor) -> bool:
+    """True when the proto marks the RPC `option idempotency_level = NO_SIDE_EFFECTS;` or `IDEMPOTENT`."""
+    return method.GetOptions().idempotency_level in (MethodOptions.NO_SIDE_EFFECTS, MethodOptions.IDEMPOTENT)
 
 
 def service_config(descriptor: ServiceDescriptor) -> str:
-    """Round-robin load balancing plus a retry policy for the methods without side effects."""
-    read_only = [
+    """Round-robin load balancing plus a retry policy for the methods safe to repeat."""
+    repeatable = [
         {"service": descriptor.full_name, "method": method.name}
         for method in descriptor.methods
-        if has_no_side_effects(method)
+        if is_safe_to_repeat(method)
     ]
     config: dict[str, object] = {"loadBalancingConfig": [{"round_robin": {}}]}
-    if read_only:
+    if repeatable:
         config["methodConfig"] = [
             {
-                "name": read_only,
+                "name": repeatable,
                 "retryPolicy": {
                     "maxAttempts": 3,
                     "initialBackoff": "0.1s",

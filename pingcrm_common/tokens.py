@@ -46,6 +46,12 @@ class Caller:
     session_id: str | None
     expires_at: datetime
 
+    @property
+    def service(self) -> str | None:
+        """The calling service's name when this is a service token (see service_audience), else None."""
+        prefix = f"{SERVICE_AUDIENCE}:"
+        return self.audience.removeprefix(prefix) if self.audience.startswith(prefix) else None
+
 
 current_caller: ContextVar[Caller | None] = ContextVar("current_caller", default=None)
 

@@ -1,7 +1,8 @@
 """contacts_service's ReadActivity as a `FeedSource`: a service token, a deadline, proto → domain records.
 
 The token is minted per call (it lives 5 minutes) with the internal service
-key; the RPC is marked NO_SIDE_EFFECTS, so the channel retries it on UNAVAILABLE.
+key; the RPC is marked IDEMPOTENT (it only remembers how far this service has read), so the channel retries
+it on UNAVAILABLE.
 """
 
 from __future__ import annotations

@@ -222,12 +222,14 @@ class ContactsDomain:
 
         return await self._database.transaction(read)
 
-    async def read_activity(self, after: str, limit: int) -> ActivityPage:
-        """The activity feed's next events after position `after` ("" from the start), in feed order."""
+    async def read_activity(self, reader: str, after: str, limit: int) -> ActivityPage:
+        """The activity feed's next events after position `after` ("" from the start), in feed order. `reader`
+        has applied everything up to `after`: retention keeps what it has not (activity_retention.py)."""
         position = Position.decode(after)
         count = read_limit(limit)
 
         async def read(session: Session) -> list[ActivityEvent]:
+            await activity.mark_read(session, reader, position, self._clock.now())
             return await activity.read(session, position, count)
 
         events = await self._database.transaction(read)

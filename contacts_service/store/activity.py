@@ -15,6 +15,9 @@ is `seq` order. docs/activity-feed.md describes the contract.
 `record` is one multi-row INSERT (PostgreSQL: unnested arrays, so its text
 and plan are the same for any number of events), written in the caller's
 transaction: the feed holds a change exactly when the change committed.
+
+Each reader's last position is kept (`mark_read`), and `prune` deletes old
+events that every reader has passed (domain/activity_retention.py).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from sqlalchemy import (
     Text,
     bindparam,
     cast,
+    delete,
     func,
     literal,
     literal_column,
@@ -50,9 +54,9 @@ from contacts_service.domain.activity import (
     snapshot_fields,
     snapshot_from,
 )
-from contacts_service.models import ACTIVITY, ACTIVITY_SEQ
+from contacts_service.models import ACTIVITY, ACTIVITY_READERS, ACTIVITY_SEQ
 from contacts_service.models import Activity as ActivityRow
-from pingcrm_common.db import UnnestedRows, dialect
+from pingcrm_common.db import UnnestedRows, dialect, dialect_insert
 from pingcrm_common.models import UTCDateTime
 
 # occurred_at as a plain timezone-aware DateTime: the events' times are already UTC-aware (a push's
@@ -168,8 +172,7 @@ async def record(session: AsyncSession, user_id: str, events: list[NewActivity],
 
 async def read(session: AsyncSession, after: Position, limit: int) -> list[ActivityEvent]:
     """Up to `limit` events after `after` in feed order, of finished transactions only (see the module)."""
-    after_key = tuple_(literal(after.tx, BigInteger()), literal(after.seq, BigInteger()))
-    statement = select_rows(ActivityRow).where(tuple_(col(ActivityRow.tx), col(ActivityRow.seq)) > after_key)
+    statement = select_rows(ActivityRow).where(tuple_(col(ActivityRow.tx), col(ActivityRow.seq)) > _position(after))
     if dialect(session) == "postgresql":
         # Every transaction below the horizon has finished: its rows are all visible now (or it
         # aborted), so no row can later appear between the positions served.
@@ -188,3 +191,52 @@ async def read(session: AsyncSession, after: Position, limit: int) -> list[Activ
         )
         for row in (await session.exec(statement)).all()
     ]
+
+
+async def readers(session: AsyncSession, name: str | None = None) -> dict[str, Position]:
+    """Every reader the feed has had (or the one named), with the position it last asked to read after."""
+    R = ACTIVITY_READERS.c
+    statement = select_rows(R.name, R.tx, R.seq)
+    if name is not None:
+        statement = statement.where(R.name == name)
+    return {name: Position(tx, seq) for name, tx, seq in (await session.exec(statement)).all()}
+
+
+async def mark_read(session: AsyncSession, reader: str, position: Position, now: datetime) -> None:
+    """`reader` asked for the events after `position`: it has applied everything up to there. Written only when
+    the position moved (a caught-up reader asks again and again), so a read mostly stays a read."""
+    if (await readers(session, reader)).get(reader) == position:
+        return
+    values = {"name": reader, "tx": position.tx, "seq": position.seq, "read_at": now}
+    upsert = dialect_insert(dialect(session), ACTIVITY_READERS).values(values)
+    await session.exec(upsert.on_conflict_do_update(index_elements=["name"], set_=values))
+
+
+async def prune(session: AsyncSession, upto: Position, recorded_before: datetime, limit: int) -> int:
+    """Delete up to `limit` events, oldest first, that are at or before `upto` and come before the first event
+    recorded since `recorded_before`; how many were deleted.
+
+    Before that first recent event, in feed order, every event was recorded before `recorded_before` (feed order
+    follows recording time closely but not exactly: an old event after it waits until that one is old too). The
+    scan in key order stops there, so a check with nothing old reads one row, not the whole feed.
+    """
+    key = tuple_(ACTIVITY.c.tx, ACTIVITY.c.seq)
+    first_recent = (
+        await session.exec(
+            select_rows(ACTIVITY.c.tx, ACTIVITY.c.seq)
+            .where(ACTIVITY.c.recorded_at >= recorded_before)
+            .order_by(ACTIVITY.c.tx, ACTIVITY.c.seq)
+            .limit(1)
+        )
+    ).first()
+    bounds = [key <= _position(upto)]
+    if first_recent is not None:
+        bounds.append(key < _position(Position(first_recent[0], first_recent[1])))
+    doomed = select(ACTIVITY.c.tx, ACTIVITY.c.seq).where(*bounds).order_by(ACTIVITY.c.tx, ACTIVITY.c.seq).limit(limit)
+    result = await session.exec(delete(ACTIVITY).where(key.in_(doomed)))
+    return int(result.rowcount)
+
+
+def _position(position: Position) -> Any:
+    """A position as a (tx, seq) row value, to compare with the table's key."""
+    return tuple_(literal(position.tx, BigInteger()), literal(position.seq, BigInteger()))

@@ -2,7 +2,7 @@
 
 The edge and every service open their channels with
 `pingcrm_common.grpc_client.open_channel`, whose retry policy comes from the
-service descriptor: RPCs marked `option idempotency_level = NO_SIDE_EFFECTS;`
+service descriptor: RPCs marked `option idempotency_level = NO_SIDE_EFFECTS;` (or `IDEMPOTENT`)
 are retried on UNAVAILABLE, nothing else is. What a user would notice if
 this broke: a push (or a pairing claim) stored twice after a service
 restart, or a contacts page failing on a blip that a retry would hide.
@@ -33,7 +33,9 @@ SERVICES = [
 ]
 CONTACTS = SERVICES[1]
 # An rpc with a body holding the option; read from the .proto source, not from the descriptor.
-MARKED_RPC = re.compile(r"rpc (\w+)\([^)]*\)\s*returns\s*\([^)]*\)\s*\{[^}]*idempotency_level\s*=\s*NO_SIDE_EFFECTS")
+MARKED_RPC = re.compile(
+    r"rpc (\w+)\([^)]*\)\s*returns\s*\([^)]*\)\s*\{[^}]*idempotency_level\s*=\s*(?:NO_SIDE_EFFECTS|IDEMPOTENT)"
+)
 
 
 def _marked_in_source(service_name: str) -> set[str]:

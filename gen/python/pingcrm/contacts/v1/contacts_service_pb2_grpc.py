@@ -190,7 +190,9 @@ class ContactsServiceServicer:
     def ReadActivity(self, request, context):
         """ReadActivity pages through the activity feed: every change to every
         user's contacts, in feed order, from `after` on (suggestions_service's
-        service token only; docs/activity-feed.md).
+        service token only; docs/activity-feed.md). It remembers `after` as how
+        far the calling service has applied the feed (retention keeps what it
+        has not): asking twice changes nothing more than asking once.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
