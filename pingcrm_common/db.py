@@ -138,7 +138,7 @@ class UnnestedRows:
         SQLite a plain INSERT, run once per row (executemany) with the rows themselves as parameters."""
         if dialect_name == "postgresql":
             return postgresql.insert(table).from_select(list(self.names), select(*self.table.c))
-        return sqlite.insert(table)
+        return dialect_insert(dialect_name, table)
 
 
 def dialect_insert(dialect_name: str, table: Table) -> postgresql.Insert | sqlite.Insert:
