@@ -76,7 +76,7 @@ async def _measure(name: str) -> None:
         print(f"  {EVENTS:,} events over {DAYS} days, {KEEP_DAYS} kept; table {await _size(connection)}")
         async with database.session() as session:  # the reader has passed every event
             await activity.mark_read(session, "suggestions", Position(1000 + EVENTS // 100, EVENTS), NOW)
-        retention = ActivityRetention(database, FrozenClock(NOW), keep_days=KEEP_DAYS, check_seconds=3600)
+        retention = ActivityRetention(database, FrozenClock(NOW), keep_days=KEEP_DAYS)
         for check in ("first check", "next check, nothing old"):
             started = time.perf_counter()
             deleted = await retention.prune()

@@ -17,6 +17,7 @@ from pingcrm_common.clock import Clock, SystemClock
 from pingcrm_common.db import Database
 from pingcrm_common.grpc_server import RunningServer, ServiceRegistration
 from pingcrm_common.interceptors import ANY_USER, WEB_ONLY, access_policy, from_services
+from pingcrm_common.periodic import Periodic
 from pingcrm_common.service_runtime import run_service, start_service
 from pingcrm_common.service_tokens import ServiceTokens
 from pingcrm_common.session_check import RemoteSessionChecker
@@ -66,11 +67,10 @@ async def create_server(settings: ContactsSettings, *, clock: Clock | None = Non
         poll_seconds=settings.photo_poll_seconds,
         concurrency=settings.photo_concurrency,
     )
-    retention = ActivityRetention(
-        database,
-        clock,
-        keep_days=settings.activity_retention_days,
-        check_seconds=settings.activity_retention_check_seconds,
+    retention = Periodic(
+        "activity-retention",
+        ActivityRetention(database, clock, keep_days=settings.activity_retention_days).prune,
+        settings.activity_retention_check_seconds,
     )
     servicer = ContactsServicer(ContactsDomain(database, clock, media, on_photos_queued=photos.wake), imports)
     session_checker = RemoteSessionChecker(settings.auth_addr, clock)

@@ -13,6 +13,7 @@ from pingcrm_common.clock import Clock, SystemClock
 from pingcrm_common.db import Database
 from pingcrm_common.grpc_server import RunningServer, ServiceRegistration
 from pingcrm_common.interceptors import ANY_USER, access_policy
+from pingcrm_common.periodic import Periodic
 from pingcrm_common.redis_client import create_redis
 from pingcrm_common.service_runtime import run_service, start_service
 from pingcrm_common.service_tokens import ServiceTokens
@@ -20,6 +21,7 @@ from pingcrm_common.session_check import RemoteSessionChecker
 from pingcrm_common.tokens import load_private_key
 from suggestions_service.domain.feed import FeedConsumer
 from suggestions_service.domain.llm import Drafter, EmbeddedDrafter, LlmDrafter
+from suggestions_service.domain.schedule import CHECK_SECONDS as GENERATION_CHECK_SECONDS
 from suggestions_service.domain.schedule import PeriodicGeneration
 from suggestions_service.domain.suggestions import SuggestionsDomain
 from suggestions_service.feed_client import ContactsFeed
@@ -89,9 +91,10 @@ async def create_server(settings: SuggestionsSettings, *, clock: Clock | None = 
         budget_per_run=settings.suggestions_budget_per_run,
         catch_up=catch_up,
     )
-    periodic = PeriodicGeneration(
+    generation = PeriodicGeneration(
         database, clock, domain, owner=owner, every=timedelta(hours=settings.suggestions_generate_every_hours)
     )
+    periodic = Periodic("periodic-generation", generation.run_if_due, GENERATION_CHECK_SECONDS)
     session_checker = RemoteSessionChecker(settings.auth_addr, clock)
     running = await start_service(
         settings,

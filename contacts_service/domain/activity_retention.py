@@ -2,7 +2,8 @@
 
 Each ReadActivity tells how far its reader has applied the feed: it asks for the
 events after the position it has applied for good (store/activity.py
-`mark_read`). Every `check_seconds` (and once at start), each contacts_service
+`mark_read`). At start and then every PINGCRM_ACTIVITY_RETENTION_CHECK_SECONDS
+(server.py runs `prune` with pingcrm_common.periodic), each contacts_service
 process deletes the events that are
 
 - at or before the position of every reader the feed has had, and
@@ -24,8 +25,6 @@ docs/activity-feed.md, "Retention", has the contract.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from datetime import datetime, timedelta
 
@@ -40,26 +39,11 @@ BATCH = 5_000  # events deleted per transaction
 
 
 class ActivityRetention:
-    def __init__(
-        self, database: Database, clock: Clock, *, keep_days: float, check_seconds: float, batch: int = BATCH
-    ) -> None:
+    def __init__(self, database: Database, clock: Clock, *, keep_days: float, batch: int = BATCH) -> None:
         self._database = database
         self._clock = clock
         self._keep = timedelta(days=keep_days)
-        self._check_seconds = check_seconds
         self._batch = batch
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._loop(), name="activity-retention")
-
-    async def stop(self) -> None:
-        """Stop at once; a batch in progress rolls back and is deleted at the next check."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
 
     async def prune(self) -> int:
         """Delete every event due for deletion now, a batch at a time; how many."""
@@ -86,14 +70,3 @@ class ActivityRetention:
             return await activity.prune(session, upto, recorded_before, self._batch)
 
         return await self._database.transaction(delete)
-
-    async def _loop(self) -> None:
-        while True:
-            try:
-                await self.prune()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                # The database may be away for a while: the events wait for the next check.
-                log.exception("activity retention failed; trying again at the next check")
-            await asyncio.sleep(self._check_seconds)

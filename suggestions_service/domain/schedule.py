@@ -7,7 +7,6 @@ interval has passed. A run that dies leaves the lease to expire (RUN_LEASE).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import timedelta
 
@@ -32,7 +31,6 @@ class PeriodicGeneration:
         self._domain = domain
         self._owner = owner
         self._every = every
-        self._task: asyncio.Task[None] | None = None
 
     async def run_if_due(self) -> bool:
         """Run once if this replica takes the lease and the last run is old enough; whether it ran."""
@@ -57,20 +55,3 @@ class PeriodicGeneration:
         finally:
             await self._database.transaction(lambda session: store.release_lease(session, GENERATION, self._owner))
         return True
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="periodic-generation")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.run_if_due()
-            except Exception:
-                log.exception("periodic generation failed; trying again later")
-            await asyncio.sleep(CHECK_SECONDS)

@@ -34,7 +34,7 @@ async def database(contacts: ContactsHarness) -> AsyncIterator[Database]:
 
 
 def retention(database: Database, clock: FrozenClock, batch: int = 1_000) -> ActivityRetention:
-    return ActivityRetention(database, clock, keep_days=KEEP_DAYS, check_seconds=3600, batch=batch)
+    return ActivityRetention(database, clock, keep_days=KEEP_DAYS, batch=batch)
 
 
 async def stored_events(database: Database) -> int:
