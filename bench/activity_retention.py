@@ -18,12 +18,11 @@ import asyncio
 import os
 import sys
 import time
-import uuid
 from datetime import UTC, datetime
 
 import asyncpg
 
-from bench.stack import admin, database_url, machine
+from bench.stack import database_url, machine, scratch_database
 from contacts_service.domain.activity import Position
 from contacts_service.domain.activity_retention import ActivityRetention
 from contacts_service.models import MIGRATIONS
@@ -94,12 +93,8 @@ async def _measure(name: str) -> None:
 def main() -> int:
     print(f"activity_retention: deleting old activity-feed events (PostgreSQL){' (BENCH_SHORT)' if SHORT else ''}")
     print(f"  machine: {machine()}")
-    name = f"pingcrm_bench_{uuid.uuid4().hex[:10]}"
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    try:
+    with scratch_database() as name:
         asyncio.run(_measure(name))
-    finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     return 0
 
 

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
-from bench.stack import admin, database_url, machine
+from bench.stack import database_url, machine, scratch_database
 from contacts_service.domain.contacts import ContactsDomain
 from contacts_service.domain.listing import Page, Sort
 from contacts_service.domain.photos import Outcome
@@ -147,14 +147,10 @@ async def _measure(database: Database) -> None:
 
 
 def main() -> int:
-    name = f"pingcrm_bench_{uuid.uuid4().hex[:10]}"
     print(f"listing: {SIZE:,} contacts per user, two users; {machine()}")
     print(" PostgreSQL")
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    try:
+    with scratch_database() as name:
         asyncio.run(_postgres(name))
-    finally:
-        asyncio.run(admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
     print(" SQLite (embedded)")
     with tempfile.TemporaryDirectory(prefix="pingcrm-bench-listing-") as folder:
         asyncio.run(_sqlite(folder))

@@ -14,7 +14,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -85,28 +85,35 @@ def _env(
 
 
 @contextmanager
+def scratch_database() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one benchmark: its name; dropped afterwards, connections or not."""
+    name = f"pingcrm_bench_{uuid.uuid4().hex[:10]}"
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield name
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextmanager
 def running_stack(
     data_dir: Path, *, postgres: bool, redis_url: str | None = None, extra_env: Mapping[str, str] | None = None
 ) -> Iterator[Stack]:
     """Start every process (on a fresh PostgreSQL database, or embedded), with `extra_env` besides the defaults
     (e.g. bench/cdn.py's settings for a loopback CDN); stop them and drop the database afterwards."""
-    database = f"pingcrm_bench_{uuid.uuid4().hex[:10]}" if postgres else None
-    if database:
-        asyncio.run(admin(f'CREATE DATABASE "{database}"'))
-    stack = Stack("", database, {})
-    try:
-        ensure_embedded_keys(data_dir / "keys")
-        env, stack.edge_url = _env(data_dir, database, redis_url, extra_env or {})
-        with (data_dir / "stack.log").open("wb") as log:
-            stack.children = start_children(env, output=log)
-        # Ready before the caller may start another stack: until its processes bound their ports,
-        # the next stack could be handed the same free ports.
-        asyncio.run(_ready(stack.edge_url))
-        yield stack
-    finally:
-        stop_children(stack.children)
-        if database:
-            asyncio.run(admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+    with scratch_database() if postgres else nullcontext(None) as database:
+        stack = Stack("", database, {})
+        try:
+            ensure_embedded_keys(data_dir / "keys")
+            env, stack.edge_url = _env(data_dir, database, redis_url, extra_env or {})
+            with (data_dir / "stack.log").open("wb") as log:
+                stack.children = start_children(env, output=log)
+            # Ready before the caller may start another stack: until its processes bound their ports,
+            # the next stack could be handed the same free ports.
+            asyncio.run(_ready(stack.edge_url))
+            yield stack
+        finally:
+            stop_children(stack.children)
 
 
 async def _ready(edge_url: str) -> None:

@@ -21,10 +21,9 @@ import asyncio
 import os
 import statistics
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 
-from bench.stack import admin, database_url, machine
+from bench.stack import database_url, machine, scratch_database
 from pingcrm_common.clock import FrozenClock
 from pingcrm_common.db import Database
 from pingcrm_common.migrations import upgrade
@@ -129,12 +128,8 @@ async def _run(url: str) -> None:
 def main() -> int:
     print(f"suggestions: feed, generation and listing on PostgreSQL{' (BENCH_SHORT)' if SHORT else ''}")
     print(f"  machine: {machine()}")
-    name = f"pingcrm_bench_{uuid.uuid4().hex[:10]}"
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    try:
+    with scratch_database() as name:
         url = database_url(name, "postgresql+asyncpg")
         upgrade(MIGRATIONS, url)
         asyncio.run(_run(url))
-    finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     return 0
