@@ -199,7 +199,7 @@ async def readers(session: AsyncSession, name: str | None = None) -> dict[str, P
     statement = select_rows(R.name, R.tx, R.seq)
     if name is not None:
         statement = statement.where(R.name == name)
-    return {name: Position(tx, seq) for name, tx, seq in (await session.exec(statement)).all()}
+    return {reader: Position(tx, seq) for reader, tx, seq in (await session.exec(statement)).all()}
 
 
 async def mark_read(session: AsyncSession, reader: str, position: Position, now: datetime) -> None:
