@@ -32,6 +32,7 @@ POLICY = access_policy(
         "GetContact": ANY_USER,
         "FindContactByLinkedIn": ANY_USER,
         "ListBackfillCandidates": ANY_USER,
+        "TakeBackfillCandidates": ANY_USER,
         # The web app's Contacts → Import page; the extension has no business uploading files.
         "UploadImport": WEB_ONLY,
         "GetImport": WEB_ONLY,

@@ -70,7 +70,6 @@ class ContactsServicer(contacts_service_pb2_grpc.ContactsServiceServicer):
             interactions_created=result.interactions_created,
             interactions_skipped=result.interactions_skipped,
             rejected=[pb.RejectedItem(path=item.path, reason=item.reason) for item in result.rejected],
-            backfill=[_candidate(candidate) for candidate in result.backfill],
         )
 
     async def ListBackfillCandidates(
@@ -78,6 +77,12 @@ class ContactsServicer(contacts_service_pb2_grpc.ContactsServiceServicer):
     ) -> pb.ListBackfillCandidatesResponse:
         found = await self._domain.backfill_candidates(require_caller().user_id, request.limit)
         return pb.ListBackfillCandidatesResponse(candidates=[_candidate(candidate) for candidate in found])
+
+    async def TakeBackfillCandidates(
+        self, request: pb.TakeBackfillCandidatesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.TakeBackfillCandidatesResponse:
+        taken = await self._domain.take_backfill(require_caller().user_id, request.limit)
+        return pb.TakeBackfillCandidatesResponse(candidates=[_candidate(candidate) for candidate in taken])
 
     async def ListContacts(
         self, request: pb.ListContactsRequest, context: grpc.aio.ServicerContext

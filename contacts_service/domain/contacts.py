@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from contacts_service.domain import edits, limits, listing
 from contacts_service.domain.activity import ActivityEvent, ActivityPage, Position, contact_updated, read_limit
-from contacts_service.domain.backfill import Candidate, candidates_limit
+from contacts_service.domain.backfill import Candidate, candidates_limit, next_turn
 from contacts_service.domain.history import IncompleteConversation
 from contacts_service.domain.linkedin_identity import InvalidIdentity, normalize
 from contacts_service.domain.message_history import HistoryCursor
@@ -97,13 +97,28 @@ class ContactsDomain:
         )
 
     async def backfill_candidates(self, user_id: str, limit: int) -> list[Candidate]:
-        """The contacts the next push would hand out for backfill (backfill.py), without handing them out."""
+        """The contacts take_backfill would hand out now (backfill.py), without handing them out."""
         count = candidates_limit(limit)
 
         async def read(session: Session) -> list[Candidate]:
             return await profiles.candidates(session, user_id, self._clock.now(), count)
 
         return await self._database.transaction(read)
+
+    async def take_backfill(self, user_id: str, limit: int) -> list[Candidate]:
+        """Hand out the contacts due for backfill (backfill.py): each one's attempt is counted and its next turn
+        put off, in the transaction that chose them."""
+        count = candidates_limit(limit)
+
+        async def hand_out(session: Session) -> list[Candidate]:
+            # Under the user's lock, as a push: two syncs asking at once get different contacts, never the same.
+            await sync_state.lock_user(session, user_id)
+            now = self._clock.now()
+            candidates = await profiles.candidates(session, user_id, now, count)
+            await profiles.hand_out(session, user_id, {c.contact_id: next_turn(c, now) for c in candidates})
+            return candidates
+
+        return await self._database.transaction(hand_out)
 
     async def list_contacts(
         self,

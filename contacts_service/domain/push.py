@@ -25,8 +25,8 @@ Everything a push writes happens in one transaction, in this order:
    pushed ones into their contacts, record job changes and their events,
    queue their photos for media_service (photos.py; nothing is downloaded
    here).
-9. Hand out the next backfill candidates (backfill.py) and put their next
-   turn off.
+A push hands out no backfill candidates: the extension takes them once per
+sync (backfill.py), after its last push.
 The store writes rows in key order so that concurrent transactions take row
 locks in the same order; deadlocks and serialization failures are retried
 by Database.transaction, as is a ConcurrentChange.
@@ -39,12 +39,11 @@ source and without overwriting profiles.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from contacts_service.domain import history
 from contacts_service.domain.activity import push_activity
-from contacts_service.domain.backfill import MAX_CANDIDATES, Candidate, next_turn
 from contacts_service.domain.linkedin_identity import InvalidIdentity, LinkedInId, normalize
 from contacts_service.domain.matching import MatchPlan, plan_matches
 from contacts_service.domain.message_key import message_key
@@ -64,7 +63,6 @@ class PushResult:
     interactions_created: int
     interactions_skipped: int
     rejected: list[Rejected]
-    backfill: list[Candidate] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -81,7 +79,6 @@ class _Stored:
     conversations: StoredConversations
     profiles_updated: frozenset[str]
     rejected: list[Rejected]
-    backfill: list[Candidate]
 
 
 class ConcurrentChange(Exception):
@@ -99,9 +96,7 @@ async def record_push(database: Database, user_id: str, push: PushInput, clock: 
         await sync_state.mark_push(session, user_id, now)
         stored = await store_conversations(session, user_id, valid, now, source=Source.LINKEDIN_DM)
         updated, unmatched = await _store_profiles(session, user_id, pushed_profiles, gone, now)
-        candidates = await profiles.candidates(session, user_id, now, MAX_CANDIDATES)
-        await profiles.hand_out(session, user_id, {c.contact_id: next_turn(c, now) for c in candidates})
-        return _Stored(stored, updated, unmatched, candidates)
+        return _Stored(stored, updated, unmatched)
 
     result = await database.transaction(
         store, retry_if=lambda error: isinstance(error, ConcurrentChange) or is_transient(error)
@@ -113,7 +108,6 @@ async def record_push(database: Database, user_id: str, push: PushInput, clock: 
         interactions_created=len(stored.inserted),
         interactions_skipped=stored.interactions_skipped,
         rejected=[*rejected, *profile_rejections, *result.rejected],
-        backfill=result.backfill,
     )
 
 

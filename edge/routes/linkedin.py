@@ -1,4 +1,4 @@
-"""The extension's LinkedIn push (docs/linkedin-sync.md §2).
+"""The extension's LinkedIn push, its backfill hand-out and its history list (docs/linkedin-sync.md §2).
 
 The edge checks the shape (containers and field types; 422 when wrong), then
 hands the push over as one RPC. Every rule about the content lives in
@@ -135,7 +135,10 @@ class PushOut(BaseModel):
     interactions_created: int
     interactions_skipped: int
     rejected: list[RejectedOut]
-    backfill: list[BackfillOut]
+
+
+class BackfillTakenOut(BaseModel):
+    candidates: list[BackfillOut]
 
 
 def _message(message: MessageIn) -> pb.PushedMessage:
@@ -201,15 +204,25 @@ async def push(body: PushIn, _: AnyUser, contacts: ContactsStub, rpc: CallRpc) -
         interactions_created=response.interactions_created,
         interactions_skipped=response.interactions_skipped,
         rejected=[RejectedOut(path=item.path, reason=item.reason) for item in response.rejected],
-        backfill=[
+    )
+
+
+@router.post("/backfill", response_model=BackfillTakenOut, operation_id="takeBackfillCandidates")
+async def take_backfill(_: AnyUser, contacts: ContactsStub, rpc: CallRpc) -> BackfillTakenOut:
+    """The contacts whose profiles to fetch now (at most 10, most recently active first), handed out: each is
+    asked for again only after a growing pause (1 h, 2 h, 4 h … 7 days) unless its profile completes it. The
+    extension asks once per sync, after its pushes."""
+    response = await rpc(contacts.TakeBackfillCandidates, pb.TakeBackfillCandidatesRequest())
+    return BackfillTakenOut(
+        candidates=[
             BackfillOut(
                 contact_id=item.contact_id,
                 member_id=item.member_id or None,
                 slug=item.slug or None,
                 photo_url=item.photo_url or None,
             )
-            for item in response.backfill
-        ],
+            for item in response.candidates
+        ]
     )
 
 

@@ -20,6 +20,7 @@ export const PATHS = Object.freeze({
   STATUS: '/api/v1/extension/status',
   LINKEDIN_PUSH: '/api/v1/linkedin/push',
   LINKEDIN_HISTORY: '/api/v1/linkedin/history',
+  LINKEDIN_BACKFILL: '/api/v1/linkedin/backfill',
   SUGGESTIONS: '/api/v1/suggestions',
 });
 

@@ -95,9 +95,17 @@ class UserClient:
         return await self.stub.PushLinkedIn(request, metadata=self.metadata, timeout=TIMEOUT)
 
     async def backfill(self, limit: int = 0) -> list[pb.BackfillCandidate]:
+        """The candidates listed, none handed out (ListBackfillCandidates)."""
         request = pb.ListBackfillCandidatesRequest(limit=limit)
         return list(
             (await self.stub.ListBackfillCandidates(request, metadata=self.metadata, timeout=TIMEOUT)).candidates
+        )
+
+    async def take_backfill(self, limit: int = 0) -> list[pb.BackfillCandidate]:
+        """The candidates handed out, as the extension takes them once per sync (TakeBackfillCandidates)."""
+        request = pb.TakeBackfillCandidatesRequest(limit=limit)
+        return list(
+            (await self.stub.TakeBackfillCandidates(request, metadata=self.metadata, timeout=TIMEOUT)).candidates
         )
 
     async def list(

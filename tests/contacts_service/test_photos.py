@@ -190,7 +190,7 @@ async def test_a_bad_photo_is_not_stored_is_logged_once_and_asked_for_later(
         assert [(r.contact_id, r.code) for r in failures] == [(contact_id, code)]  # type: ignore[attr-defined]
         assert "signature" not in str(vars(failures[0]))  # addresses are logged without their query
         # Still missing its photo: asked for again, later rather than at once.
-        assert contact_id not in [c.contact_id for c in (await user.push()).backfill]
+        assert contact_id not in [c.contact_id for c in await user.take_backfill()]
         photos.clock.advance(timedelta(hours=3))
         assert contact_id in [c.contact_id for c in await photos.contacts.user().backfill()]
 
@@ -237,7 +237,7 @@ async def test_a_cdn_refusal_asks_the_browser_which_uploads_the_bytes(photos: Ph
     url = photos.cdn.serve("/private.jpg", Answer(status=403))
     contact_id, _ = await photos.contact_with_photo(user, [url])
     await photos.until(photos.queue_empty)
-    [candidate] = [c for c in (await user.push()).backfill if c.contact_id == contact_id]
+    [candidate] = [c for c in await user.take_backfill() if c.contact_id == contact_id]
     assert candidate.photo_url == url
     request = pb.UploadContactPhotoRequest(contact_id=contact_id, source_url=url, content=photo(seed=9))
     uploaded = (await user.stub.UploadContactPhoto(request, metadata=user.metadata, timeout=10)).contact

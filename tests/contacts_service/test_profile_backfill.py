@@ -1,8 +1,9 @@
-"""Profile backfill through a real contacts_service: the candidates a push hands out and their spacing,
+"""Profile backfill through a real contacts_service: the candidates a sync takes and their spacing,
 profiles merged into existing contacts, job changes, and the user's edits kept (sync and import)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import grpc
@@ -41,18 +42,48 @@ async def _contacts(user: UserClient, count: int) -> list[str]:
 
 
 async def _push_contacts(user: UserClient, count: int) -> tuple[list[str], list[pb.BackfillCandidate]]:
+    """A sync: `count` contacts pushed, then the backfill taken."""
     ids = [f"ACoPerson{i:03d}" for i in range(count)]
-    pushed = await user.push(*[conversation(member_id=m, messages=[message(f"m-{m}", i)]) for i, m in enumerate(ids)])
-    return ids, list(pushed.backfill)
+    await user.push(*[conversation(member_id=m, messages=[message(f"m-{m}", i)]) for i, m in enumerate(ids)])
+    return ids, await user.take_backfill()
 
 
-async def test_a_push_hands_out_ten_candidates_most_recently_active_first(contacts: ContactsHarness) -> None:
+async def test_a_sync_takes_ten_candidates_most_recently_active_first(contacts: ContactsHarness) -> None:
     user = contacts.user()
     ids, backfill = await _push_contacts(user, 12)
     assert [c.member_id for c in backfill] == ids[::-1][:10]
     # Handed out: not asked for again at the next sync, the remaining two are.
-    assert [c.member_id for c in (await user.push()).backfill] == ids[1::-1]
-    assert (await user.push()).backfill == []
+    assert [c.member_id for c in await user.take_backfill()] == ids[1::-1]
+    assert await user.take_backfill() == []
+
+
+async def test_a_push_hands_nothing_out(contacts: ContactsHarness) -> None:
+    """Only the sync's one request after its pushes hands candidates out: a sync of many pushes put off
+    contacts it never fetched when every push handed out ten."""
+    user = contacts.user()
+    ids = [f"ACoPerson{i:03d}" for i in range(3)]
+    for i, member in enumerate(ids):
+        await user.push(conversation(member_id=member, messages=[message(f"m-{member}", i)]))
+        await user.push()
+    assert [c.member_id for c in await user.take_backfill()] == ids[::-1]
+
+
+async def test_two_syncs_taking_at_once_get_different_contacts(contacts: ContactsHarness) -> None:
+    user = contacts.user()
+    ids = [f"ACoPerson{i:03d}" for i in range(12)]
+    await user.push(*[conversation(member_id=m, messages=[message(f"m-{m}", i)]) for i, m in enumerate(ids)])
+    taken = await asyncio.gather(*(user.take_backfill() for _ in range(2)))
+    members = [c.member_id for batch in taken for c in batch]
+    assert sorted(len(batch) for batch in taken) == [2, 10]
+    assert sorted(members) == sorted(ids)  # each contact handed out once
+
+
+async def test_the_limit_bounds_what_is_taken(contacts: ContactsHarness) -> None:
+    user = contacts.user()
+    ids = [f"ACoPerson{i:03d}" for i in range(12)]
+    await user.push(*[conversation(member_id=m, messages=[message(f"m-{m}", i)]) for i, m in enumerate(ids)])
+    assert [c.member_id for c in await user.take_backfill(limit=3)] == ids[::-1][:3]
+    assert [c.member_id for c in await user.take_backfill(limit=50)] == ids[::-1][3:12]  # at most 10 anyway
 
 
 async def test_contacts_never_messaged_come_after_the_active_ones_newest_first(contacts: ContactsHarness) -> None:
@@ -66,7 +97,7 @@ async def test_contacts_never_messaged_come_after_the_active_ones_newest_first(c
     assert len(imported) == 7 and {c.member_id for c in backfill[3:]} == {""}
     assert set(imported) < {f"imported-{i}" for i in range(8)}
     # The eighth imported contact is the only one left for the next sync.
-    [last] = (await user.push()).backfill
+    [last] = await user.take_backfill()
     assert {last.slug, *imported} == {f"imported-{i}" for i in range(8)}
 
 
@@ -77,7 +108,7 @@ async def test_a_failed_fetch_is_asked_for_again_with_growing_spacing(contacts: 
     waits = []
     for _ in range(4):  # the extension never sends the profile
         waited = timedelta(0)
-        while not (await contacts.user().push()).backfill:  # a fresh token: the clock moves
+        while not await contacts.user().take_backfill():  # a fresh token: the clock moves
             contacts.clock.advance(timedelta(minutes=30))
             waited += timedelta(minutes=30)
         waits.append(waited)
@@ -87,15 +118,15 @@ async def test_a_failed_fetch_is_asked_for_again_with_growing_spacing(contacts: 
 async def test_a_complete_or_gone_contact_is_not_a_candidate(contacts: ContactsHarness) -> None:
     user = contacts.user()
     first, second, third = await _contacts(user, 3)
-    contacts.clock.advance(timedelta(hours=1))  # their next turn after the creating push handed them out
+    contacts.clock.advance(timedelta(hours=1))  # their next turn after the creating sync took them
     user = contacts.user()
     listed = await user.backfill()
     assert [c.member_id for c in listed] == [third, second, first]
     assert [c.member_id for c in await user.backfill()] == [third, second, first]  # listing hands nothing out
-    pushed = await user.push(gone=[pb.LinkedInIdentity(member_id=second)])
-    assert [c.member_id for c in pushed.backfill] == [third, first]
+    await user.push(gone=[pb.LinkedInIdentity(member_id=second)])
+    assert [c.member_id for c in await user.take_backfill()] == [third, first]
     contacts.clock.advance(timedelta(days=30))
-    assert second not in [c.member_id for c in (await contacts.user().push()).backfill]
+    assert second not in [c.member_id for c in await contacts.user().take_backfill()]
     # A profile of it arrives after all (the account was only suspended): it is asked for again when incomplete.
     await contacts.user().push(profiles=[profile(second, first="Back")])
     contacts.clock.advance(timedelta(days=30))

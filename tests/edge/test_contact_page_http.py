@@ -1,6 +1,6 @@
 """The contact page's API over HTTP against the real services, on both backends: a contact's job changes and
-message history in pages, the user's edits (kept when sync brings other values), photo uploads, the push's
-backfill answer and profiles_gone."""
+message history in pages, the user's edits (kept when sync brings other values), photo uploads, the backfill
+hand-out and profiles_gone."""
 
 from __future__ import annotations
 
@@ -13,6 +13,13 @@ SENT = 1_749_990_000_000  # 2025-06-15T12:20:00Z
 
 def _bearer(data_dir, user: str, clock, **kwargs) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {"Authorization": f"Bearer {web_token(data_dir, user, clock, **kwargs)}"}
+
+
+async def _taken(client, headers: dict[str, str]) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    """The backfill candidates handed out, as the extension takes them after a sync's pushes."""
+    answer = await client.post("/api/v1/linkedin/backfill", headers=headers)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["candidates"]  # type: ignore[no-any-return]
 
 
 def _conversation(count: int) -> dict[str, object]:
@@ -38,10 +45,9 @@ def _profile(title: str, company: str, **more: object) -> dict[str, object]:
 async def test_a_contact_page_shows_job_changes_and_pages_through_its_messages(stack, data_dir, clock) -> None:  # type: ignore[no-untyped-def]
     ada = _bearer(data_dir, "user-ada", clock)
     async with stack.http() as client:
-        pushed = (
-            await client.post("/api/v1/linkedin/push", json={"conversations": [_conversation(45)]}, headers=ada)
-        ).json()
-        [candidate] = pushed["backfill"]
+        pushed = await client.post("/api/v1/linkedin/push", json={"conversations": [_conversation(45)]}, headers=ada)
+        assert "backfill" not in pushed.json()  # taken once per sync, not handed out by every push
+        [candidate] = await _taken(client, ada)
         assert candidate == {
             "contact_id": candidate["contact_id"],
             "member_id": "ACoAda",
@@ -80,10 +86,9 @@ async def test_a_contact_page_shows_job_changes_and_pages_through_its_messages(s
 async def test_edits_are_marked_and_kept_when_sync_brings_other_values(stack, data_dir, clock) -> None:  # type: ignore[no-untyped-def]
     ada = _bearer(data_dir, "user-ada", clock)
     async with stack.http() as client:
-        pushed = (
-            await client.post("/api/v1/linkedin/push", json={"conversations": [_conversation(1)]}, headers=ada)
-        ).json()
-        contact_id = pushed["backfill"][0]["contact_id"]
+        await client.post("/api/v1/linkedin/push", json={"conversations": [_conversation(1)]}, headers=ada)
+        [candidate] = await _taken(client, ada)
+        contact_id = candidate["contact_id"]
         edited = await client.patch(
             f"/api/v1/contacts/{contact_id}",
             json={
@@ -113,10 +118,9 @@ async def test_edits_are_marked_and_kept_when_sync_brings_other_values(stack, da
 async def test_bad_edits_are_refused_naming_the_problem(stack, data_dir, clock) -> None:  # type: ignore[no-untyped-def]
     ada = _bearer(data_dir, "user-ada", clock)
     async with stack.http() as client:
-        pushed = (
-            await client.post("/api/v1/linkedin/push", json={"conversations": [_conversation(1)]}, headers=ada)
-        ).json()
-        contact = f"/api/v1/contacts/{pushed['backfill'][0]['contact_id']}"
+        await client.post("/api/v1/linkedin/push", json={"conversations": [_conversation(1)]}, headers=ada)
+        [candidate] = await _taken(client, ada)
+        contact = f"/api/v1/contacts/{candidate['contact_id']}"
         cases = [
             ({"full_name": "   "}, 422, "name_required"),
             ({"title": "x" * 301}, 422, "field_too_long"),
@@ -138,10 +142,9 @@ async def test_bad_edits_are_refused_naming_the_problem(stack, data_dir, clock) 
 async def test_a_photo_upload_becomes_the_avatar_and_bad_ones_are_refused(stack, data_dir, clock) -> None:  # type: ignore[no-untyped-def]
     ada = _bearer(data_dir, "user-ada", clock)
     async with stack.http() as client:
-        pushed = (
-            await client.post("/api/v1/linkedin/push", json={"conversations": [_conversation(1)]}, headers=ada)
-        ).json()
-        contact = f"/api/v1/contacts/{pushed['backfill'][0]['contact_id']}"
+        await client.post("/api/v1/linkedin/push", json={"conversations": [_conversation(1)]}, headers=ada)
+        [candidate] = await _taken(client, ada)
+        contact = f"/api/v1/contacts/{candidate['contact_id']}"
 
         def put(data: bytes, kind: str = "image/jpeg", who: dict[str, str] = ada):  # type: ignore[no-untyped-def]
             return client.put(f"{contact}/photo", content=data, headers={**who, "Content-Type": kind})
@@ -169,10 +172,9 @@ async def test_a_photo_upload_becomes_the_avatar_and_bad_ones_are_refused(stack,
 async def test_a_photo_upload_while_media_is_down_is_a_503_naming_it(stack, data_dir, clock) -> None:  # type: ignore[no-untyped-def]
     ada = _bearer(data_dir, "user-ada", clock)
     async with stack.http() as client:
-        pushed = (
-            await client.post("/api/v1/linkedin/push", json={"conversations": [_conversation(1)]}, headers=ada)
-        ).json()
-        contact = f"/api/v1/contacts/{pushed['backfill'][0]['contact_id']}"
+        await client.post("/api/v1/linkedin/push", json={"conversations": [_conversation(1)]}, headers=ada)
+        [candidate] = await _taken(client, ada)
+        contact = f"/api/v1/contacts/{candidate['contact_id']}"
         await stack.stop_service("media")
         answer = await client.put(f"{contact}/photo", content=photo(), headers={**ada, "Content-Type": "image/jpeg"})
     assert answer.status_code == 503 and "Retry-After" in answer.headers
@@ -192,5 +194,4 @@ async def test_profiles_gone_are_not_asked_for_again(stack, data_dir, clock) -> 
         assert answer.status_code == 200
         assert [item["path"] for item in answer.json()["rejected"]] == ["profiles_gone[1]"]
         clock.advance(__import__("datetime").timedelta(days=30))
-        again = await client.post("/api/v1/linkedin/push", json={}, headers=_bearer(data_dir, "user-ada", clock))
-        assert again.json()["backfill"] == []
+        assert await _taken(client, _bearer(data_dir, "user-ada", clock)) == []

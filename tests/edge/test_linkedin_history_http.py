@@ -1,7 +1,8 @@
 """The history walk's HTTP side against the real edge and services, on both
 backends: a push's history hints (`first_message_at`, `older_missing_after`)
 and GET /api/v1/linkedin/history (docs/linkedin-sync.md §2): its answer,
-limits, tokens, isolation, and contacts_service being down."""
+limits, tokens, isolation, and contacts_service being down (for the backfill
+hand-out too)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from tests.edge.test_pairing_http import pair, sign_in
 from tests.support.tokens import web_token
 
 HISTORY = "/api/v1/linkedin/history"
+BACKFILL = "/api/v1/linkedin/backfill"
 MINUTE = 60_000
 JANE, JOHN = "ACoAAJane", "ACoAAJohn"
 
@@ -101,13 +103,16 @@ async def test_a_hint_that_is_not_a_time_is_a_422_naming_it(data_dir, clock) -> 
 
 async def test_contacts_service_down_is_a_503(stack, data_dir, clock) -> None:
     # As for the push and the contacts routes (the extension then shows "Sync failed: …" and tries later).
+    # The backfill hand-out too: the extension then skips this sync's profile fetches (the messages are synced).
     await stack.stop_service("contacts")
+    headers = {"Authorization": f"Bearer {web_token(data_dir, 'user-1', clock)}"}
     async with stack.http() as client:
-        answer = await client.get(HISTORY, headers={"Authorization": f"Bearer {web_token(data_dir, 'user-1', clock)}"})
-    assert answer.status_code == 503
-    assert (answer.json()["code"], answer.json()["service"]) == ("unavailable", "contacts")
-    assert answer.json()["detail"] == "the contacts service is unavailable; try again shortly"
-    assert answer.headers["retry-after"] == "5"
+        answers = [await client.get(HISTORY, headers=headers), await client.post(BACKFILL, headers=headers)]
+    for answer in answers:
+        assert answer.status_code == 503
+        assert (answer.json()["code"], answer.json()["service"]) == ("unavailable", "contacts")
+        assert answer.json()["detail"] == "the contacts service is unavailable; try again shortly"
+        assert answer.headers["retry-after"] == "5"
 
 
 def test_the_openapi_schema_states_contacts_service_s_history_limits(data_dir) -> None:

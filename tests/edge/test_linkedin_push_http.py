@@ -71,9 +71,13 @@ async def test_the_paired_extension_pushes_and_the_user_sees_the_sync(stack, clo
             "interactions_created": 2,
             "interactions_skipped": 0,
             "rejected": [],
-            # Jane misses a title, company and photo: the extension is asked for her profile.
-            "backfill": [{"contact_id": pushed.json()["backfill"][0]["contact_id"], "member_id": "ACoAAJane",
-                          "slug": "jane-doe", "photo_url": None}],
+        }
+        # Jane misses a title, company and photo: after its pushes the extension is asked for her profile.
+        taken = await client.post("/api/v1/linkedin/backfill", headers=extension)
+        assert taken.status_code == 200
+        assert taken.json() == {
+            "candidates": [{"contact_id": taken.json()["candidates"][0]["contact_id"], "member_id": "ACoAAJane",
+                            "slug": "jane-doe", "photo_url": None}],
         }  # fmt: skip
         pushed_at = clock.now().isoformat().replace("+00:00", "Z")
         status = (await client.get("/api/v1/extension/status", headers=extension)).json()
@@ -210,7 +214,8 @@ async def test_a_push_exactly_at_the_limits_is_stored(stack, data_dir, clock) ->
         accepted = await client.post(PUSH, json=body, headers=web)
         assert accepted.status_code == 200
         assert (accepted.json()["contacts_created"], accepted.json()["interactions_created"]) == (100, 2000)
-        assert len(accepted.json()["backfill"]) == 10
+        taken = (await client.post("/api/v1/linkedin/backfill", headers=web)).json()["candidates"]
+        assert len(taken) == 10  # the extension's budget of profile fetches per sync
         assert accepted.json()["rejected"] == []
         first = next(c for c in await contacts_of(client, web) if c["linkedin"]["member_id"] == "ACo0")
         detail = (await client.get(f"/api/v1/contacts/{first['id']}", headers=web)).json()

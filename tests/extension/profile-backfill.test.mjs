@@ -126,14 +126,18 @@ function world(answer) {
   };
   const voyager = createVoyager({ chrome, fetch, random: () => 0.5, sleep: async (ms) => sleeps.push(ms) });
   const requests = [];
-  const api = {
+  const w = { voyager, calls, sleeps, requests, candidates: [] }; // candidates: what PingCRM hands out
+  w.api = {
     async request(path, options) {
       requests.push({ path, ...options });
-      return { status: 200, data: {} };
+      return { status: 200, data: path === BACKFILL ? { candidates: w.candidates } : {} };
     },
   };
-  return { voyager, calls, sleeps, requests, api };
+  w.pushes = () => requests.filter((r) => r.path === '/api/v1/linkedin/push');
+  return w;
 }
+
+const BACKFILL = '/api/v1/linkedin/backfill';
 
 function profileFor(identity) {
   const json = copy();
@@ -148,22 +152,24 @@ const identityOf = (url) => decodeURIComponent(new URL(url).searchParams.get('me
 
 describe('profile backfill after a sync', () => {
   it('fetches at most 10 profiles per sync, by slug or else member id, paced, and pushes them', async () => {
-    const w = world((url) => ({ body: profileFor(identityOf(url)) }));
     const candidates = Array.from({ length: 14 }, (_, i) => ({
       contact_id: `c${i}`,
       member_id: i % 2 ? `ACoMEMBER${i}` : null,
       slug: i % 2 ? null : `person-${i}`,
       photo_url: null,
     }));
+    const w = world((url) => ({ body: profileFor(identityOf(url)) }));
+    w.candidates = candidates;
     const session = await w.voyager.openSession();
-    const result = await backfillProfiles({ session, api: w.api, candidates, checkpoint: async () => {} });
+    const result = await backfillProfiles({ session, api: w.api, checkpoint: async () => {} });
     assert.deepEqual(result, { profiles: MAX_PROFILES_PER_SYNC, gone: 0, photos: 0 });
     assert.equal(w.calls.length, MAX_PROFILES_PER_SYNC);
     assert.deepEqual(w.calls.slice(0, 2).map((c) => identityOf(c.url)), ['person-0', 'ACoMEMBER1']);
     assert.ok(w.calls.every((c) => c.url.includes(`decorationId=${PROFILE_DECORATION}`) && c.init.credentials === 'include'));
     assert.equal(w.sleeps.length, MAX_PROFILES_PER_SYNC - 1, 'paced like every Voyager call');
     assert.ok(w.sleeps.every((ms) => ms >= 400));
-    const [push] = w.requests;
+    const [take, push] = w.requests;
+    assert.deepEqual([take.path, take.method, take.auth], [BACKFILL, 'POST', true], 'PingCRM hands them out first');
     assert.equal(push.path, '/api/v1/linkedin/push');
     assert.deepEqual(push.body.conversations, []);
     assert.deepEqual(push.body.profiles.map((p) => p.slug).slice(0, 2), ['person-0', 'ACoMEMBER1']);
@@ -180,9 +186,10 @@ describe('profile backfill after a sync', () => {
     });
     const candidates = ['deleted', 'closed', 'empty', 'alive'].map((slug, i) => ({ contact_id: `c${i}`, slug }));
     const session = await w.voyager.openSession();
-    const result = await backfillProfiles({ session, api: w.api, candidates, checkpoint: async () => {} });
+    w.candidates = candidates;
+    const result = await backfillProfiles({ session, api: w.api, checkpoint: async () => {} });
     assert.deepEqual(result, { profiles: 1, gone: 3, photos: 0 });
-    assert.deepEqual(w.requests[0].body.profiles_gone, [
+    assert.deepEqual(w.pushes()[0].body.profiles_gone, [
       { member_id: null, slug: 'deleted' },
       { member_id: null, slug: 'closed' },
       { member_id: null, slug: 'empty' },
@@ -203,7 +210,8 @@ describe('profile backfill after a sync', () => {
       { contact_id: 'c3', slug: 'cyd', photo_url: 'http://media.licdn.com/plain-http.jpg' },
     ];
     const session = await w.voyager.openSession();
-    const result = await backfillProfiles({ session, api: w.api, candidates, checkpoint: async () => {} });
+    w.candidates = candidates;
+    const result = await backfillProfiles({ session, api: w.api, checkpoint: async () => {} });
     assert.deepEqual(result, { profiles: 3, gone: 0, photos: 1 });
     const fetched = w.calls.find((c) => c.url === photoUrl);
     assert.equal(fetched.init.credentials, 'omit', 'no LinkedIn cookies to the CDN');
@@ -222,6 +230,7 @@ describe('profile backfill after a sync', () => {
     const uploads = [];
     const api = {
       async request(path, options) {
+        if (path === BACKFILL) return { status: 200, data: { candidates } };
         if (options.method !== 'PUT') return { status: 200, data: {} };
         uploads.push(path);
         const answer = answers.shift();
@@ -231,7 +240,7 @@ describe('profile backfill after a sync', () => {
     };
     const candidates = ['a', 'b', 'c', 'd'].map((slug) => ({ contact_id: slug, slug, photo_url: `https://media.licdn.com/photo-${slug}.jpg` }));
     const session = await w.voyager.openSession();
-    const result = await backfillProfiles({ session, api, candidates, checkpoint: async () => {} });
+    const result = await backfillProfiles({ session, api, checkpoint: async () => {} });
     assert.equal(result.photos, 1);
     assert.equal(uploads.length, 3, 'after the 503 no more uploads this sync');
   });
@@ -241,29 +250,61 @@ describe('profile backfill after a sync', () => {
     const w = world((url) => (served++ < 2 ? { body: profileFor(identityOf(url)) } : { status: 429, body: {} }));
     const candidates = ['a', 'b', 'c', 'd'].map((slug) => ({ contact_id: slug, slug }));
     const session = await w.voyager.openSession();
+    w.candidates = candidates;
     await assert.rejects(
-      backfillProfiles({ session, api: w.api, candidates, checkpoint: async () => {} }),
+      backfillProfiles({ session, api: w.api, checkpoint: async () => {} }),
       (err) => err.code === 'linkedin_slow_down',
     );
     assert.equal(w.calls.length, 3, 'nothing asked after the 429');
-    assert.deepEqual(w.requests[0].body.profiles.map((p) => p.slug), ['a', 'b']);
+    assert.deepEqual(w.pushes()[0].body.profiles.map((p) => p.slug), ['a', 'b']);
   });
 
   it('nothing to enrich: no LinkedIn call, no push', async () => {
     const w = world(() => ({ status: 500 }));
     const session = await w.voyager.openSession();
-    const result = await backfillProfiles({ session, api: w.api, candidates: [], checkpoint: async () => {} });
-    assert.deepEqual([result, w.calls.length, w.requests.length], [{ profiles: 0, gone: 0, photos: 0 }, 0, 0]);
+    const result = await backfillProfiles({ session, api: w.api, checkpoint: async () => {} });
+    assert.deepEqual(result, { profiles: 0, gone: 0, photos: 0 });
+    assert.deepEqual([w.calls.length, w.requests.map((r) => r.path)], [0, [BACKFILL]], 'asked once, nothing pushed');
+  });
+
+  it('a PingCRM too old to hand candidates out (404): no backfill, the sync goes on', async () => {
+    const w = world(() => ({ status: 500 }));
+    const api = {
+      async request() {
+        throw new ApiError('not_found', 'Not Found', { status: 404 });
+      },
+    };
+    const session = await w.voyager.openSession();
+    const result = await backfillProfiles({ session, api, checkpoint: async () => {} });
+    assert.deepEqual([result, w.calls.length], [{ profiles: 0, gone: 0, photos: 0 }, 0]);
+  });
+
+  it('PingCRM unavailable when asked: nothing is fetched and the error ends the sync (it tries again later)', async () => {
+    const w = world(() => ({ status: 500 }));
+    const down = new ApiError('unavailable', 'the contacts service is unavailable', { status: 503 });
+    const api = {
+      async request() {
+        throw down;
+      },
+    };
+    const session = await w.voyager.openSession();
+    await assert.rejects(backfillProfiles({ session, api, checkpoint: async () => {} }), (err) => err === down);
+    assert.equal(w.calls.length, 0);
   });
 });
 
 describe('profile backfill in a whole sync', () => {
-  it('the last push answer names the contacts; at most 10 are fetched and pushed, gone ones reported', async () => {
+  it('after its pushes the sync takes the candidates once; at most 10 are fetched and pushed, gone ones reported', async () => {
     const w = await createWorld({ account: { oneToOne: 12, acoOnly: 2, groupChats: 0, longThreads: 0 } });
     const partners = w.account.oneToOne().map((c) => c.others[0]);
     w.backend.state.backfill = partners.map((p, i) => ({ contact_id: `c${i}`, member_id: p.memberId, slug: p.slug, photo_url: null }));
     w.voyager.goneProfiles.add(partners[1].memberId);
     await w.syncNow();
+
+    // Asked once, after every push of messages and before the profiles' push: nothing handed out goes unfetched.
+    const sequence = w.backend.calls.map((c) => c.path).filter((p) => p.startsWith('/api/v1/linkedin/'));
+    assert.deepEqual(sequence.filter((p) => p === '/api/v1/linkedin/backfill').length, 1);
+    assert.deepEqual(sequence.slice(-2), ['/api/v1/linkedin/backfill', '/api/v1/linkedin/push']);
 
     const fetched = w.voyager.callsOf('profile').map((c) => new URL(c.url).searchParams.get('memberIdentity'));
     assert.deepEqual(fetched, partners.slice(0, MAX_PROFILES_PER_SYNC).map((p) => p.slug ?? p.memberId));

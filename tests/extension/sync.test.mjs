@@ -647,7 +647,6 @@ describe('sync: PingCRM trouble', () => {
       interactions_created: 20,
       interactions_skipped: 0,
       rejected: [{ path: 'conversations[3].messages[0]', reason: 'bad' }, { path: 'conversations[4]', reason: 'bad' }],
-      backfill: [],
     });
     await w.syncNow();
     status = await w.local(KEYS.SYNC_STATUS);

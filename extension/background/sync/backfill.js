@@ -1,12 +1,14 @@
 // Profile backfill, after each sync (docs/linkedin-sync.md, "Profile
-// backfill"): PingCRM's push answer names contacts missing a title, company
-// or photo (`backfill`). The extension fetches at most MAX_PROFILES_PER_SYNC
-// of those profiles from Voyager — paced like every other Voyager call —
-// and pushes them as `profiles`; a profile LinkedIn no longer has goes in
-// `profiles_gone`, so PingCRM stops asking for it. A candidate with a
-// `photo_url` is a photo LinkedIn's CDN refused PingCRM's server: the
-// browser fetches it and sends the bytes. Profiles only enrich contacts the
-// user has; the backend never creates one from them.
+// backfill"): once the sync's pushes are done, the extension takes from
+// PingCRM the contacts missing a title, company or photo whose turn has
+// come (POST /api/v1/linkedin/backfill). Taking them puts off their next
+// turn, so it asks once per sync, right before fetching. It fetches at most
+// MAX_PROFILES_PER_SYNC of those profiles from Voyager — paced like every
+// other Voyager call — and pushes them as `profiles`; a profile LinkedIn no
+// longer has goes in `profiles_gone`, so PingCRM stops asking for it. A
+// candidate with a `photo_url` is a photo LinkedIn's CDN refused PingCRM's
+// server: the browser fetches it and sends the bytes. Profiles only enrich
+// contacts the user has; the backend never creates one from them.
 
 import { ERR } from '../../lib/errors.js';
 import { ApiError, PATHS, contactPhotoPath } from '../api.js';
@@ -28,14 +30,25 @@ export function backfillCandidates(list) {
   });
 }
 
+/** The candidates PingCRM hands out now; none from a PingCRM too old to hand them out this way (404). */
+async function takeCandidates(api) {
+  try {
+    const { data } = await api.request(PATHS.LINKEDIN_BACKFILL, { method: 'POST', auth: true });
+    return backfillCandidates(data?.candidates);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return [];
+    throw err;
+  }
+}
+
 /**
- * Fetch and push the candidates' profiles, then send the refused photos.
- * @param {{session: object, api: {request: Function}, candidates: object[],
- *          checkpoint: () => Promise<void>}} deps
+ * Take the candidates, fetch and push their profiles, then send the refused photos.
+ * @param {{session: object, api: {request: Function}, checkpoint: () => Promise<void>}} deps
  * @returns {Promise<{profiles: number, gone: number, photos: number}>}
  */
-export async function backfillProfiles({ session, api, candidates, checkpoint }) {
-  const wanted = backfillCandidates(candidates);
+export async function backfillProfiles({ session, api, checkpoint }) {
+  await checkpoint();
+  const wanted = await takeCandidates(api);
   const profiles = [];
   const gone = [];
   let stopped = null;

@@ -6,7 +6,7 @@
 // (sync/history.js). A pass killed midway (worker stopped, push failed)
 // leaves a cursor that the next pass resumes from; re-pushing is harmless
 // because the backend dedupes by message URN. Last, the profile backfill
-// (sync/backfill.js) enriches the contacts the last push answer named.
+// (sync/backfill.js) enriches the contacts PingCRM hands out after the pushes.
 
 import { ERR } from '../../lib/errors.js';
 import { KEYS, createStore } from '../../lib/storage.js';
@@ -209,13 +209,10 @@ export async function runSync({ session, api, chrome, checkpoint, limits = PUSH_
   }
 
   let pushes = 0;
-  let backfill = [];
   async function postPush(body) {
     const { data } = await api.request(PATHS.LINKEDIN_PUSH, { method: 'POST', body, auth: true });
     pushes += 1;
     tally(counts, data);
-    // Each answer names the contacts to enrich as of that push; the last one knows every contact this sync made.
-    if (Array.isArray(data?.backfill)) backfill = data.backfill;
   }
 
   let handled = 0;
@@ -290,7 +287,7 @@ export async function runSync({ session, api, chrome, checkpoint, limits = PUSH_
     counts.olderMessages = history?.messages ?? 0;
   }
 
-  const enriched = await backfillProfiles({ session, api, candidates: backfill, checkpoint });
+  const enriched = await backfillProfiles({ session, api, checkpoint });
   counts.profiles = enriched.profiles;
   counts.profilesGone = enriched.gone;
   counts.photos = enriched.photos;

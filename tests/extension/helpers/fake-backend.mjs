@@ -27,7 +27,7 @@ export function createFakeBackend({ apiUrl = API_URL, now = Date.now } = {}) {
     overrides: [], // queue of {match: (method, path) => bool, status, body, headers}
     // LinkedIn pushes (docs/linkedin-sync.md §2)
     pushes: [], // accepted push bodies, in order
-    backfill: [], // what every push answers in `backfill`: [{contact_id, member_id, slug, photo_url}]
+    backfill: [], // what every POST /api/v1/linkedin/backfill hands out: [{contact_id, member_id, slug, photo_url}]
     contacts: new Map(), // member_id -> partner
     interactions: new Map(), // message urn -> {member_id, from_self, text, sent_at}
     // How far back each conversation's messages reach (docs/linkedin-sync.md §2, history):
@@ -103,7 +103,7 @@ export function createFakeBackend({ apiUrl = API_URL, now = Date.now } = {}) {
       return problem(422, 'message_text_too_long', 'message text too long');
     }
     state.pushes.push(body);
-    const answer = { contacts_created: 0, contacts_updated: 0, interactions_created: 0, interactions_skipped: 0, rejected: [], backfill: state.backfill };
+    const answer = { contacts_created: 0, contacts_updated: 0, interactions_created: 0, interactions_skipped: 0, rejected: [] };
     conversations.forEach((conversation, i) => {
       const memberId = conversation?.partner?.member_id;
       if (typeof conversation?.urn !== 'string' || typeof memberId !== 'string' || memberId === '') {
@@ -174,6 +174,10 @@ export function createFakeBackend({ apiUrl = API_URL, now = Date.now } = {}) {
     if (path === '/api/v1/linkedin/push' && method === 'POST') {
       if (!state.tokens.get(bearer)?.valid) return problem(401, 'invalid_token', 'Bad token');
       return push(body, bytes);
+    }
+    if (path === '/api/v1/linkedin/backfill' && method === 'POST') {
+      if (!state.tokens.get(bearer)?.valid) return problem(401, 'invalid_token', 'Bad token');
+      return { status: 200, body: { candidates: state.backfill } };
     }
     if (path === '/api/v1/suggestions' && method === 'GET') {
       if (!state.tokens.get(bearer)?.valid) return problem(401, 'invalid_token', 'Bad token');

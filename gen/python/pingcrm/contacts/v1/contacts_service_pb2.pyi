@@ -244,20 +244,18 @@ class BackfillCandidate(_message.Message):
     def __init__(self, contact_id: _Optional[str] = ..., member_id: _Optional[str] = ..., slug: _Optional[str] = ..., photo_url: _Optional[str] = ...) -> None: ...
 
 class PushLinkedInResponse(_message.Message):
-    __slots__ = ("contacts_created", "contacts_updated", "interactions_created", "interactions_skipped", "rejected", "backfill")
+    __slots__ = ("contacts_created", "contacts_updated", "interactions_created", "interactions_skipped", "rejected")
     CONTACTS_CREATED_FIELD_NUMBER: _ClassVar[int]
     CONTACTS_UPDATED_FIELD_NUMBER: _ClassVar[int]
     INTERACTIONS_CREATED_FIELD_NUMBER: _ClassVar[int]
     INTERACTIONS_SKIPPED_FIELD_NUMBER: _ClassVar[int]
     REJECTED_FIELD_NUMBER: _ClassVar[int]
-    BACKFILL_FIELD_NUMBER: _ClassVar[int]
     contacts_created: int
     contacts_updated: int
     interactions_created: int
     interactions_skipped: int
     rejected: _containers.RepeatedCompositeFieldContainer[RejectedItem]
-    backfill: _containers.RepeatedCompositeFieldContainer[BackfillCandidate]
-    def __init__(self, contacts_created: _Optional[int] = ..., contacts_updated: _Optional[int] = ..., interactions_created: _Optional[int] = ..., interactions_skipped: _Optional[int] = ..., rejected: _Optional[_Iterable[_Union[RejectedItem, _Mapping]]] = ..., backfill: _Optional[_Iterable[_Union[BackfillCandidate, _Mapping]]] = ...) -> None: ...
+    def __init__(self, contacts_created: _Optional[int] = ..., contacts_updated: _Optional[int] = ..., interactions_created: _Optional[int] = ..., interactions_skipped: _Optional[int] = ..., rejected: _Optional[_Iterable[_Union[RejectedItem, _Mapping]]] = ...) -> None: ...
 
 class ListContactsRequest(_message.Message):
     __slots__ = ("query", "page_size", "page_token", "source", "sort")
@@ -324,6 +322,18 @@ class ListBackfillCandidatesRequest(_message.Message):
     def __init__(self, limit: _Optional[int] = ...) -> None: ...
 
 class ListBackfillCandidatesResponse(_message.Message):
+    __slots__ = ("candidates",)
+    CANDIDATES_FIELD_NUMBER: _ClassVar[int]
+    candidates: _containers.RepeatedCompositeFieldContainer[BackfillCandidate]
+    def __init__(self, candidates: _Optional[_Iterable[_Union[BackfillCandidate, _Mapping]]] = ...) -> None: ...
+
+class TakeBackfillCandidatesRequest(_message.Message):
+    __slots__ = ("limit",)
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    limit: int
+    def __init__(self, limit: _Optional[int] = ...) -> None: ...
+
+class TakeBackfillCandidatesResponse(_message.Message):
     __slots__ = ("candidates",)
     CANDIDATES_FIELD_NUMBER: _ClassVar[int]
     candidates: _containers.RepeatedCompositeFieldContainer[BackfillCandidate]

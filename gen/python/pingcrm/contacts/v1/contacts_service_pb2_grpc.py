@@ -64,6 +64,11 @@ class ContactsServiceStub:
                 request_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListBackfillCandidatesRequest.SerializeToString,
                 response_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListBackfillCandidatesResponse.FromString,
                 _registered_method=True)
+        self.TakeBackfillCandidates = channel.unary_unary(
+                '/pingcrm.contacts.v1.ContactsService/TakeBackfillCandidates',
+                request_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.TakeBackfillCandidatesRequest.SerializeToString,
+                response_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.TakeBackfillCandidatesResponse.FromString,
+                _registered_method=True)
         self.UploadImport = channel.stream_unary(
                 '/pingcrm.contacts.v1.ContactsService/UploadImport',
                 request_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ImportChunk.SerializeToString,
@@ -143,7 +148,19 @@ class ContactsServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListBackfillCandidates(self, request, context):
-        """ListBackfillCandidates names contacts missing a title, company or avatar.
+        """ListBackfillCandidates names the contacts TakeBackfillCandidates would
+        hand out now, without handing them out.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def TakeBackfillCandidates(self, request, context):
+        """TakeBackfillCandidates hands out the contacts whose profiles the
+        extension should fetch now (missing a title, company or avatar, their
+        turn come) and puts each one's next turn off: the extension asks once
+        per sync, right before it fetches them. Not retried: asking again hands
+        out the next ones.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -241,6 +258,11 @@ def add_ContactsServiceServicer_to_server(servicer, server):
                     servicer.ListBackfillCandidates,
                     request_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListBackfillCandidatesRequest.FromString,
                     response_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListBackfillCandidatesResponse.SerializeToString,
+            ),
+            'TakeBackfillCandidates': grpc.unary_unary_rpc_method_handler(
+                    servicer.TakeBackfillCandidates,
+                    request_deserializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.TakeBackfillCandidatesRequest.FromString,
+                    response_serializer=pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.TakeBackfillCandidatesResponse.SerializeToString,
             ),
             'UploadImport': grpc.stream_unary_rpc_method_handler(
                     servicer.UploadImport,
@@ -423,6 +445,33 @@ class ContactsService:
             '/pingcrm.contacts.v1.ContactsService/ListBackfillCandidates',
             pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListBackfillCandidatesRequest.SerializeToString,
             pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.ListBackfillCandidatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def TakeBackfillCandidates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/pingcrm.contacts.v1.ContactsService/TakeBackfillCandidates',
+            pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.TakeBackfillCandidatesRequest.SerializeToString,
+            pingcrm_dot_contacts_dot_v1_dot_contacts__service__pb2.TakeBackfillCandidatesResponse.FromString,
             options,
             channel_credentials,
             insecure,
