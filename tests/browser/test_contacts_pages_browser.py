@@ -312,8 +312,9 @@ def many_conversations(count: int) -> list[dict[str, Any]]:
 async def test_load_more_reads_the_next_page_and_says_when_it_cannot(
     page: Any, stack: Any, data_dir: Path, clock: Any
 ) -> None:
-    """105 contacts: 50 shown, then 100 after "Load more"; with contacts_service down the next page's error
-    shows above the button, which stays for another try, and the rows already read stay."""
+    """105 contacts: 50 shown, then 100 after "Load more", the focus on the first new row; with contacts_service
+    down the next page's error shows above the button, which stays (focused) for another try, and the rows
+    already read stay."""
     from playwright.async_api import expect
 
     crashes: list[str] = []
@@ -340,6 +341,7 @@ async def test_load_more_reads_the_next_page_and_says_when_it_cannot(
     shown = await page.locator("#contacts-list .contact-name").all_text_contents()
     assert shown == [f"Person {n:03d}" for n in range(104, 4, -1)]  # newest first, none twice, none skipped
     await expect(more).to_be_enabled()
+    await expect(rows.nth(50).locator(".contact-name")).to_be_focused()  # reading on from the first new row
 
     await stack.stop_service("contacts")
     await more.click()
@@ -349,6 +351,7 @@ async def test_load_more_reads_the_next_page_and_says_when_it_cannot(
     )
     await expect(more).to_be_enabled()
     await expect(more).to_have_text("Load more")
+    await expect(more).to_be_focused()  # ready for another try
     await expect(rows).to_have_count(100)
     await error.scroll_into_view_if_needed()
     await shoot(page, "load-more-unavailable", stack)

@@ -228,6 +228,7 @@ export function render(container, { api, signal, navigate, query: params }) {
   const more = createLoadMore({
     id: 'contacts-more',
     signal,
+    list,
     async fetchMore(cursor) {
       const q = query;
       const page = await fetchPage(q, cursor);

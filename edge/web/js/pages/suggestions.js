@@ -86,6 +86,7 @@ export function render(container, { api, signal, setPendingCount }) {
   const more = createLoadMore({
     id: 'suggestions-more',
     signal,
+    list,
     async fetchMore(cursor) {
       const page = await fetchPage(cursor);
       if (signal.aborted) return undefined;
