@@ -17,7 +17,6 @@ Set PINGCRM_TEST_SCREENSHOTS=<dir> to keep a screenshot of every state of the pa
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from datetime import UTC, datetime, timedelta
@@ -27,7 +26,7 @@ from typing import Any
 import pytest
 
 from pingcrm_common.clock import FrozenClock
-from tests.support.browser_sync import EMAIL, explained, paired_and_signed_in
+from tests.support.browser_sync import explained, paired_and_signed_in, web_app_page
 from tests.support.fake_linkedin import FakeLinkedIn, LinkedInData
 from tests.support.suggestions_browser import overdue_account, pending, unanswered_partners, wait_for_suggestions
 
@@ -78,13 +77,8 @@ async def test_suggestions_page(linkedin_browser, fake_linkedin: FakeLinkedIn, s
 
         # --- the web app, signed in with the API login's token (the sign-in form is another test's)
         await browser.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=stack.edge_url)
-        page = await browser.context.new_page()
-        page.on("pageerror", lambda error: setup.crashes.append(f"web: {error}"))
-        token = setup.web["Authorization"].removeprefix("Bearer ")
-        stored = json.dumps(json.dumps({"token": token, "expiresAt": 0, "email": EMAIL}))
-        await page.add_init_script(f"sessionStorage.setItem('pingcrm.session', {stored})")
+        page = await web_app_page(browser.context, stack, setup.web, setup.crashes)
         await page.set_viewport_size({"width": 1100, "height": 900})
-        await page.goto(f"{stack.edge_url}/#/contacts")
         nav_count = page.locator("#nav-suggestions-count > [aria-hidden]")  # the number; the rest is for screen readers
         await expect(nav_count).to_have_text(str(len(expected)), timeout=UI_TIMEOUT_MS)
         await page.get_by_role("link", name=re.compile(rf"^Suggestions ?, {len(expected)} pending$")).click()

@@ -14,7 +14,6 @@ Set PINGCRM_TEST_SCREENSHOTS=<dir> to keep a screenshot of each page read.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import re
 from pathlib import Path
@@ -25,7 +24,7 @@ import httpx
 import pytest
 
 from pingcrm_common.clock import FrozenClock
-from tests.support.browser_sync import EMAIL, explained, paired_and_signed_in
+from tests.support.browser_sync import explained, paired_and_signed_in, web_app_page
 from tests.support.fake_linkedin import FakeLinkedIn, LinkedInData, generate
 from tests.support.suggestions_browser import HISTORY_AGE, pending
 
@@ -129,13 +128,8 @@ async def test_load_more_reads_every_page(linkedin_browser, fake_linkedin: FakeL
         assert [item["id"] for p in pages for item in p["items"]] == [item["id"] for item in listed["items"]]
 
         # --- the web app, signed in with the API login's token (the sign-in form is another test's)
-        page = await browser.context.new_page()
-        page.on("pageerror", lambda error: setup.crashes.append(f"web: {error}"))
-        token = setup.web["Authorization"].removeprefix("Bearer ")
-        stored = json.dumps(json.dumps({"token": token, "expiresAt": 0, "email": EMAIL}))
-        await page.add_init_script(f"sessionStorage.setItem('pingcrm.session', {stored})")
+        page = await web_app_page(browser.context, stack, setup.web, setup.crashes)
         await page.set_viewport_size({"width": 1100, "height": 900})
-        await page.goto(f"{stack.edge_url}/#/contacts")
         nav_count = page.locator("#nav-suggestions-count > [aria-hidden]")  # the number; the rest is for screen readers
         nav_link = page.get_by_role("link", name=re.compile(rf"^Suggestions ?, {THREADS} pending$"))
         await expect(nav_count).to_have_text(str(THREADS), timeout=UI_TIMEOUT_MS)

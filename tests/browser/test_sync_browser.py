@@ -32,20 +32,19 @@ requests differently from the fake; BROWSER-TESTS.md notes the in-tab
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable
 from typing import Any
 
 import pytest
 
 from tests.support.browser_sync import (
-    EMAIL,
     UI_TIMEOUT_MS,
     contacts_by_member,
     epoch_ms,
     pair_popup,
     sign_up,
     watch_edge,
+    web_app_page,
 )
 from tests.support.browser_sync import explained as explain
 from tests.support.fake_linkedin import FakeLinkedIn
@@ -131,15 +130,8 @@ async def test_sync_linkedin_conversations_into_contacts(linkedin_browser, fake_
         read = {c.variables["conversationUrn"] for c in first_sync if c.endpoint == "messages"}
         assert read == {c.urn for c in one_to_one}  # group chats skipped without reading them
 
-        # --- the same people in the web app. Signed in with the API login's token, put where the
-        # web app keeps its session: the sign-in form is test_pairing_browser's, and another
-        # password hash here only slows the test down.
-        web_page = await context.new_page()
-        web_page.on("pageerror", lambda error: crashes.append(f"web: {error}"))
-        web_session = {"token": web["Authorization"].removeprefix("Bearer "), "expiresAt": 0, "email": EMAIL}
-        stored = json.dumps(json.dumps(web_session))  # a JS string literal holding the JSON
-        await web_page.add_init_script(f"sessionStorage.setItem('pingcrm.session', {stored})")
-        await web_page.goto(f"{stack.edge_url}/#/contacts")
+        # --- the same people in the web app
+        web_page = await web_app_page(context, stack, web, crashes)
         contact_list = web_page.locator("#contacts-list")
         for conversation in one_to_one:
             await expect(contact_list).to_contain_text(conversation.partner.name, timeout=UI_TIMEOUT_MS)

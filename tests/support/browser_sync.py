@@ -140,6 +140,18 @@ async def explained(browser: Any, expectation: Awaitable[None], fake_linkedin: A
         raise AssertionError(f"{error}\nextension storage: {storage}\nvoyager calls: {calls}") from error
 
 
+async def web_app_page(context: Any, stack: Any, web: dict[str, str], crashes: list[str]) -> Any:
+    """A new page of the web app at Contacts, signed in with the API login's token put where the web app keeps
+    its session (the sign-in form is test_pairing_browser's; another password hash only slows a test down)."""
+    page = await context.new_page()
+    page.on("pageerror", lambda error: crashes.append(f"web: {error}"))
+    session = {"token": web["Authorization"].removeprefix("Bearer "), "expiresAt": 0, "email": EMAIL}
+    stored = json.dumps(json.dumps(session))  # a JS string literal holding the JSON
+    await page.add_init_script(f"sessionStorage.setItem('pingcrm.session', {stored})")
+    await page.goto(f"{stack.edge_url}/#/contacts")
+    return page
+
+
 @dataclass
 class PairedBrowser:
     """A paired popup in a browser signed in to the fake LinkedIn, with what it sent to PingCRM."""
