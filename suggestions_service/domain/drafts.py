@@ -251,8 +251,13 @@ _PHRASINGS: dict[str, list[str]] = {
 
 def _quote(text: str) -> str | None:
     """What a draft quotes of `text`, None when nothing. Without a closing full stop (or comma …): every
-    phrasing punctuates after the quote, and '"Sounds good.".' reads as a typo; ? and ! stay."""
+    phrasing punctuates after the quote, and '"Sounds good.".' reads as a typo; ? and ! stay (_fill then drops
+    the full stop after the quote instead)."""
     return fragment(text).rstrip(".,;:") or None
+
+
+# A quoted question or exclamation ends the sentence itself: '"Any news?". Happy to …' reads as a typo.
+_STOP_AFTER_QUOTED_END = re.compile(r'([?!…]")\.')
 
 
 def _fill(template: str, context: DraftContext) -> str | None:
@@ -271,7 +276,7 @@ def _fill(template: str, context: DraftContext) -> str | None:
     needed = re.findall(r"{(\w+)}", template)
     if any(values[name] is None for name in needed):
         return None
-    return template.format(**values)
+    return _STOP_AFTER_QUOTED_END.sub(r"\1", template.format(**values))
 
 
 def draft(context: DraftContext, variant: int) -> str:

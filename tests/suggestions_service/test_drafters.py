@@ -76,12 +76,19 @@ def test_a_draft_counts_the_days_as_its_reason_does() -> None:
 
 
 def test_a_quote_ending_a_sentence_is_not_followed_by_a_second_full_stop() -> None:
-    for ending, quoted in ((".", '"Sounds good"'), ("...", '"Sounds good"'), ("?", '"Sounds good?"')):
+    for ending, quoted in (
+        (".", '"Sounds good"'),
+        ("...", '"Sounds good"'),
+        ("?", '"Sounds good?"'),
+        ("!", '"Sounds good!"'),
+    ):
         recent = [RecentMessage(False, days_ago(4), "Sounds good" + ending)]
         texts = [drafts.draft(context(recent=recent), variant) for variant in range(4)]
         quoting = [text for text in texts if "Sounds good" in text]
         assert len(quoting) == 3, texts
         assert all(quoted in text and ".\"." not in text and '.")' not in text for text in quoting), quoting
+        # A quoted question ends its sentence: no full stop after it ('"Sounds good?". Happy' reads as a typo).
+        assert all('?".' not in text and '!".' not in text for text in quoting), quoting
     bare = [RecentMessage(False, days_ago(4), "...")]  # nothing left to quote: those phrasings are skipped
     assert all('""' not in drafts.draft(context(recent=bare), variant) for variant in range(4))
 
