@@ -20,15 +20,14 @@ Screenshots of each overlay state go to PINGCRM_TEST_SCREENSHOTS when it names a
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from edge.routes.suggestions import MAX_MESSAGE
 from pingcrm_common.clock import FrozenClock
+from tests.support import screenshots
 from tests.support.browser_sync import explained, paired_and_signed_in
 from tests.support.fake_linkedin import FakeLinkedIn, LinkedInData
 from tests.support.suggestions_browser import overdue_account, pending, unanswered_partners, wait_for_suggestions
@@ -41,7 +40,6 @@ FEED = "https://www.linkedin.com/feed/"
 PULL = "PingCRM: show suggestions"
 REGENERATE = "PingCRM: new draft"
 OVERLAY = "PingCRM suggestions"  # the overlay region's accessible name
-SCREENSHOTS = os.environ.get("PINGCRM_TEST_SCREENSHOTS")
 REGENERATE_PER_MINUTE = 10  # suggestions_service's default (PINGCRM_SUGGESTIONS_REGENERATE_PER_MINUTE)
 # The composer's text as a person reads it (the editor's paragraphs, whitespace squashed).
 EDITOR_TEXT = "(editor) => editor.innerText.replace(/\\s+/g, ' ').trim()"
@@ -67,11 +65,7 @@ async def wait_until_holds(page: Any, editor: Any, text: str) -> None:
 
 
 async def screenshot(page: Any, name: str, stack: Any) -> None:
-    if SCREENSHOTS:
-        folder = Path(SCREENSHOTS)
-        folder.mkdir(parents=True, exist_ok=True)
-        backend = "postgres" if stack.settings["suggestions"].database_url else "embedded"
-        await page.screenshot(path=str(folder / f"composer-{name}-{backend}.png"))
+    await screenshots.shoot(page, f"composer-{name}", stack, "suggestions", full_page=False)
 
 
 def bubble(page: Any, thread_id: str) -> Any:

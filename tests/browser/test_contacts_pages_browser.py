@@ -13,7 +13,6 @@ Set PINGCRM_TEST_SCREENSHOTS=<dir> to keep a screenshot of every state.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -24,12 +23,12 @@ from sqlalchemy import update
 from contacts_service.models import Contact
 from pingcrm_common.db import Database
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, require_browser
+from tests.support import screenshots
 from tests.support.avatars import store_avatar
 from tests.support.fake_cdn import photo
 from tests.support.tokens import web_token
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = os.environ.get("PINGCRM_TEST_SCREENSHOTS")
 TIMEOUT_MS = 15_000
 SENT = 1_767_000_000_000  # 2025-12-29, before the frozen clock's now
 
@@ -57,11 +56,7 @@ async def page() -> AsyncIterator[Any]:
 
 
 async def shoot(page: Any, name: str, stack: Any) -> None:
-    if SCREENSHOTS:
-        folder = Path(SCREENSHOTS)
-        folder.mkdir(parents=True, exist_ok=True)
-        backend = "postgres" if stack.settings["contacts"].database_url else "embedded"
-        await page.screenshot(path=str(folder / f"contacts-{name}-{backend}.png"), full_page=True)
+    await screenshots.shoot(page, f"contacts-{name}", stack, "contacts")
 
 
 def push_body() -> dict[str, Any]:

@@ -10,7 +10,6 @@ Set PINGCRM_TEST_SCREENSHOTS=<dir> to keep a screenshot of every state of the pa
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, require_browser
+from tests.support import screenshots
 
 pytestmark = pytest.mark.browser
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "linkedin_export"
-SCREENSHOTS = os.environ.get("PINGCRM_TEST_SCREENSHOTS")
 TIMEOUT_MS = 15_000
 LARGE_ROWS = 20_000
 # What the page shows of the import's progress, read in one go (the summary replaces the bar at the end).
@@ -59,11 +58,7 @@ def large_export(path: Path) -> Path:
 
 
 async def shoot(page, name: str, stack) -> None:
-    if SCREENSHOTS:
-        folder = Path(SCREENSHOTS)
-        folder.mkdir(parents=True, exist_ok=True)
-        backend = "postgres" if stack.settings["contacts"].database_url else "embedded"
-        await page.screenshot(path=str(folder / f"import-{name}-{backend}.png"), full_page=True)
+    await screenshots.shoot(page, f"import-{name}", stack, "contacts")
 
 
 async def test_import_connections_through_the_web_page(page, stack, tmp_path: Path) -> None:

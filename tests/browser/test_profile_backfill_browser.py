@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import launch
+from tests.support import screenshots
 from tests.support.browser_sync import EMAIL, UI_TIMEOUT_MS, contacts_by_member, paired_and_signed_in
 from tests.support.browser_sync import explained as explain
 from tests.support.fake_cdn import FakeCdn
@@ -33,7 +33,6 @@ from tests.support.fake_linkedin import FakeLinkedIn, LinkedInData
 from tests.support.fake_linkedin.data import Position, Profile
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = os.environ.get("PINGCRM_TEST_SCREENSHOTS")
 SYNC_TIMEOUT_MS = 90_000
 ARRIVAL_TIMEOUT_S = 60.0
 FEED = "https://www.linkedin.com/feed/"
@@ -106,11 +105,7 @@ async def until(check: Any, what: str, timeout: float = ARRIVAL_TIMEOUT_S) -> An
 
 
 async def shoot(page: Any, name: str, stack: Any) -> None:
-    if SCREENSHOTS:
-        folder = Path(SCREENSHOTS)
-        folder.mkdir(parents=True, exist_ok=True)
-        backend = "postgres" if stack.settings["contacts"].database_url else "embedded"
-        await page.screenshot(path=str(folder / f"backfill-{name}-{backend}.png"), full_page=True)
+    await screenshots.shoot(page, f"backfill-{name}", stack, "contacts")
 
 
 async def test_profiles_and_photos_arrive_after_a_sync(

@@ -17,22 +17,21 @@ Set PINGCRM_TEST_SCREENSHOTS=<dir> to keep a screenshot of every state of the pa
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pingcrm_common.clock import FrozenClock
+from tests.support import screenshots
 from tests.support.browser_sync import explained, paired_and_signed_in, web_app_page
 from tests.support.fake_linkedin import FakeLinkedIn, LinkedInData
+from tests.support.screenshots import SCREENSHOTS
 from tests.support.suggestions_browser import overdue_account, pending, unanswered_partners, wait_for_suggestions
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = os.environ.get("PINGCRM_TEST_SCREENSHOTS")
 UI_TIMEOUT_MS = 10_000
 SYNC_TIMEOUT_MS = 60_000
 FEED = "https://www.linkedin.com/feed/"
@@ -45,11 +44,7 @@ def linkedin_data(clock: FrozenClock) -> LinkedInData:
 
 
 async def shoot(page: Any, name: str, stack: Any) -> None:
-    if SCREENSHOTS:
-        folder = Path(SCREENSHOTS)
-        folder.mkdir(parents=True, exist_ok=True)
-        backend = "postgres" if stack.settings["suggestions"].database_url else "embedded"
-        await page.screenshot(path=str(folder / f"suggestions-{name}-{backend}.png"), full_page=True)
+    await screenshots.shoot(page, f"suggestions-{name}", stack, "suggestions")
 
 
 async def test_suggestions_page(linkedin_browser, fake_linkedin: FakeLinkedIn, stack, clock) -> None:  # type: ignore[no-untyped-def]

@@ -14,9 +14,7 @@ Set PINGCRM_TEST_SCREENSHOTS=<dir> to keep a screenshot of each page read.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -24,13 +22,13 @@ import httpx
 import pytest
 
 from pingcrm_common.clock import FrozenClock
+from tests.support import screenshots
 from tests.support.browser_sync import explained, paired_and_signed_in, web_app_page
 from tests.support.fake_linkedin import FakeLinkedIn, LinkedInData, generate
 from tests.support.suggestions_browser import HISTORY_AGE, pending
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = os.environ.get("PINGCRM_TEST_SCREENSHOTS")
 UI_TIMEOUT_MS = 10_000
 SYNC_TIMEOUT_MS = 60_000
 DRAFT_TIMEOUT_S = 60.0
@@ -63,11 +61,7 @@ def linkedin_data(clock: FrozenClock) -> LinkedInData:
 
 
 async def shoot(page: Any, name: str, stack: Any) -> None:
-    if SCREENSHOTS:
-        folder = Path(SCREENSHOTS)
-        folder.mkdir(parents=True, exist_ok=True)
-        backend = "postgres" if stack.settings["suggestions"].database_url else "embedded"
-        await page.screenshot(path=str(folder / f"suggestions-pages-{name}-{backend}.png"), full_page=True)
+    await screenshots.shoot(page, f"suggestions-pages-{name}", stack, "suggestions")
 
 
 async def draft_everyone(api: httpx.AsyncClient, web: dict[str, str], expected: int) -> dict[str, Any]:
