@@ -48,8 +48,14 @@ class Stack:
         httpx gives up after 5 s, as long as the edge's deadline on each RPC:
         on a busy machine the client would time out first and hide the
         edge's answer (a 504 naming the service, or the slow success).
+
+        It drops an idle connection after 1 s: uvicorn closes one idle for 5 s, httpx would keep it 5 s too,
+        and a request sent on it just as the edge closes it fails with a ReadError (a test polling the API
+        across a sync of several seconds met exactly that).
         """
-        return httpx.AsyncClient(base_url=self.edge_url, timeout=CLIENT_TIMEOUT_SECONDS)
+        return httpx.AsyncClient(
+            base_url=self.edge_url, timeout=CLIENT_TIMEOUT_SECONDS, limits=httpx.Limits(keepalive_expiry=1.0)
+        )
 
     async def stop_service(self, name: str) -> None:
         await self.services[name].shutdown(0.5)
