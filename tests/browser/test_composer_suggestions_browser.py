@@ -28,7 +28,7 @@ import pytest
 from edge.routes.suggestions import MAX_MESSAGE
 from pingcrm_common.clock import FrozenClock
 from tests.support import screenshots
-from tests.support.browser_sync import explained, paired_and_signed_in
+from tests.support.browser_sync import paired_and_signed_in, synced_from_the_feed
 from tests.support.fake_linkedin import FakeLinkedIn, LinkedInData
 from tests.support.suggestions_browser import overdue_account, pending, unanswered_partners, wait_for_suggestions
 
@@ -86,14 +86,7 @@ async def test_pull_and_regenerate_against_pingcrm(  # type: ignore[no-untyped-d
     data = fake_linkedin.data
     async with paired_and_signed_in(browser, stack, fake_linkedin) as setup:
         # --- the sync, then the suggestions suggestions_service drafted from it
-        page = await browser.context.new_page()
-        page.on("pageerror", lambda error: setup.crashes.append(f"linkedin: {error}"))
-        await page.goto(FEED)
-        await explained(
-            browser,
-            expect(setup.popup.locator("#sync-state")).to_have_text("Up to date.", timeout=SYNC_TIMEOUT_MS),
-            fake_linkedin,
-        )
+        page = await synced_from_the_feed(browser, setup, fake_linkedin, SYNC_TIMEOUT_MS)
         due = unanswered_partners(data)
         listed = await wait_for_suggestions(setup.api, setup.web, len(due))
         by_member = {item["contact"]["member_id"]: item for item in listed["items"]}

@@ -25,7 +25,7 @@ import pytest
 
 from pingcrm_common.clock import FrozenClock
 from tests.support import screenshots
-from tests.support.browser_sync import explained, paired_and_signed_in, web_app_page
+from tests.support.browser_sync import paired_and_signed_in, synced_from_the_feed, web_app_page
 from tests.support.fake_linkedin import FakeLinkedIn, LinkedInData
 from tests.support.screenshots import SCREENSHOTS
 from tests.support.suggestions_browser import overdue_account, pending, unanswered_partners, wait_for_suggestions
@@ -34,7 +34,6 @@ pytestmark = pytest.mark.browser
 
 UI_TIMEOUT_MS = 10_000
 SYNC_TIMEOUT_MS = 60_000
-FEED = "https://www.linkedin.com/feed/"
 REGENERATE_PER_MINUTE = 10  # suggestions_service's default (PINGCRM_SUGGESTIONS_REGENERATE_PER_MINUTE)
 
 
@@ -56,13 +55,7 @@ async def test_suggestions_page(linkedin_browser, fake_linkedin: FakeLinkedIn, s
 
     async with paired_and_signed_in(browser, stack, fake_linkedin) as setup:
         # --- the extension syncs LinkedIn; suggestions_service hears of it and drafts
-        linkedin = await browser.context.new_page()
-        await linkedin.goto(FEED)
-        await explained(
-            browser,
-            expect(setup.popup.locator("#sync-state")).to_have_text("Up to date.", timeout=SYNC_TIMEOUT_MS),
-            fake_linkedin,
-        )
+        await synced_from_the_feed(browser, setup, fake_linkedin, SYNC_TIMEOUT_MS)
         listed = await wait_for_suggestions(setup.api, setup.web, len(expected))
         assert {item["contact"]["full_name"] for item in listed["items"]} == expected
         assert listed["pending_count"] == len(expected)

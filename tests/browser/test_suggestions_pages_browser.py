@@ -23,7 +23,7 @@ import pytest
 
 from pingcrm_common.clock import FrozenClock
 from tests.support import screenshots
-from tests.support.browser_sync import explained, paired_and_signed_in, web_app_page
+from tests.support.browser_sync import paired_and_signed_in, synced_from_the_feed, web_app_page
 from tests.support.fake_linkedin import FakeLinkedIn, LinkedInData, generate
 from tests.support.suggestions_browser import HISTORY_AGE, pending
 
@@ -32,7 +32,6 @@ pytestmark = pytest.mark.browser
 UI_TIMEOUT_MS = 10_000
 SYNC_TIMEOUT_MS = 60_000
 DRAFT_TIMEOUT_S = 60.0
-FEED = "https://www.linkedin.com/feed/"
 LIST_PATH = "/api/v1/suggestions"
 WEB_PAGE_SIZE = 20  # what the Suggestions page asks for at a time (PAGE_SIZE in edge/web/js/pages/suggestions.js)
 THREADS = 2 * WEB_PAGE_SIZE + 5  # three pages: two full ones and 5 on the last
@@ -104,13 +103,7 @@ async def test_load_more_reads_every_page(linkedin_browser, fake_linkedin: FakeL
         # No pause between LinkedIn calls (the unpacked extension's KEYS.VOYAGER_PACING, as the whole-mailbox
         # test does): at the real 0.4-1.2 s, the 45 conversations' calls alone would take some 40 s.
         await browser.service_worker.evaluate("chrome.storage.local.set({voyagerPacing: {min: 0, max: 0}})")
-        linkedin = await browser.context.new_page()
-        await linkedin.goto(FEED)
-        await explained(
-            browser,
-            expect(setup.popup.locator("#sync-state")).to_have_text("Up to date.", timeout=SYNC_TIMEOUT_MS),
-            fake_linkedin,
-        )
+        await synced_from_the_feed(browser, setup, fake_linkedin, SYNC_TIMEOUT_MS)
         listed = await draft_everyone(setup.api, setup.web, THREADS)
         assert listed["pending_count"] == len(listed["items"]) == THREADS, listed["pending_count"]
         assert len({item["contact"]["id"] for item in listed["items"]}) == THREADS  # one per contact

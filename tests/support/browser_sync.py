@@ -164,6 +164,19 @@ class PairedBrowser:
     crashes: list[str]
 
 
+async def synced_from_the_feed(browser: Any, setup: PairedBrowser, fake_linkedin: Any, timeout_ms: int) -> Any:
+    """A visit to LinkedIn's feed in a new tab (a visit syncs), once the popup says the sync is done; the tab,
+    its crashes counted with the others."""
+    from playwright.async_api import expect
+
+    page = await browser.context.new_page()
+    page.on("pageerror", lambda error: setup.crashes.append(f"linkedin: {error}"))
+    await page.goto("https://www.linkedin.com/feed/")
+    sync_state = setup.popup.locator("#sync-state")
+    await explained(browser, expect(sync_state).to_have_text("Up to date.", timeout=timeout_ms), fake_linkedin)
+    return page
+
+
 @asynccontextmanager
 async def paired_and_signed_in(browser: Any, stack: Any, fake_linkedin: Any) -> AsyncIterator[PairedBrowser]:
     """An account, the popup paired with it, the browser signed in to the fake LinkedIn. On leaving,
