@@ -24,11 +24,10 @@ import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
-import httpx
-
 from bench.cdn import media_env, threaded_cdn
-from bench.push_latency import SEED, SHORT, SIZES, WARMUP, Figures, _prepare, _push, _push_body
-from bench.stack import Stack, User, machine, running_stack
+from bench.push_client import PushClient
+from bench.push_latency import SEED, SHORT, SIZES, WARMUP, Figures, _prepare_all, _push, _push_body
+from bench.stack import Stack, machine, running_stack
 from tests.support.fake_cdn import FakeCdn, photo
 
 PUSHES = 10 if SHORT else 30
@@ -75,14 +74,11 @@ def _index(partner: dict[str, str]) -> int:
     return int(partner["member_id"].removeprefix("ACoUser"))
 
 
-async def _measure(stacks: list[Stack], cdn: FakeCdn) -> list[tuple[Figures, ...]]:
-    clients = [httpx.AsyncClient(base_url=stack.edge_url, timeout=60) for stack in stacks]
+def _measure(stacks: list[Stack], cdn: FakeCdn) -> list[tuple[Figures, ...]]:
+    users = asyncio.run(_prepare_all(stacks))
+    clients = [PushClient(stack.edge_url) for stack in stacks]
+    timings: dict[tuple[int, str], list[float]] = {}
     try:
-        users: list[User] = [
-            await _prepare(client, stack, size) for client, stack, size in zip(clients, stacks, SIZES, strict=True)
-        ]
-        results = []
-        timings: dict[tuple[int, str], list[float]] = {}
         for number in range(WARMUP + PUSHES):
             for index, size in enumerate(SIZES):
                 # Distinct pushes (new message URNs and partners each time), plain and with profiles in turn.
@@ -95,15 +91,14 @@ async def _measure(stacks: list[Stack], cdn: FakeCdn) -> list[tuple[Figures, ...
                 # every kind must follow every other alike.
                 kinds = [("plain", plain), ("profiles", profiled), ("no photos", merged)]
                 for kind, body in kinds[number % 3 :] + kinds[: number % 3]:
-                    elapsed = await _push(clients[index], users[index], body)
+                    elapsed = _push(clients[index], users[index], body)
                     if number >= WARMUP:
                         timings.setdefault((size, kind), []).append(elapsed)
-        for size in SIZES:
-            results.append(tuple(Figures(size, timings[(size, kind)]) for kind in ("plain", "profiles", "no photos")))
-        return results
     finally:
         for client in clients:
-            await client.aclose()
+            client.close()
+    kinds = ("plain", "profiles", "no photos")
+    return [tuple(Figures(size, timings[(size, kind)]) for kind in kinds) for size in SIZES]
 
 
 def main() -> int:
@@ -116,7 +111,7 @@ def main() -> int:
             run.enter_context(running_stack(Path(folder) / str(size), postgres=True, extra_env=media_env(cdn)))
             for size in SIZES
         ]
-        results = asyncio.run(_measure(stacks, cdn))
+        results = _measure(stacks, cdn)
         fetched = len(cdn.requests)
     worst = 0.0
     for plain, profiled, merged in results:

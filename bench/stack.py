@@ -161,6 +161,30 @@ async def sign_up_and_pair(client: httpx.AsyncClient, email: str) -> User:
     return User(me.json()["id"], web, {"Authorization": f"Bearer {collected.json()['token']}"})
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user and system) these processes have used so far (Linux's /proc)."""
+    ticks = 0
+    for pid in pids:
+        # Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wait_until_idle(stacks: list[Stack], busy_share: float = 0.05, window_seconds: float = 1.0) -> float:
+    """Wait until the stacks' processes together used less than `busy_share` of one CPU over a whole window
+    (background work such as suggestions_service drafting for new contacts has finished); the seconds waited."""
+    pids = [child.pid for stack in stacks for child in stack.children.values() if child.poll() is None]
+    started = time.monotonic()
+    before = _cpu_seconds(pids)
+    while True:
+        time.sleep(window_seconds)
+        now = _cpu_seconds(pids)
+        if now - before < busy_share * window_seconds:
+            return time.monotonic() - started
+        before = now
+
+
 def python_speed_seconds() -> float:
     """How long this machine takes for a plain loop of 10 million additions: a yardstick for comparing figures
     measured on different machines (the docs quote it beside their figures)."""
