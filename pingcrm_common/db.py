@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import random
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -63,20 +64,30 @@ def is_postgres(url: str) -> bool:
     return url.startswith("postgresql")
 
 
+# A pooled connection given back less than this long ago is taken as alive; one idle for longer is pinged
+# when taken (PostgreSQL may have restarted, a proxy may have dropped it) and replaced if the ping fails.
+# SQLAlchemy's pool_pre_ping pings on every checkout: three round trips (BEGIN, ";", ROLLBACK), 0.3–0.4 ms
+# of a 4 ms one-message push (docs/linkedin-sync.md, Benchmark). Connection pools such as HikariCP skip
+# the check within 500 ms of last use for the same reason. A connection that died inside the window fails
+# its statement; the session drops it and the caller answers 503, as for any connection lost mid-call.
+PING_AFTER_IDLE_SECONDS = 0.5
+
+
 def create_engine(url: str, schema: str, timeouts: Timeouts | None = None) -> AsyncEngine:
     """An async engine whose connections see only `schema` on PostgreSQL; `timeouts` bound every wait."""
     if is_postgres(url):
         bounded = (
             {"timeout": timeouts.connect_seconds, "command_timeout": timeouts.statement_seconds} if timeouts else {}
         )
-        return create_async_engine(
+        engine = create_async_engine(
             url,
             pool_size=10,
             max_overflow=10,
-            pool_pre_ping=True,
             pool_timeout=timeouts.pool_seconds if timeouts else 30,
             connect_args={"server_settings": {"search_path": schema}, **bounded},
         )
+        _ping_when_idle(engine)
+        return engine
     # One connection per process: SQLite has one writer anyway, and writers waiting in SQLite's busy
     # handler are served in no particular order (under 20 concurrent pushers some waited 3 s while the
     # median was 35 ms); waiting for the pooled connection is first come, first served
@@ -93,6 +104,26 @@ def create_engine(url: str, schema: str, timeouts: Timeouts | None = None) -> As
         cursor.close()
 
     return engine
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """Ping a pooled connection at checkout only when it sat idle past PING_AFTER_IDLE_SECONDS."""
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _idle_from_now(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()  # `info` is emptied when a connection is replaced
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return  # new, or used a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            # Likely a restarted server: the pool replaces this connection and every one given back before now
+            # (as pool_pre_ping does), or raises why it cannot connect.
+            raise exc.InvalidatePoolError("a pooled connection failed its ping") from error
 
 
 def dialect(session: AsyncSession) -> str:
