@@ -4,10 +4,11 @@ httpx's AsyncClient spends about 1.2 ms of its own CPU on every request. On
 a 2-CPU machine whose 10M-addition loop took 0.24 s (2026-12-01), the same
 one-message pushes took 7.0 ms through it, 5.7 ms through the standard
 library's http.client and 5.8 ms over a bare socket. The extension's fetch
-runs in Chrome's network stack and adds no such cost. So the push benchmarks time each push over one keep-alive HTTP/1.1
-connection of http.client, one push at a time. The body is encoded before the
-clock starts and the answer decoded after it stops, as a browser's own work
-would not count either.
+runs in Chrome's network stack and adds no such cost. So the push
+benchmarks time each push over one keep-alive HTTP/1.1 connection of
+http.client, one push at a time. The body is encoded before the clock
+starts and the answer decoded after it stops, as a browser's own work would
+not count either.
 """
 
 from __future__ import annotations

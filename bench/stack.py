@@ -171,18 +171,21 @@ def _cpu_seconds(pids: list[int]) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def wait_until_idle(stacks: list[Stack], busy_share: float = 0.05, window_seconds: float = 1.0) -> float:
+def wait_until_idle(
+    stacks: list[Stack], busy_share: float = 0.05, window_seconds: float = 1.0, limit_seconds: float = 300
+) -> float:
     """Wait until the stacks' processes together used less than `busy_share` of one CPU over a whole window
     (background work such as suggestions_service drafting for new contacts has finished); the seconds waited."""
     pids = [child.pid for stack in stacks for child in stack.children.values() if child.poll() is None]
     started = time.monotonic()
     before = _cpu_seconds(pids)
-    while True:
+    while time.monotonic() - started < limit_seconds:
         time.sleep(window_seconds)
         now = _cpu_seconds(pids)
         if now - before < busy_share * window_seconds:
             return time.monotonic() - started
         before = now
+    raise RuntimeError(f"the stacks were still busy after {limit_seconds:.0f} s")
 
 
 def python_speed_seconds() -> float:
