@@ -34,16 +34,17 @@ def parse_api_time(value: object) -> datetime | None:
     return None
 
 
-def api_time_to_timestamp(value: object) -> Timestamp | None:
-    """`parse_api_time` as a protobuf Timestamp, or None (which leaves the field unset).
+def write_api_time(stamp: Timestamp, value: object) -> None:
+    """Write `parse_api_time(value)` into a message's Timestamp field; leave the field unset when it is None.
 
-    Epoch milliseconds, what the extension sends, become a Timestamp
-    directly: through a datetime they cost a third of the edge's time on a
-    push of 500 messages.
+    Epoch milliseconds, what the extension sends, are written directly:
+    through a datetime they cost a third of the edge's time on a push of 500
+    messages.
     """
     if isinstance(value, int) and not isinstance(value, bool):
-        if not _MIN_MS <= value <= _MAX_MS:
-            return None
-        seconds, millis = divmod(value, 1000)
-        return Timestamp(seconds=seconds, nanos=millis * 1_000_000)
-    return to_timestamp(parse_api_time(value))
+        if _MIN_MS <= value <= _MAX_MS:
+            stamp.seconds, millis = divmod(value, 1000)
+            stamp.nanos = millis * 1_000_000
+        return
+    if (moment := parse_api_time(value)) is not None:
+        stamp.CopyFrom(to_timestamp(moment))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pingcrm.contacts.v1 import contacts_service_pb2 as pb
@@ -21,7 +21,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, St
 
 from edge.deps import AnyUser, CallRpc, ContactsStub
 from edge.grpc_status import API_ERRORS, problem_responses
-from edge.timestamps import api_time_to_timestamp, parse_api_time
+from edge.timestamps import parse_api_time, write_api_time
 from pingcrm_common.timestamps import to_datetime
 
 router = APIRouter(prefix="/api/v1/linkedin", tags=["linkedin"], responses=problem_responses(*API_ERRORS, 401))
@@ -141,48 +141,35 @@ class BackfillTakenOut(BaseModel):
     candidates: list[BackfillOut]
 
 
-def _message(message: MessageIn) -> pb.PushedMessage:
-    return pb.PushedMessage(
-        urn=message.urn or "",
-        from_self=message.from_self,
-        text=message.text or "",
-        sent_at=api_time_to_timestamp(message.sent_at),
-    )
+# The request is written in place (`add()`, nested fields set where they live): handing built messages to a
+# constructor copies each one again at every level, which was half the edge's conversion time on a push of
+# 500 messages.
+def _write_person(target: pb.PushedPartner | pb.PushedProfile, person: PartnerIn) -> None:
+    """The fields a partner and a profile share."""
+    target.identity.member_id = person.member_id or ""
+    target.identity.slug = person.slug or ""
+    target.identity.profile_url = person.profile_url or ""
+    target.first_name = person.first_name or ""
+    target.last_name = person.last_name or ""
+    target.headline = person.headline or ""
 
 
-def _person(partner: PartnerIn) -> dict[str, Any]:
-    """The fields a partner and a profile share, as PushedPartner/PushedProfile keyword arguments."""
-    return {
-        "identity": pb.LinkedInIdentity(
-            member_id=partner.member_id or "", slug=partner.slug or "", profile_url=partner.profile_url or ""
-        ),
-        "first_name": partner.first_name or "",
-        "last_name": partner.last_name or "",
-        "headline": partner.headline or "",
-    }
+def _add_conversation(request: pb.PushLinkedInRequest, conversation: ConversationIn) -> None:
+    added = request.conversations.add(urn=conversation.urn or "")
+    if conversation.partner is not None:
+        _write_person(added.partner, conversation.partner)
+    for message in conversation.messages:
+        written = added.messages.add(urn=message.urn or "", from_self=message.from_self, text=message.text or "")
+        write_api_time(written.sent_at, message.sent_at)
+    write_api_time(added.first_message_at, conversation.first_message_at)
+    write_api_time(added.older_missing_after, conversation.older_missing_after)
 
 
-def _conversation(conversation: ConversationIn) -> pb.PushedConversation:
-    partner = conversation.partner
-    return pb.PushedConversation(
-        urn=conversation.urn or "",
-        partner=pb.PushedPartner(**_person(partner)) if partner is not None else None,
-        messages=[_message(message) for message in conversation.messages],
-        first_message_at=api_time_to_timestamp(conversation.first_message_at),
-        older_missing_after=api_time_to_timestamp(conversation.older_missing_after),
-    )
-
-
-def _profile(profile: ProfileIn) -> pb.PushedProfile:
-    return pb.PushedProfile(
-        **_person(profile),
-        location=profile.location or "",
-        positions=[
-            pb.PushedPosition(title=p.title or "", company=p.company or "", current=p.current)
-            for p in profile.positions
-        ],
-        photo_urls=profile.photo_urls,
-    )
+def _add_profile(request: pb.PushLinkedInRequest, profile: ProfileIn) -> None:
+    added = request.profiles.add(location=profile.location or "", photo_urls=profile.photo_urls)
+    _write_person(added, profile)
+    for position in profile.positions:
+        added.positions.add(title=position.title or "", company=position.company or "", current=position.current)
 
 
 @router.post(
@@ -192,11 +179,13 @@ def _profile(profile: ProfileIn) -> pb.PushedProfile:
 )
 async def push(body: PushIn, _: AnyUser, contacts: ContactsStub, rpc: CallRpc) -> PushOut:
     """Store conversations parsed by the extension; malformed items come back in `rejected`."""
-    request = pb.PushLinkedInRequest(
-        conversations=[_conversation(c) for c in body.conversations],
-        profiles=[_profile(p) for p in body.profiles],
-        profiles_gone=[pb.LinkedInIdentity(member_id=i.member_id or "", slug=i.slug or "") for i in body.profiles_gone],
-    )
+    request = pb.PushLinkedInRequest()
+    for conversation in body.conversations:
+        _add_conversation(request, conversation)
+    for profile in body.profiles:
+        _add_profile(request, profile)
+    for identity in body.profiles_gone:
+        request.profiles_gone.add(member_id=identity.member_id or "", slug=identity.slug or "")
     response = await rpc(contacts.PushLinkedIn, request)
     return PushOut(
         contacts_created=response.contacts_created,
