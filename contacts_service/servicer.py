@@ -182,7 +182,10 @@ class ContactsServicer(contacts_service_pb2_grpc.ContactsServiceServicer):
         if reader is None:
             raise PermissionDenied("the activity feed is read with a service token", code="wrong_audience")
         page = await self._domain.read_activity(reader, request.after, request.limit)
-        return pb.ReadActivityResponse(events=[_event(event) for event in page.events], next=page.next.encode())
+        response = pb.ReadActivityResponse(next=page.next.encode())
+        for event in page.events:
+            _write_event(response.events.add(), event)
+        return response
 
     async def UploadImport(
         self, request_iterator: AsyncIterator[pb.ImportChunk], context: grpc.aio.ServicerContext
@@ -336,59 +339,50 @@ def _interaction(interaction: Interaction) -> pb.Interaction:
     )
 
 
-def _event(event: activity.ActivityEvent) -> pb.ActivityEvent:
+def _write_event(target: pb.ActivityEvent, event: activity.ActivityEvent) -> None:
+    """`event` written into `target` in place: a page's messages are copied once, not again at every level as
+    built messages handed to constructors would be."""
     snapshot = event.contact
-    message = pb.ActivityEvent(
-        seq=event.seq,
-        position=event.position.encode(),
-        user_id=event.user_id,
-        contact_id=event.contact_id,
-        occurred_at=to_timestamp(event.occurred_at),
-        recorded_at=to_timestamp(event.recorded_at),
-        contact=pb.ContactSnapshot(
-            full_name=snapshot.full_name,
-            first_name=snapshot.first_name,
-            headline=snapshot.headline,
-            title=snapshot.title,
-            company=snapshot.company,
-            avatar_url=snapshot.avatar_url,
-            member_id=snapshot.member_id,
-            slug=snapshot.slug,
-        ),
-    )
+    target.seq = event.seq
+    target.position = event.position.encode()
+    target.user_id = event.user_id
+    target.contact_id = event.contact_id
+    target.occurred_at.CopyFrom(to_timestamp(event.occurred_at))
+    target.recorded_at.CopyFrom(to_timestamp(event.recorded_at))
+    contact = target.contact
+    contact.full_name = snapshot.full_name
+    contact.first_name = snapshot.first_name
+    contact.headline = snapshot.headline
+    contact.title = snapshot.title
+    contact.company = snapshot.company
+    contact.avatar_url = snapshot.avatar_url
+    contact.member_id = snapshot.member_id
+    contact.slug = snapshot.slug
     match event.detail:
         case activity.Messages(items=items):
-            message.messages.CopyFrom(
-                pb.MessagesActivity(
-                    messages=[
-                        pb.ActivityMessage(
-                            urn=item.urn,
-                            from_self=item.from_self,
-                            sent_at=to_timestamp(item.sent_at),
-                            excerpt=item.excerpt,
-                        )
-                        for item in items
-                    ]
+            messages = target.messages
+            messages.SetInParent()
+            for item in items:
+                messages.messages.add(
+                    urn=item.urn, from_self=item.from_self, sent_at=to_timestamp(item.sent_at), excerpt=item.excerpt
                 )
-            )
         case activity.ContactAdded(source=source):
-            message.contact_added.CopyFrom(pb.ContactAddedActivity(source=source))
+            target.contact_added.source = source
+            target.contact_added.SetInParent()
         case activity.ContactUpdated(fields=fields):
-            message.contact_updated.CopyFrom(pb.ContactUpdatedActivity(fields=list(fields)))
+            target.contact_updated.SetInParent()
+            target.contact_updated.fields.extend(fields)
         case activity.JobChanged() as job:
-            message.job_changed.CopyFrom(
-                pb.JobChangedActivity(
-                    old_title=job.old_title,
-                    old_company=job.old_company,
-                    new_title=job.new_title,
-                    new_company=job.new_company,
-                )
-            )
+            changed = target.job_changed
+            changed.SetInParent()
+            changed.old_title = job.old_title
+            changed.old_company = job.old_company
+            changed.new_title = job.new_title
+            changed.new_company = job.new_company
         case activity.ContactsMerged(absorbed_contact_id=absorbed):
-            message.contacts_merged.CopyFrom(pb.ContactsMergedActivity(absorbed_contact_id=absorbed))
+            target.contacts_merged.SetInParent()
+            target.contacts_merged.absorbed_contact_id = absorbed
         case activity.ConnectionImported(connected_on=day):
-            imported = pb.ConnectionImportedActivity()
+            target.connection_imported.SetInParent()
             if day is not None:
-                imported.connected_on.FromDatetime(activity.utc_midnight(day))
-            message.connection_imported.CopyFrom(imported)
-    return message
+                target.connection_imported.connected_on.FromDatetime(activity.utc_midnight(day))
