@@ -367,8 +367,8 @@ def _write_event(target: pb.ActivityEvent, event: activity.ActivityEvent) -> Non
                     urn=item.urn, from_self=item.from_self, sent_at=to_timestamp(item.sent_at), excerpt=item.excerpt
                 )
         case activity.ContactAdded(source=source):
-            target.contact_added.source = source
             target.contact_added.SetInParent()
+            target.contact_added.source = source
         case activity.ContactUpdated(fields=fields):
             target.contact_updated.SetInParent()
             target.contact_updated.fields.extend(fields)

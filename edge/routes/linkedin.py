@@ -142,8 +142,8 @@ class BackfillTakenOut(BaseModel):
 
 
 # The request is written in place (`add()`, nested fields set where they live): handing built messages to a
-# constructor copies each one again at every level, which was half the edge's conversion time on a push of
-# 500 messages.
+# constructor copies each one again at every level, which was more than half the edge's conversion time on a
+# push of 500 messages.
 def _write_person(target: pb.PushedPartner | pb.PushedProfile, person: PartnerIn) -> None:
     """The fields a partner and a profile share."""
     target.identity.member_id = person.member_id or ""
