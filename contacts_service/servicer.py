@@ -32,7 +32,7 @@ from contacts_service.domain.push_input import (
 from contacts_service.domain.records import Contact, Interaction
 from contacts_service.domain.sources import Source
 from pingcrm_common.errors import InvalidArgument, PermissionDenied
-from pingcrm_common.timestamps import to_datetime, to_timestamp
+from pingcrm_common.timestamps import to_datetime, to_timestamp, write_timestamp
 from pingcrm_common.tokens import require_caller
 
 SORTS = {
@@ -347,8 +347,8 @@ def _write_event(target: pb.ActivityEvent, event: activity.ActivityEvent) -> Non
     target.position = event.position.encode()
     target.user_id = event.user_id
     target.contact_id = event.contact_id
-    target.occurred_at.CopyFrom(to_timestamp(event.occurred_at))
-    target.recorded_at.CopyFrom(to_timestamp(event.recorded_at))
+    write_timestamp(target.occurred_at, event.occurred_at)
+    write_timestamp(target.recorded_at, event.recorded_at)
     contact = target.contact
     contact.full_name = snapshot.full_name
     contact.first_name = snapshot.first_name
@@ -363,9 +363,8 @@ def _write_event(target: pb.ActivityEvent, event: activity.ActivityEvent) -> Non
             messages = target.messages
             messages.SetInParent()
             for item in items:
-                messages.messages.add(
-                    urn=item.urn, from_self=item.from_self, sent_at=to_timestamp(item.sent_at), excerpt=item.excerpt
-                )
+                added = messages.messages.add(urn=item.urn, from_self=item.from_self, excerpt=item.excerpt)
+                write_timestamp(added.sent_at, item.sent_at)
         case activity.ContactAdded(source=source):
             target.contact_added.SetInParent()
             target.contact_added.source = source

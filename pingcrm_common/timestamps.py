@@ -19,12 +19,19 @@ def to_timestamp(moment: datetime | None) -> Timestamp | None:
     """`moment` as a Timestamp; None stays None, which leaves a message field unset."""
     if moment is None:
         return None
+    stamp = Timestamp()
+    write_timestamp(stamp, moment)
+    return stamp
+
+
+def write_timestamp(stamp: Timestamp, moment: datetime) -> None:
+    """`moment` written into `stamp` in place (a message's field): no Timestamp built and then copied in, which
+    costs a ReadActivity page of 1,000 messages about 0.4 ms more."""
     # What Timestamp.FromDatetime computes (a naive datetime taken as UTC), in a quarter of its time: the
     # activity feed converts one per message it serves.
     since_epoch = (moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)) - _EPOCH
-    return Timestamp(
-        seconds=since_epoch.days * 86_400 + since_epoch.seconds, nanos=since_epoch.microseconds * 1_000
-    )
+    stamp.seconds = since_epoch.days * 86_400 + since_epoch.seconds
+    stamp.nanos = since_epoch.microseconds * 1_000
 
 
 def to_datetime(message: Message, field: str) -> datetime | None:

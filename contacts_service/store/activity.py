@@ -42,12 +42,12 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import col
 from sqlmodel import select as select_rows
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contacts_service.domain.activity import (
     ActivityEvent,
+    ContactSnapshot,
     NewActivity,
     Position,
     detail_from,
@@ -55,7 +55,6 @@ from contacts_service.domain.activity import (
     snapshot_from,
 )
 from contacts_service.models import ACTIVITY, ACTIVITY_READERS, ACTIVITY_SEQ
-from contacts_service.models import Activity as ActivityRow
 from pingcrm_common.db import UnnestedRows, dialect, dialect_insert
 from pingcrm_common.models import UTCDateTime
 
@@ -170,27 +169,44 @@ async def record(session: AsyncSession, user_id: str, events: list[NewActivity],
     await session.exec(_insert(dialect_name), params=params)
 
 
-async def read(session: AsyncSession, after: Position, limit: int) -> list[ActivityEvent]:
-    """Up to `limit` events after `after` in feed order, of finished transactions only (see the module)."""
-    statement = select_rows(ActivityRow).where(tuple_(col(ActivityRow.tx), col(ActivityRow.seq)) > _position(after))
-    if dialect(session) == "postgresql":
+@cache
+def _read(dialect_name: str) -> Any:
+    """The events after (:after_tx, :after_seq) in feed order, at most :limit, as plain rows: a page is read once
+    and never changed, so the session need not track ORM objects for it."""
+    A = ACTIVITY.c
+    after = tuple_(bindparam("after_tx", type_=BigInteger()), bindparam("after_seq", type_=BigInteger()))
+    statement = select(A.tx, A.seq, A.user_id, A.contact_id, A.occurred_at, A.recorded_at, A.kind, A.contact, A.detail)
+    statement = statement.where(tuple_(A.tx, A.seq) > after)
+    if dialect_name == "postgresql":
         # Every transaction below the horizon has finished: its rows are all visible now (or it
         # aborted), so no row can later appear between the positions served.
-        statement = statement.where(col(ActivityRow.tx) < _HORIZON)
-    statement = statement.order_by(col(ActivityRow.tx), col(ActivityRow.seq)).limit(limit)
-    return [
-        ActivityEvent(
-            seq=row.seq,
-            position=Position(row.tx, row.seq),
-            user_id=row.user_id,
-            contact_id=row.contact_id,
-            occurred_at=row.occurred_at,
-            recorded_at=row.recorded_at,
-            contact=snapshot_from(json.loads(row.contact)),
-            detail=detail_from(row.kind, json.loads(row.detail)),
+        statement = statement.where(A.tx < _HORIZON)
+    return statement.order_by(A.tx, A.seq).limit(bindparam("limit", type_=BigInteger()))
+
+
+async def read(session: AsyncSession, after: Position, limit: int) -> list[ActivityEvent]:
+    """Up to `limit` events after `after` in feed order, of finished transactions only (see the module)."""
+    params = {"after_tx": after.tx, "after_seq": after.seq, "limit": limit}
+    rows = (await session.exec(_read(dialect(session)), params=params)).all()
+    # A change's events about one contact carry the same snapshot (`_rows` writes one per contact): parsed once.
+    snapshots: dict[str, ContactSnapshot] = {}
+    events = []
+    for tx, seq, user_id, contact_id, occurred_at, recorded_at, kind, contact, detail in rows:
+        if contact not in snapshots:
+            snapshots[contact] = snapshot_from(json.loads(contact))
+        events.append(
+            ActivityEvent(
+                seq=seq,
+                position=Position(tx, seq),
+                user_id=user_id,
+                contact_id=contact_id,
+                occurred_at=occurred_at,
+                recorded_at=recorded_at,
+                contact=snapshots[contact],
+                detail=detail_from(kind, json.loads(detail)),
+            )
         )
-        for row in (await session.exec(statement)).all()
-    ]
+    return events
 
 
 async def readers(session: AsyncSession, name: str | None = None) -> dict[str, Position]:
