@@ -11,13 +11,17 @@ Everything a push writes happens in one transaction, in this order:
    contact count) and plan the matches (matching.py).
 3. Merge, clear moved slugs, create new contacts (INSERT … ON CONFLICT DO
    NOTHING; a conflict means another writer got there first, and the whole
-   push runs again and finds that contact).
+   push runs again and finds that contact). A new contact is created with
+   the count and last message of the messages planned for it, so its row is
+   written once.
 4. Insert the messages with ON CONFLICT (user_id, source_urn) DO NOTHING and
    count what was really inserted, so re-pushes and racing pushes never
    duplicate and the counts are exact.
-5. Update aggregates relative to the stored values (count + n, last message
-   only if newer), in one executemany: older messages from the history walk
-   add to the count, never to "last".
+5. Update existing contacts' aggregates relative to the stored values
+   (count + n, last message only if newer), in one statement: older messages
+   from the history walk add to the count, never to "last". A new contact
+   whose message was already stored (under another contact) is counted
+   afresh, as a merge's survivor is.
 6. Update the conversations' history marks (history.py).
 7. Record what changed in the activity feed (domain/activity.py), one
    multi-row insert: it commits exactly when the push does.
@@ -38,7 +42,7 @@ source and without overwriting profiles.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -173,18 +177,25 @@ async def store_conversations(
         await contacts.absorb_sources(session, user_id, survivor=survivor, absorbed=absorbed)
         await contacts.delete_one(session, user_id, absorbed)
     await contacts.clear_slugs(session, user_id, plan.slug_releases)
-    created = await contacts.create(session, user_id, plan.created, now, sources=source)
+    messages, repeats = _distinct_messages(pushed, plan.contact_ids)
+    # New contacts are created with the messages planned for them: each row is written once, not inserted and
+    # then updated (a second version of it in every index of `contacts`).
+    created_ids = {draft.id for draft in plan.created}
+    planned = _gains([_as_stored(m) for m in messages if m.contact_id in created_ids])
+    created = await contacts.create(session, user_id, plan.created, now, sources=source, messages=planned)
     if created != len(plan.created):
         raise ConcurrentChange(f"{len(plan.created) - created} contact(s) appeared while this push was planned")
-    messages, repeats = _distinct_messages(pushed, plan.contact_ids)
     inserted = await interactions.insert_new(session, user_id, messages)
-    changes = _changes(plan, inserted)
+    changes = _changes(plan, [message for message in inserted if message.contact_id not in created_ids])
     await contacts.apply_changes(session, user_id, changes, now, sources=source)
-    await contacts.recount(session, user_id, {survivor for survivor, _ in plan.merges})
+    # A new contact's message the user already had (its URN or key under another contact) was not inserted:
+    # such a contact, like a merge's survivor, is counted afresh.
+    inserted_for_new = Counter(message.contact_id for message in inserted if message.contact_id in created_ids)
+    miscounted = {contact_id for contact_id, gain in planned.items() if inserted_for_new[contact_id] != gain.added}
+    await contacts.recount(session, user_id, {survivor for survivor, _ in plan.merges} | miscounted)
     await _record_history(session, user_id, pushed, plan.contact_ids, now)
     await activity.record(session, user_id, push_activity(plan, inserted, now, source=NAMES[source]), now)
     # Updated: existing contacts whose ids or profile changed, that absorbed others, or that got new messages.
-    created_ids = {draft.id for draft in plan.created}
     updated_ids = frozenset({change.contact_id for change in changes} - created_ids)
     return StoredConversations(
         contacts_created=len(plan.created),
@@ -235,16 +246,31 @@ def _distinct_messages(pushed: list[ValidConversation], contact_ids: list[str]) 
     return list(distinct.values()), repeats
 
 
+def _as_stored(message: NewMessage) -> StoredMessage:
+    """The message as the store will hold it once inserted."""
+    return StoredMessage(message.contact_id, message.urn, message.from_self, message.text, message.sent_at)
+
+
+def _gains(messages: list[StoredMessage]) -> dict[str, ContactChange]:
+    """Per contact: how many of `messages` are its, and the newest of them (by time, then URN)."""
+    by_contact: dict[str, list[StoredMessage]] = defaultdict(list)
+    for message in messages:
+        by_contact[message.contact_id].append(message)
+    return {
+        contact_id: ContactChange(contact_id, None, len(mine), max(mine, key=lambda m: (m.occurred_at, m.source_urn)))
+        for contact_id, mine in by_contact.items()
+    }
+
+
 def _changes(plan: MatchPlan, inserted: list[StoredMessage]) -> list[ContactChange]:
-    """What changes on each contact: new ids or profile from the plan (existing contacts; new ones were
-    created with theirs), the messages the insert really added (new contacts too)."""
-    gained: dict[str, list[StoredMessage]] = defaultdict(list)
-    for message in inserted:
-        gained[message.contact_id].append(message)
+    """What changes on each existing contact: new ids or profile from the plan, the messages the insert really
+    added."""
+    gained = _gains(inserted)
     drafts = {draft.id: draft for draft in plan.updated}
     changes = []
     for contact_id in drafts.keys() | gained.keys():
-        messages = gained.get(contact_id, [])
-        newest = max(messages, key=lambda m: (m.occurred_at, m.source_urn)) if messages else None
-        changes.append(ContactChange(contact_id, drafts.get(contact_id), len(messages), newest))
+        gain = gained.get(contact_id)
+        changes.append(
+            ContactChange(contact_id, drafts.get(contact_id), gain.added if gain else 0, gain.newest if gain else None)
+        )
     return changes

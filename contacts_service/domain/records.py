@@ -91,7 +91,7 @@ class StoredMessage:
 
 @dataclass(frozen=True)
 class ContactChange:
-    """What a push changes on an existing contact: its ids and profile, and the messages it gained."""
+    """What a change brings to a contact: its ids and profile (existing contacts), and the messages it gained."""
 
     contact_id: str
     draft: ContactDraft | None  # the contact as matching left it; None: ids and profile unchanged

@@ -6,7 +6,7 @@ order, so concurrent transactions take their row locks in the same order.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -248,14 +248,22 @@ def _create(dialect_name: str) -> Any:
 
 
 async def create(
-    session: AsyncSession, user_id: str, drafts: list[ContactDraft], now: datetime, *, sources: int
+    session: AsyncSession,
+    user_id: str,
+    drafts: list[ContactDraft],
+    now: datetime,
+    *,
+    sources: int,
+    messages: Mapping[str, ContactChange] | None = None,
 ) -> int:
     """Insert new contacts seen through `sources` with ON CONFLICT DO NOTHING; return how many were inserted.
+    A contact in `messages` starts with that many messages and that newest one.
 
     Fewer than asked means another writer created one of them meanwhile.
     """
     if not drafts:
         return 0
+    gains = messages or {}
     rows = [
         {
             "id": draft.id,
@@ -263,20 +271,28 @@ async def create(
             "linkedin_member_id": draft.member_id,
             "linkedin_slug": draft.slug,
             **draft.profile,
-            "last_message_text": None,
-            "last_message_from_self": None,
-            "last_message_at": None,
-            "last_interaction_at": None,
-            "interaction_count": 0,
+            **_aggregates(gains.get(draft.id)),
             "created_at": now,
             "updated_at": now,
-            "sources": sources,
+            "sources": int(sources),
             "connected_on": draft.connected_on,
             "imported_profile": draft.imported_profile,
         }
         for draft in sorted(drafts, key=lambda d: (d.member_id or "", d.slug or ""))
     ]
     return len((await session.exec(_create(dialect(session)), params=rows)).all())
+
+
+def _aggregates(gain: ContactChange | None) -> dict[str, Any]:
+    """A new contact's message count and last message."""
+    newest = gain.newest if gain else None
+    return {
+        "last_message_text": newest.text if newest else None,
+        "last_message_from_self": newest.from_self if newest else None,
+        "last_message_at": newest.occurred_at if newest else None,
+        "last_interaction_at": newest.occurred_at if newest else None,
+        "interaction_count": gain.added if gain else 0,
+    }
 
 
 async def absorb_sources(session: AsyncSession, user_id: str, *, survivor: str, absorbed: str) -> None:

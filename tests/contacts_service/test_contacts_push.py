@@ -4,7 +4,7 @@ in their contact list afterwards."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import grpc
 import pytest
@@ -101,6 +101,45 @@ async def test_a_repeated_urn_within_one_push_is_stored_once(contacts: ContactsH
     assert (pushed.contacts_created, pushed.interactions_created, pushed.interactions_skipped) == (1, 2, 2)
     [jane] = await user.contacts()
     assert jane.interaction_count == 2
+
+
+async def test_a_new_contact_is_never_credited_with_a_message_stored_under_someone_else(
+    contacts: ContactsHarness,
+) -> None:
+    """New contacts are created with their messages' count and last message before the messages are inserted;
+    one the user already had under another contact (its URN) must not count for the new one."""
+    user = contacts.user()
+    await user.push(conversation(member_id=JANE, messages=[message("m1", 1, "hello")]))
+    pushed = await user.push(
+        conversation(member_id=JOHN, messages=[message("m1", 1, "hello"), message("m2", 2, "bye")]),
+        conversation(member_id="ACoAAAJoan03", messages=[message("m1", 1, "hello")]),
+    )
+    assert (pushed.contacts_created, pushed.interactions_created, pushed.interactions_skipped) == (2, 1, 2)
+    by_member = {contact.linkedin.member_id: contact for contact in await user.contacts()}
+    john, joan, jane = by_member[JOHN], by_member["ACoAAAJoan03"], by_member[JANE]
+    assert (john.interaction_count, john.last_message.text) == (1, "bye")
+    assert john.last_interaction_at.ToDatetime(tzinfo=UTC) == at(2)
+    assert (joan.interaction_count, joan.HasField("last_message"), joan.HasField("last_interaction_at")) == (
+        0,
+        False,
+        False,
+    )
+    assert (jane.interaction_count, jane.last_message.text) == (1, "hello")
+
+
+async def test_a_new_contacts_last_message_is_its_newest(contacts: ContactsHarness) -> None:
+    user = contacts.user()
+    await user.push(
+        conversation(member_id=JANE, messages=[message("m2", 9, "newest", from_self=True), message("m1", 3, "old")])
+    )
+    [jane] = await user.contacts()
+    assert (jane.interaction_count, jane.last_message.text, jane.last_message.direction) == (
+        2,
+        "newest",
+        pb.DIRECTION_OUTBOUND,
+    )
+    assert jane.last_interaction_at == jane.last_message.sent_at
+    assert jane.last_message.sent_at.ToDatetime(tzinfo=UTC) == at(9)
 
 
 async def test_older_messages_arriving_later_do_not_replace_the_last_message(contacts: ContactsHarness) -> None:
