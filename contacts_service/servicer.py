@@ -182,7 +182,7 @@ class ContactsServicer(contacts_service_pb2_grpc.ContactsServiceServicer):
         if reader is None:
             raise PermissionDenied("the activity feed is read with a service token", code="wrong_audience")
         page = await self._domain.read_activity(reader, request.after, request.limit)
-        response = pb.ReadActivityResponse(next=page.next.encode())
+        response = pb.ReadActivityResponse(next=page.next.encode(), more=page.more)
         for event in page.events:
             _write_event(response.events.add(), event)
         return response

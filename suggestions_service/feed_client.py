@@ -28,7 +28,7 @@ class ContactsFeed:
         response: pb.ReadActivityResponse = await self._stub.ReadActivity(
             pb.ReadActivityRequest(after=after, limit=limit), timeout=self._timeout, metadata=self._tokens.metadata()
         )
-        return FeedPage([event_of(event) for event in response.events], response.next)
+        return FeedPage([event_of(event) for event in response.events], response.next, response.more)
 
     async def close(self) -> None:
         await self._channel.close()

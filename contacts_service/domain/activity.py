@@ -27,6 +27,11 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
 DEFAULT_READ_LIMIT = 200
 MAX_READ_LIMIT = 1_000
+# Bytes of stored events (their JSON) per ReadActivity page, beyond which it ends early and says more follows.
+# A page must fit one gRPC message (pingcrm_common/grpc_options.py, 8 MiB), and its protobuf is no larger than
+# the JSON. A single event may be larger (a push of 2,000 messages, each with a 500-character excerpt, to one
+# contact: at most about 6.5 MB encoded) and then comes alone.
+MAX_READ_BYTES = 4 * 1024 * 1024
 
 # Sources of contact_added.
 SOURCE_LINKEDIN_DM = "linkedin_dm"
@@ -261,6 +266,7 @@ class ActivityEvent:
 class ActivityPage:
     events: list[ActivityEvent]
     next: Position
+    more: bool = False  # the page ended at MAX_READ_BYTES: more events follow now
 
 
 def read_limit(requested: int) -> int:

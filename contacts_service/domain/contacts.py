@@ -12,7 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from contacts_service.domain import edits, limits, listing
-from contacts_service.domain.activity import ActivityEvent, ActivityPage, Position, contact_updated, read_limit
+from contacts_service.domain.activity import (
+    MAX_READ_BYTES,
+    ActivityEvent,
+    ActivityPage,
+    Position,
+    contact_updated,
+    read_limit,
+)
 from contacts_service.domain.backfill import Candidate, candidates_limit, next_turn
 from contacts_service.domain.history import IncompleteConversation
 from contacts_service.domain.linkedin_identity import InvalidIdentity, normalize
@@ -243,9 +250,9 @@ class ContactsDomain:
         position = Position.decode(after)
         count = read_limit(limit)
 
-        async def read(session: Session) -> list[ActivityEvent]:
+        async def read(session: Session) -> tuple[list[ActivityEvent], bool]:
             await activity.mark_read(session, reader, position, self._clock.now())
-            return await activity.read(session, position, count)
+            return await activity.read(session, position, count, MAX_READ_BYTES)
 
-        events = await self._database.transaction(read)
-        return ActivityPage(events, events[-1].position if events else position)
+        events, more = await self._database.transaction(read)
+        return ActivityPage(events, events[-1].position if events else position, more)

@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     DateTime,
+    LargeBinary,
     String,
     Text,
     bindparam,
@@ -38,6 +39,7 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    or_,
     select,
     tuple_,
 )
@@ -169,29 +171,54 @@ async def record(session: AsyncSession, user_id: str, events: list[NewActivity],
     await session.exec(_insert(dialect_name), params=params)
 
 
+def _byte_length(dialect_name: str, column: Any) -> Any:
+    """The stored text's length in bytes; PostgreSQL reads it from the value's header, without decompressing."""
+    if dialect_name == "postgresql":
+        return func.octet_length(column)
+    return func.length(cast(column, LargeBinary))
+
+
 @cache
 def _read(dialect_name: str) -> Any:
-    """The events after (:after_tx, :after_seq) in feed order, at most :limit, as plain rows: a page is read once
-    and never changed, so the session need not track ORM objects for it."""
+    """At most :limit events after (:after_tx, :after_seq) in feed order, and of those only as many as fit in
+    :max_bytes of stored JSON (the first always), as plain rows: a page is read once and never changed, so the
+    session need not track ORM objects for it. Each row says whether another event followed it."""
     A = ACTIVITY.c
     after = tuple_(bindparam("after_tx", type_=BigInteger()), bindparam("after_seq", type_=BigInteger()))
-    statement = select(A.tx, A.seq, A.user_id, A.contact_id, A.occurred_at, A.recorded_at, A.kind, A.contact, A.detail)
-    statement = statement.where(tuple_(A.tx, A.seq) > after)
+    limited = select(A.tx, A.seq, A.user_id, A.contact_id, A.occurred_at, A.recorded_at, A.kind, A.contact, A.detail)
+    limited = limited.where(tuple_(A.tx, A.seq) > after)
     if dialect_name == "postgresql":
         # Every transaction below the horizon has finished: its rows are all visible now (or it
         # aborted), so no row can later appear between the positions served.
-        statement = statement.where(A.tx < _HORIZON)
-    return statement.order_by(A.tx, A.seq).limit(bindparam("limit", type_=BigInteger()))
+        limited = limited.where(A.tx < _HORIZON)
+    L = limited.order_by(A.tx, A.seq).limit(bindparam("limit", type_=BigInteger())).subquery("limited").c
+    size = _byte_length(dialect_name, L.contact) + _byte_length(dialect_name, L.detail)
+    in_order = (L.tx, L.seq)
+    sized = select(
+        *L,
+        size.label("size"),
+        func.sum(size).over(order_by=in_order).label("through"),  # this event's bytes and those before it
+        func.lead(L.seq).over(order_by=in_order).label("next_seq"),
+    ).subquery("sized")
+    S = sized.c
+    fits = or_(S.through <= bindparam("max_bytes", type_=BigInteger()), S.through == S.size)
+    return (
+        select(S.tx, S.seq, S.user_id, S.contact_id, S.occurred_at, S.recorded_at, S.kind, S.contact, S.detail)
+        .add_columns(S.next_seq.is_not(None).label("followed"))
+        .where(fits)
+        .order_by(S.tx, S.seq)
+    )
 
 
-async def read(session: AsyncSession, after: Position, limit: int) -> list[ActivityEvent]:
-    """Up to `limit` events after `after` in feed order, of finished transactions only (see the module)."""
-    params = {"after_tx": after.tx, "after_seq": after.seq, "limit": limit}
+async def read(session: AsyncSession, after: Position, limit: int, max_bytes: int) -> tuple[list[ActivityEvent], bool]:
+    """Up to `limit` events after `after` in feed order, of finished transactions only (see the module), ending
+    early at `max_bytes` of stored events (one larger event comes alone); and whether it ended early."""
+    params = {"after_tx": after.tx, "after_seq": after.seq, "limit": limit, "max_bytes": max_bytes}
     rows = (await session.exec(_read(dialect(session)), params=params)).all()
     # A change's events about one contact carry the same snapshot (`_rows` writes one per contact): parsed once.
     snapshots: dict[str, ContactSnapshot] = {}
     events = []
-    for tx, seq, user_id, contact_id, occurred_at, recorded_at, kind, contact, detail in rows:
+    for tx, seq, user_id, contact_id, occurred_at, recorded_at, kind, contact, detail, _ in rows:
         if contact not in snapshots:
             snapshots[contact] = snapshot_from(json.loads(contact))
         events.append(
@@ -206,7 +233,8 @@ async def read(session: AsyncSession, after: Position, limit: int) -> list[Activ
                 detail=detail_from(kind, json.loads(detail)),
             )
         )
-    return events
+    ended_early = bool(rows) and bool(rows[-1].followed)
+    return events, ended_early
 
 
 async def readers(session: AsyncSession, name: str | None = None) -> dict[str, Position]:

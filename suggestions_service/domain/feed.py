@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
@@ -45,6 +46,12 @@ class FeedSource(Protocol):
     """Where events come from: contacts_service's ReadActivity (feed_client.py), or a test's list."""
 
     async def read(self, after: str, limit: int) -> FeedPage: ...
+
+
+@dataclass(frozen=True)
+class _Polled:
+    applied: int  # events applied by this poll
+    caught_up: bool  # nothing more to read for now
 
 
 class FeedConsumer:
@@ -76,10 +83,14 @@ class FeedConsumer:
     async def poll_once(self) -> int | None:
         """Apply the next batch; how many events it applied (0: caught up or another consumer moved first),
         None when another replica holds the lease."""
+        polled = await self._poll_locked()
+        return None if polled is None else polled.applied
+
+    async def _poll_locked(self) -> _Polled | None:
         async with self._lock:
             return await self._poll()
 
-    async def _poll(self) -> int | None:
+    async def _poll(self) -> _Polled | None:
         async def lease(session: Session) -> str | None:
             if not await store.take_lease(session, FEED, self._owner, self._clock.now(), self._lease):
                 return None
@@ -91,7 +102,7 @@ class FeedConsumer:
         page = await self._source.read(position, self._batch)
         if not page.events:
             await self._generate_if_caught_up()
-            return 0
+            return _Polled(0, caught_up=True)
 
         async def apply(session: Session) -> set[str] | None:
             if not await store.move_cursor(session, FEED, position, page.next, self._clock.now()):
@@ -101,11 +112,13 @@ class FeedConsumer:
 
         users = await self._database.transaction(apply)
         if users is None:
-            return 0
+            return _Polled(0, caught_up=True)
         self._changed_users |= users
-        if len(page.events) < self._batch:
+        # A short page is the end of the feed for now, unless it ended early at its size budget.
+        caught_up = len(page.events) < self._batch and not page.more
+        if caught_up:
             await self._generate_if_caught_up()
-        return len(page.events)
+        return _Polled(len(page.events), caught_up)
 
     async def _generate_if_caught_up(self) -> None:
         users, self._changed_users = self._changed_users, set()
@@ -118,16 +131,17 @@ class FeedConsumer:
             log.exception("generating after new activity failed")
 
     async def catch_up(self, max_batches: int | None = None) -> int:
-        """Poll until caught up (a short batch), another replica holds the lease, or max_batches ran."""
+        """Poll until caught up (a short batch not cut at its size budget), another replica holds the lease, or
+        max_batches ran."""
         applied = 0
         batches = 0
         while max_batches is None or batches < max_batches:
-            count = await self.poll_once()
+            polled = await self._poll_locked()
             batches += 1
-            if count is None:
+            if polled is None:
                 break
-            applied += count
-            if count < self._batch:
+            applied += polled.applied
+            if polled.caught_up:
                 break
         return applied
 

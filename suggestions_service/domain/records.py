@@ -59,6 +59,7 @@ class Event:
 class FeedPage:
     events: list[Event]
     next: str
+    more: bool = False  # the page ended early at its size budget: more events follow now
 
 
 @dataclass(frozen=True)

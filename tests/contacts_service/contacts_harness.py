@@ -19,6 +19,7 @@ from contacts_service.settings import ContactsSettings
 from pingcrm_common import migrations
 from pingcrm_common.clock import FrozenClock
 from pingcrm_common.errors import ERROR_CODE_METADATA
+from pingcrm_common.grpc_options import MESSAGE_SIZE_OPTIONS
 from tests.support.dropped_connections import end_dropped_sqlite_connections
 from tests.support.tokens import service_metadata, web_token
 
@@ -221,7 +222,7 @@ async def running_contacts(settings: ContactsSettings, clock: FrozenClock) -> As
     """contacts_service migrated and serving on a random port, as its process runs it."""
     await asyncio.to_thread(migrations.upgrade, MIGRATIONS, settings.resolved_database_url)
     running = await contacts_service.server.create_server(settings, clock=clock)
-    channel = grpc.aio.insecure_channel(f"127.0.0.1:{running.port}")
+    channel = grpc.aio.insecure_channel(f"127.0.0.1:{running.port}", options=MESSAGE_SIZE_OPTIONS)
     try:
         stub = contacts_service_pb2_grpc.ContactsServiceStub(channel)
         yield ContactsHarness(stub, settings.data_dir, clock, settings)

@@ -12,9 +12,11 @@ from pingcrm.contacts.v1 import contacts_service_pb2 as pb
 from sqlalchemy import text
 
 from contacts_service.domain import activity
+from contacts_service.domain.limits import MAX_MESSAGES
 from contacts_service.settings import ContactsSettings
 from contacts_service.store.activity import record
 from pingcrm_common.db import Database
+from pingcrm_common.grpc_options import MAX_MESSAGE_BYTES
 
 JANE = "ACoAAAJane01"
 JOHN = "ACoAAAJohn02"
@@ -145,6 +147,31 @@ async def test_the_feed_pages_and_a_reader_continues_where_it_stopped(contacts: 
     assert caught_up.next == rest.next  # nothing new: the same position again
     default = await contacts.read_activity()
     assert len(default.events) == 6  # 0 means the default page of 200
+
+
+async def test_a_page_of_large_events_stays_under_the_message_size_limit(contacts: ContactsHarness) -> None:
+    """Five pushes of 2,000 long messages each: their events hold about 10 MB of excerpts, more than one gRPC
+    message may carry (8 MiB). Pages stop at their size budget and say more follows; a reader gets every
+    event exactly once."""
+    user = contacts.user()
+    text = "é" * 500  # a full excerpt, two bytes a character in UTF-8
+    for push in range(5):
+        messages = [message(f"big{push}-{i}", i, text) for i in range(MAX_MESSAGES)]
+        await user.push(conversation(member_id=f"ACoAAABig{push:03d}", messages=messages))
+    pages, after = [], ""
+    while True:
+        page = await contacts.read_activity(after, limit=1000)
+        pages.append(page)
+        after = page.next
+        if not page.more:
+            break
+    assert max(page.ByteSize() for page in pages) <= MAX_MESSAGE_BYTES
+    assert len(pages) >= 3 and all(page.more for page in pages[:-1])
+    events = [event for page in pages for event in page.events]
+    assert kinds(events) == ["contact_added", "messages"] * 5
+    assert sum(len(event.messages.messages) for event in events) == 5 * MAX_MESSAGES
+    assert len({event.position for event in events}) == 10
+    assert list((await contacts.read_activity(after)).events) == []
 
 
 async def test_the_feed_holds_every_users_events_each_naming_its_user(contacts: ContactsHarness) -> None:

@@ -55,6 +55,7 @@ class ListFeed:
     fail: bool = False
     reads: int = 0
     barrier: asyncio.Barrier | None = None  # makes concurrent readers all read before any applies
+    page_budget: int | None = None  # events per page before it ends early, as contacts_service's size budget does
 
     def add(self, *events: Event) -> None:
         for event in events:
@@ -66,9 +67,12 @@ class ListFeed:
             raise ConnectionError("contacts_service is down")
         start = int(after or 0)
         page = self.events[start : start + limit]
+        more = self.page_budget is not None and len(page) > self.page_budget
+        if more:
+            page = page[: self.page_budget]
         if self.barrier is not None:
             await self.barrier.wait()
-        return FeedPage(page, page[-1].position if page else after)
+        return FeedPage(page, page[-1].position if page else after, more)
 
 
 class NoLimit:

@@ -228,3 +228,19 @@ async def test_generation_waits_until_caught_up_so_history_still_to_come_counts(
     pending = (await generation.listing(USER, Filter(Status.PENDING), 0, "")).suggestions
     # Not c1: generating after the first batch would have suggested answering a message already answered.
     assert [s.contact_id for s in pending] == ["c2"]
+
+
+async def test_a_page_cut_at_its_size_budget_is_read_on_at_once_and_is_not_taken_as_caught_up(database, clock) -> None:
+    """contacts_service ends a page early when its events are large and says more follows: the consumer reads on
+    at once, and generates only once it has really caught up."""
+    feed = ListFeed(page_budget=1)
+    feed.add(
+        messages("c1", ("in", False, days_ago(10), "Shall we meet?")),
+        messages("c1", ("out", True, days_ago(9), "Yes, Tuesday")),  # the reply, on the next page
+        messages("c2", ("q", False, days_ago(8), "Any update?")),
+    )
+    generation = domain(database, clock)
+    assert await consumer(database, clock, feed, generate=generation).catch_up() == 3
+    assert feed.reads == 3  # one catch-up, each short page followed at once
+    pending = (await generation.listing(USER, Filter(Status.PENDING), 0, "")).suggestions
+    assert [s.contact_id for s in pending] == ["c2"]

@@ -560,12 +560,14 @@ class ReadActivityRequest(_message.Message):
     def __init__(self, after: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
 
 class ReadActivityResponse(_message.Message):
-    __slots__ = ("events", "next")
+    __slots__ = ("events", "next", "more")
     EVENTS_FIELD_NUMBER: _ClassVar[int]
     NEXT_FIELD_NUMBER: _ClassVar[int]
+    MORE_FIELD_NUMBER: _ClassVar[int]
     events: _containers.RepeatedCompositeFieldContainer[ActivityEvent]
     next: str
-    def __init__(self, events: _Optional[_Iterable[_Union[ActivityEvent, _Mapping]]] = ..., next: _Optional[str] = ...) -> None: ...
+    more: bool
+    def __init__(self, events: _Optional[_Iterable[_Union[ActivityEvent, _Mapping]]] = ..., next: _Optional[str] = ..., more: _Optional[bool] = ...) -> None: ...
 
 class UpdateContactRequest(_message.Message):
     __slots__ = ("contact_id", "full_name", "title", "company", "notes")
