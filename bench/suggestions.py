@@ -4,7 +4,7 @@
    server) and migrates suggestions_service's schema into it;
 2. applies an activity feed held in memory — 10 users × 2,000 contacts, one
    `messages` event of 4 messages per contact (BENCH_SHORT=1: 10 × 300) —
-   through the real consumer in batches of 200, and prints events and
+   through the real consumer in its batches (domain/feed.py BATCH), and prints events and
    messages per second;
 3. delivers the whole feed a second time (the cursor rewound: what a lost
    cursor or an at-least-once redelivery costs) and checks nothing changed;
@@ -27,7 +27,7 @@ from bench.stack import database_url, machine, scratch_database
 from pingcrm_common.clock import FrozenClock
 from pingcrm_common.db import Database
 from pingcrm_common.migrations import upgrade
-from suggestions_service.domain.feed import FEED, FeedConsumer
+from suggestions_service.domain.feed import BATCH, FEED, FeedConsumer
 from suggestions_service.domain.llm import EmbeddedDrafter
 from suggestions_service.domain.records import Event, FeedMessage, FeedPage, Filter, Snapshot, Status
 from suggestions_service.domain.suggestions import SuggestionsDomain
@@ -91,7 +91,7 @@ async def _run(url: str) -> None:
         applied = await consumer.catch_up()
         took = time.perf_counter() - started
         print(f"  feed: {applied:,} events ({applied * 4:,} messages) applied in {took:.1f} s:")
-        print(f"        {applied / took:,.0f} events/s, {applied * 4 / took:,.0f} messages/s (batches of 200)")
+        print(f"        {applied / took:,.0f} events/s, {applied * 4 / took:,.0f} messages/s (batches of {BATCH:,})")
 
         await database.transaction(lambda s: feed_store.move_cursor(s, FEED, str(applied), "", clock.now()))
         started = time.perf_counter()
