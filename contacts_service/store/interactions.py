@@ -43,16 +43,12 @@ _ROWS = UnnestedRows(COLUMNS)
 def _insert_new(dialect_name: str) -> Any:
     """INSERT … ON CONFLICT DO NOTHING (URN or message key) RETURNING what was really inserted."""
     # The rows as one array per column (UnnestedRows): the same statement for any number of messages.
-    return (
-        _ROWS.insert(dialect_name, INTERACTIONS)
-        .on_conflict_do_nothing()
-        .returning(
-            INTERACTIONS.c.contact_id,
-            INTERACTIONS.c.source_urn,
-            INTERACTIONS.c.from_self,
-            INTERACTIONS.c.text,
-            INTERACTIONS.c.occurred_at,
-        )
+    return _ROWS.insert(dialect_name, INTERACTIONS).on_conflict_do_nothing().returning(
+        INTERACTIONS.c.contact_id,
+        INTERACTIONS.c.source_urn,
+        INTERACTIONS.c.from_self,
+        INTERACTIONS.c.text,
+        INTERACTIONS.c.occurred_at,
     )
 
 

@@ -66,13 +66,8 @@ def test_embedded_drafts_use_name_context_and_quote_at_most_a_short_fragment() -
 def test_a_draft_counts_the_days_as_its_reason_does() -> None:
     sent = NOW - timedelta(days=3, hours=15)  # 3.6 days: the reason rounds it to 4
     facts = ContactFacts(
-        user_id="u",
-        contact_id="c",
-        snapshot=Snapshot(),
-        message_count=1,
-        first_message_at=sent,
-        last_message_at=sent,
-        last_inbound_at=sent,
+        user_id="u", contact_id="c", snapshot=Snapshot(), message_count=1, first_message_at=sent,
+        last_message_at=sent, last_inbound_at=sent,
     )
     due = rules.unanswered(facts, NOW, rules.Thresholds())
     assert due is not None and due.reason == "Unanswered for 4 days"
@@ -91,7 +86,7 @@ def test_a_quote_ending_a_sentence_is_not_followed_by_a_second_full_stop() -> No
         texts = [drafts.draft(context(recent=recent), variant) for variant in range(4)]
         quoting = [text for text in texts if "Sounds good" in text]
         assert len(quoting) == 3, texts
-        assert all(quoted in text and '.".' not in text and '.")' not in text for text in quoting), quoting
+        assert all(quoted in text and ".\"." not in text and '.")' not in text for text in quoting), quoting
         # A quoted question ends its sentence: no full stop after it ('"Sounds good?". Happy' reads as a typo).
         assert all('?".' not in text and '!".' not in text for text in quoting), quoting
     bare = [RecentMessage(False, days_ago(4), "...")]  # nothing left to quote: those phrasings are skipped
