@@ -10,10 +10,10 @@ back. Applying is idempotent, and the cursor moves in the same transaction as
 the applied events: a crash mid-batch applies nothing and reads it again.
 
 Generation runs for the users whose contacts changed once the consumer has
-caught up (a batch shorter than a full one), not after each batch of a long
-catch-up: a suggestion made from half of a contact's history could be
-contradicted by older messages still to come, which (by design, staleness is by
-message time) would not dismiss it.
+caught up (a batch shorter than a full one and not cut at its size budget),
+not after each batch of a long catch-up: a suggestion made from half of a
+contact's history could be contradicted by older messages still to come,
+which (by design, staleness is by message time) would not dismiss it.
 
 contacts_service down: the poll fails, the loop logs it once, waits (1 s,
 2 s … at most MAX_BACKOFF_SECONDS) and tries again; everything already
