@@ -38,10 +38,12 @@ from suggestions_service.store import feed as store
 log = logging.getLogger("pingcrm.suggestions.feed")
 
 FEED = "contacts_activity"  # the cursor's and the lease's name
-# Events per ReadActivity: contacts_service's maximum. Each batch costs a lease check, an RPC and a transaction
-# whatever its size, so larger batches apply the same events with less CPU beside the pushes (bench/suggestions.py:
-# 8,073 -> 9,789 events/s in process against 200); a page of large events ends early at its size budget anyway.
-BATCH = 1000
+# Events per ReadActivity. Each batch costs a lease check, an RPC and a transaction whatever its size, so larger
+# batches apply the same events with less CPU (bench/suggestions.py: 8,073 events/s at 200, 9,619 at 500, 9,789
+# at 1,000). But contacts_service serves a page on the event loop its pushes share: a page of 1,000 held it long
+# enough to raise other users' one-message pushes' p95 from 43 to 62 ms during a bulk sync; 500 kept it at 48 ms
+# (docs/suggestions.md, Benchmark). A page of large events ends early at its size budget anyway.
+BATCH = 500
 MAX_BACKOFF_SECONDS = 30.0
 
 
