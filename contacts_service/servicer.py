@@ -384,4 +384,4 @@ def _write_event(target: pb.ActivityEvent, event: activity.ActivityEvent) -> Non
         case activity.ConnectionImported(connected_on=day):
             target.connection_imported.SetInParent()
             if day is not None:
-                target.connection_imported.connected_on.FromDatetime(activity.utc_midnight(day))
+                write_timestamp(target.connection_imported.connected_on, activity.utc_midnight(day))

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from pingcrm_common.timestamps import to_timestamp
+from pingcrm_common.timestamps import write_timestamp
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # The milliseconds a datetime can hold (years 1 to 9999), as protobuf timestamps can.
@@ -47,4 +47,4 @@ def write_api_time(stamp: Timestamp, value: object) -> None:
             stamp.nanos = millis * 1_000_000
         return
     if (moment := parse_api_time(value)) is not None:
-        stamp.CopyFrom(to_timestamp(moment))
+        write_timestamp(stamp, moment)
