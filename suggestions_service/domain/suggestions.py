@@ -159,9 +159,13 @@ class SuggestionsDomain:
                 for c in chosen
             )
         )
+        # The run's suggestions share created_at, so the newest-first list orders them by id: the highest id goes
+        # to the most pressing, which the list then shows first (ids made in one millisecond differ only in their
+        # random bits, so their own order says nothing).
+        ids = sorted((new_id() for _ in chosen), reverse=True)
         records = [
             SuggestionRecord(
-                id=new_id(),
+                id=suggestion_id,
                 user_id=user_id,
                 contact_id=candidate.facts.contact_id,
                 message=draft.message,
@@ -172,7 +176,7 @@ class SuggestionsDomain:
                 created_at=now,
                 updated_at=now,
             )
-            for candidate, draft in zip(chosen, drafted, strict=True)
+            for suggestion_id, candidate, draft in zip(ids, chosen, drafted, strict=True)
         ]
 
         async def insert(session: Session) -> list[SuggestionRecord]:

@@ -7,7 +7,7 @@ import logging
 from datetime import timedelta
 
 import pytest
-from feed_helpers import USER, ListFeed, connection, consumer, days_ago, domain, messages
+from feed_helpers import USER, ListFeed, connection, consumer, days_ago, domain, job_changed, messages
 
 from pingcrm_common.errors import FailedPrecondition, InvalidArgument, NotFound
 from suggestions_service.domain.records import Filter, Status
@@ -45,6 +45,20 @@ async def test_budget_and_one_pending_per_contact(database, clock) -> None:
     last = await generation.listing(USER, Filter(Status.PENDING), 2, rest.next_page_token)
     ids = [s.id for s in listing.suggestions + rest.suggestions + last.suggestions]
     assert len(set(ids)) == 5 and last.next_page_token == ""
+
+
+async def test_a_runs_suggestions_are_listed_most_pressing_first(database, clock) -> None:
+    """They share their creation time, so nothing but the run's own order may decide how the list shows them."""
+    await _feed(
+        database,
+        clock,
+        *[messages(f"c{n}", (f"m{n}", False, days_ago(5 + n), f"Question {n}"), name=f"Person {n}") for n in range(12)],
+        job_changed("c11", days_ago(2), "CTO", "Analytical Engines"),  # a new role comes before every unanswered
+    )
+    generation = domain(database, clock)
+    run = [s.contact_id for s in await generation.generate(USER, 0)]
+    assert run == ["c11", *(f"c{n}" for n in range(11))]
+    assert [s.contact_id for s in await _pending(generation)] == run
 
 
 async def test_dismissed_waits_30_days_and_snoozed_comes_back_at_its_time(database, clock) -> None:
