@@ -25,6 +25,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
+from pingcrm_common.background import BackgroundTask
 from pingcrm_common.errors import Unavailable
 
 log = logging.getLogger("pingcrm.dependencies")
@@ -86,7 +87,7 @@ class DependencyWatcher:
         self._ping_timeout = ping_timeout_seconds
         self._failing: set[str] = set()
         self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._task = BackgroundTask("dependency-watcher")
 
     @property
     def failing(self) -> frozenset[str]:
@@ -96,13 +97,10 @@ class DependencyWatcher:
     async def start(self) -> None:
         """Check every dependency once (so health is right from the start), then keep watching."""
         await self.check()
-        self._task = asyncio.create_task(self._watch(), name="dependency-watcher")
+        self._task.start(self._watch())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
+        await self._task.stop()
 
     def blame(self, error: BaseException) -> Unavailable | None:
         """An UNAVAILABLE naming the dependency that `error` shows to be unreachable, else None."""

@@ -2,15 +2,17 @@
 
 A check that fails (its database away for a while, say) is logged and the next one runs as planned, so the
 loop outlives any outage. Used for suggestions_service's periodic generation and contacts_service's activity
-retention; workers that are woken by new work (imports, photos, the feed consumer) keep their own loops.
+retention; workers that are woken by new work (imports, photos, the feed consumer) keep their own loops, each in a
+BackgroundTask as this one is.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+
+from pingcrm_common.background import BackgroundTask
 
 log = logging.getLogger("pingcrm.periodic")
 
@@ -20,18 +22,14 @@ class Periodic:
         self._name = name
         self._check = check
         self._every_seconds = every_seconds
-        self._task: asyncio.Task[None] | None = None
+        self._task = BackgroundTask(name)
 
     def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._run(), name=self._name)
+        self._task.start(self._run())
 
     async def stop(self) -> None:
         """Stop at once; a check in progress is cancelled (its transaction rolls back)."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._task.stop()
 
     async def _run(self) -> None:
         while True:

@@ -22,7 +22,6 @@ the job's user with a service token and a deadline. Then:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import re
 import uuid
@@ -35,6 +34,7 @@ from contacts_service.domain.activity import contact_updated
 from contacts_service.domain.backfill import spacing
 from contacts_service.domain.records import Contact, PhotoJob
 from contacts_service.store import activity, contacts, photo_jobs, profiles
+from pingcrm_common.background import BackgroundTask
 from pingcrm_common.clock import Clock
 from pingcrm_common.db import Database, Session
 
@@ -122,7 +122,7 @@ class PhotoWorker:
         self._poll_seconds = poll_seconds
         self._concurrency = concurrency
         self._wakeup = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._task = BackgroundTask("photo-worker")
         self._running: set[asyncio.Task[Outcome | None]] = set()
 
     def wake(self) -> None:
@@ -130,17 +130,15 @@ class PhotoWorker:
         self._wakeup.set()
 
     def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._loop(), name="photo-worker")
+        self._task.start(self._loop())
 
     async def stop(self) -> None:
         """Stop at once; claimed jobs are taken up again when their lease runs out."""
-        tasks = [*self._running, *([self._task] if self._task else [])]
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._task = None
+        await self._task.stop()  # first the loop, so that it starts no download while these end
+        downloads, self._running = self._running, set()
+        for download in downloads:
+            download.cancel()
+        await asyncio.gather(*downloads, return_exceptions=True)
 
     async def _loop(self) -> None:
         """Keep `concurrency` downloads going: claim as many due jobs as there are free slots whenever one ends

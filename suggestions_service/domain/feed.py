@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
+from pingcrm_common.background import BackgroundTask
 from pingcrm_common.clock import Clock
 from pingcrm_common.db import Database, Session
 from suggestions_service.domain.records import FeedPage
@@ -81,7 +82,7 @@ class FeedConsumer:
         self._on_applied = on_applied
         self._batch = batch
         self._lock = asyncio.Lock()  # one poll at a time in this process (the loop, a GenerateSuggestions)
-        self._task: asyncio.Task[None] | None = None
+        self._task = BackgroundTask("activity-feed")
         self._failing = False
         self._changed_users: set[str] = set()  # since the last time the consumer was caught up
 
@@ -158,13 +159,10 @@ class FeedConsumer:
             log.warning("activity feed not read before generating", extra={"error": type(error).__name__})
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="activity-feed")
+        self._task.start(self._run())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
+        await self._task.stop()
         try:
             await self._database.transaction(lambda session: store.release_lease(session, FEED, self._owner))
         except Exception:

@@ -49,6 +49,7 @@ from contacts_service.domain.imports.records import Checkpoint, Counts, Job, Job
 from contacts_service.domain.linkedin_identity import MEMBER_ID
 from contacts_service.domain.push import ConcurrentChange
 from contacts_service.store import contacts, imports
+from pingcrm_common.background import BackgroundTask
 from pingcrm_common.cleanup import run_to_completion
 from pingcrm_common.clock import Clock
 from pingcrm_common.db import Database, Session, is_transient
@@ -263,22 +264,18 @@ class ImportWorker:
         self._poll_seconds = poll_seconds
         self._batch_rows = batch_rows
         self._wakeup = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._task = BackgroundTask("import-worker")
 
     def wake(self) -> None:
         """A job was queued: look now instead of at the next poll."""
         self._wakeup.set()
 
     def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._loop(), name="import-worker")
+        self._task.start(self._loop())
 
     async def stop(self) -> None:
         """Stop at once; a job in progress keeps its committed batches and resumes after its lease."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._task.stop()
 
     async def _loop(self) -> None:
         while True:
