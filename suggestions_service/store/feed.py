@@ -410,12 +410,13 @@ async def users(session: AsyncSession) -> list[str]:
 
 
 async def recent_messages(session: AsyncSession, user_id: str, contact_id: str, limit: int) -> list[RecentMessage]:
-    """The contact's newest `limit` messages, oldest first."""
+    """The contact's newest `limit` messages, oldest first; of messages sent at the same time the one with the
+    greater URN counts as the later, as contacts_service orders a contact's messages (their page shows it last)."""
     rows = await run(
         session,
         select(MESSAGES.c.from_self, MESSAGES.c.sent_at, MESSAGES.c.excerpt)
         .where(MESSAGES.c.user_id == user_id, MESSAGES.c.contact_id == contact_id)
-        .order_by(MESSAGES.c.sent_at.desc())
+        .order_by(MESSAGES.c.sent_at.desc(), MESSAGES.c.urn.desc())
         .limit(limit),
     )
     return [RecentMessage(row.from_self, row.sent_at, row.excerpt) for row in rows][::-1]

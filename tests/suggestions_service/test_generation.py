@@ -84,6 +84,21 @@ async def test_dismissed_waits_30_days_and_snoozed_comes_back_at_its_time(databa
     assert [(s.contact_id, s.reason) for s in await generation.generate(USER, 0)] == [("c1", "Unanswered for 35 days")]
 
 
+async def test_of_two_messages_sent_in_the_same_second_the_draft_quotes_the_one_contacts_shows_as_last(
+    database, clock
+) -> None:
+    """Whatever order they arrived in: ties in time go to the greater URN, as contacts_service orders messages."""
+    same_second = days_ago(5)
+    await _feed(
+        database,
+        clock,
+        messages("c1", ("urn:b", False, same_second, "Are you free on Friday?"), name="Alan Allen"),
+        messages("c1", ("urn:a", False, same_second, "Hi!"), name="Alan Allen"),
+    )
+    [made] = await domain(database, clock).generate(USER, 0)
+    assert "Are you free on Friday?" in made.message
+
+
 async def test_staleness_by_message_time_not_by_arrival(database, clock) -> None:
     feed = ListFeed()
     feed.add(messages("c1", ("m1", False, days_ago(5), "Can we talk?")))
