@@ -1,8 +1,8 @@
 """The web app's Contacts list and a contact's own page, in a real headless Chromium against the real edge
 and services: photos (initials without one), title and company, LinkedIn links, the count, the three
 orders, search by company, title and headline, a row opening `#/contacts/<id>` (with the keyboard too,
-and on reload), the message history newest first with older pages, editing, the missing-contact, empty
-and service-down states.
+and on reload), a long headline kept to two lines of its row, the message history newest first with older
+pages, editing, the missing-contact, empty and service-down states.
 
 Contacts arrive through the push as the extension sends it (conversations, then profiles); one photo is
 stored through media_service and named on its contact the way the backfill names it.
@@ -32,11 +32,16 @@ pytestmark = pytest.mark.browser
 TIMEOUT_MS = 15_000
 SENT = 1_767_000_000_000  # 2025-12-29, before the frozen clock's now
 
+# The rest of a headline as long as LinkedIn allows (220 characters): the list shows two lines of it.
+CYD_MORE = (
+    " · Principal dancer, choreographer and teacher of tap, jazz and ballet for stage and screen"
+    " · Founder of a dance school · Speaker on movement, rhythm and the craft of rehearsal · Based in New York"
+)
 PEOPLE = [
     # member id, slug, first, last, headline, title, company, location, messages
     ("ACoAda", "ada-lovelace", "Ada", "Lovelace", "Analyst of engines", "COO", "Acme", "London", 30),
     ("ACoBob", "bob-stone", "Bob", "Stone", "Builds compilers", "Staff Engineer", "Initech", "Berlin", 2),
-    ("ACoCyd", None, "Cyd", "Charisse", "Dancer and choreographer", "", "", "", 1),
+    ("ACoCyd", None, "Cyd", "Charisse", "Dancer and choreographer" + CYD_MORE, "", "", "", 1),
     ("ACoDee", "dee-dee", "Dee", "Ramone", "Bass at a band", "Partner", "Example Ventures", "New York", 3),
 ]
 
@@ -170,7 +175,7 @@ async def test_contacts_list_and_contact_page(page: Any, stack: Any, data_dir: P
     cyd = rows.filter(has_text="Cyd Charisse")
     await expect(cyd.locator(".avatar-initials")).to_have_text("CC")
     await expect(cyd.locator(".avatar.has-photo")).to_have_count(0)
-    await expect(cyd.locator(".contact-role")).to_have_text("Dancer and choreographer")  # no title: the headline
+    await expect(cyd.locator(".contact-role")).to_have_text("Dancer and choreographer" + CYD_MORE)  # no title
     await expect(ada.locator(".contact-role")).to_have_text("COO · Acme")
     await expect(ada.get_by_role("link", name="Ada Lovelace on LinkedIn (opens in a new tab)")).to_have_attribute(
         "href", "https://www.linkedin.com/in/ada-lovelace/"
@@ -270,6 +275,13 @@ async def test_contacts_list_and_contact_page(page: Any, stack: Any, data_dir: P
     await page.set_viewport_size({"width": 390, "height": 844})
     await page.goto(f"{stack.edge_url}/#/contacts")
     await expect(rows).to_have_count(4, timeout=TIMEOUT_MS)
+    # Cyd's long headline takes two lines of her row, no more (Bob's title and company take one).
+    role_heights = [
+        await rows.filter(has_text=name).locator(".contact-role").evaluate("p => [p.clientHeight, p.scrollHeight]")
+        for name in ("Cyd Charisse", "Bob Stone")
+    ]
+    (cyd_shown, cyd_whole), (one_line, _) = role_heights
+    assert cyd_shown <= 2 * one_line < cyd_whole, role_heights
     await shoot(page, "list-narrow", stack)
     await page.goto(ada_url)
     await expect(profile.locator(".avatar.has-photo")).to_have_count(1, timeout=TIMEOUT_MS)
