@@ -8,9 +8,14 @@
 import { session } from './api.js';
 import { el } from './dom.js';
 
-/** "Ada Lovelace" → "AL"; "Ève" → "È"; "" → "?". */
+/**
+ * "Ada Lovelace" → "AL"; "Ève" → "È"; "" → "?". Words that start with a letter or digit count first, so the
+ * emoji many LinkedIn names carry stay out: "Jane Doe 🚀" → "JD" (a name of emoji alone keeps its first).
+ */
 export function initials(name) {
-  const words = String(name ?? '').trim().split(/\s+/).filter(Boolean);
+  const all = String(name ?? '').trim().split(/\s+/).filter(Boolean);
+  const named = all.filter((word) => /^[\p{L}\p{N}]/u.test(word));
+  const words = named.length > 0 ? named : all;
   const letters = words.length > 1 ? [words[0], words[words.length - 1]] : words;
   return letters.map((word) => Array.from(word)[0].toLocaleUpperCase()).join('') || '?';
 }
