@@ -69,9 +69,10 @@ class ContactSnapshot:
 
 
 def first_name_of(full_name: str) -> str:
-    """The first word of a display name ("Ana María López" → "Ana")."""
+    """The first word of a display name that starts with a letter ("Ana María López" → "Ana"; "🚀 Jane Doe" →
+    "Jane": a draft greets the person, not the emoji many LinkedIn names carry); its first word when none does."""
     words = full_name.split()
-    return words[0] if words else ""
+    return next((word for word in words if word[0].isalpha()), words[0] if words else "")
 
 
 # --- kinds: each event's own fields, and their stored form (a JSON object) --------------------------------

@@ -152,6 +152,7 @@ _GREETINGS = {
 }
 _NEUTRAL = ["Hi {name} 👋", "{name} 👋", "Hi {name} 🙂"]
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_LINK = re.compile(r"\S*://\S*|\bwww\.\S+|\S+@\S+")
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,8 @@ def language(messages: list[RecentMessage]) -> str | None:
     Inbound messages count first (they are the contact's language); with too few words, English is assumed.
     """
     text = " ".join(m.excerpt for m in messages if not m.from_self) or " ".join(m.excerpt for m in messages)
+    # Links and addresses are no language: the "com" of every .com is a Portuguese word.
+    text = _LINK.sub(" ", text)
     words = [word.lower() for word in _WORD.findall(text)]
     if len(words) < 3:
         return "en"

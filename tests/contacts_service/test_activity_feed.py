@@ -72,6 +72,16 @@ def urns(events: list[pb.ActivityEvent]) -> list[str]:
     return [m.urn for event in events if event.HasField("messages") for m in event.messages.messages]
 
 
+async def test_the_first_name_a_draft_greets_is_a_word_not_the_emoji_a_linkedin_name_starts_with(
+    contacts: ContactsHarness,
+) -> None:
+    await contacts.user().push(
+        conversation(member_id=JANE, first_name="🚀 Jane", last_name="Doe 🎉", messages=[message("m1", 10, "Hi")])
+    )
+    events, _ = await contacts.activity()
+    assert {(event.contact.full_name, event.contact.first_name) for event in events} == {("🚀 Jane Doe 🎉", "Jane")}
+
+
 async def test_a_push_records_one_messages_event_per_contact_in_the_order_of_their_newest_message(
     contacts: ContactsHarness,
 ) -> None:

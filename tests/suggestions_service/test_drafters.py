@@ -106,6 +106,14 @@ def test_a_non_english_conversation_gets_a_short_draft_in_its_language_or_a_neut
     assert drafts.language(english) == "en"
 
 
+def test_a_message_that_is_only_a_link_gets_an_english_draft_not_a_portuguese_one() -> None:
+    """A link names no language (the "com" of a .com is a Portuguese word); too few words left means English."""
+    for link in ("https://calendly.com/ada-lovelace/30min", "www.example.com/deck", "ada@example.com"):
+        recent = [RecentMessage(False, days_ago(4), link)]
+        assert drafts.language(recent) == "en", link
+        assert drafts.draft(context(recent=recent), 0).startswith("Hi Ada, sorry for the slow reply to"), link
+
+
 def test_a_redraft_never_repeats_the_previous_draft() -> None:
     previous = drafts.draft(context(), 0)
     for variant in range(10):
