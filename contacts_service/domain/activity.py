@@ -68,11 +68,19 @@ class ContactSnapshot:
         )
 
 
+# Titles LinkedIn members put before their name. A draft greets "Hi Jane", not "Hi Dr."; a name of a title
+# alone keeps it. Compared without case and trailing dot; English, Spanish, Portuguese, French, German.
+HONORIFICS = frozenset("dr dra prof profa mr mrs ms mx miss sir dame sr sra srta herr frau mme mlle ing mag".split())
+
+
 def first_name_of(full_name: str) -> str:
-    """The first word of a display name that starts with a letter ("Ana María López" → "Ana"; "🚀 Jane Doe" →
-    "Jane": a draft greets the person, not the emoji many LinkedIn names carry); its first word when none does."""
+    """The first word of a display name that starts with a letter and is not a title ("Ana María López" →
+    "Ana"; "🚀 Jane Doe" → "Jane": a draft greets the person, not the emoji many LinkedIn names carry; "Dr. Jane
+    Doe" → "Jane"); the first word that starts with a letter, or the first word, when none is a name."""
     words = full_name.split()
-    return next((word for word in words if word[0].isalpha()), words[0] if words else "")
+    lettered = [word for word in words if word[0].isalpha()]
+    named = (word for word in lettered if word.rstrip(".").casefold() not in HONORIFICS)
+    return next(named, lettered[0] if lettered else words[0] if words else "")
 
 
 # --- kinds: each event's own fields, and their stored form (a JSON object) --------------------------------

@@ -82,6 +82,20 @@ async def test_the_first_name_a_draft_greets_is_a_word_not_the_emoji_a_linkedin_
     assert {(event.contact.full_name, event.contact.first_name) for event in events} == {("🚀 Jane Doe 🎉", "Jane")}
 
 
+async def test_a_draft_greets_the_first_name_after_a_title_not_the_title(contacts: ContactsHarness) -> None:
+    await contacts.user().push(
+        conversation(member_id=JANE, first_name="Dr. Jane", last_name="Doe", messages=[message("j1", 10)]),
+        conversation(member_id=JOHN, first_name="PROF John", last_name="Roe", messages=[message("n1", 20)]),
+        conversation(member_id="ACoSir", first_name="Sir", last_name="", messages=[message("s1", 30)]),
+    )
+    events, _ = await contacts.activity()
+    assert {(event.contact.full_name, event.contact.first_name) for event in events} == {
+        ("Dr. Jane Doe", "Jane"),
+        ("PROF John Roe", "John"),
+        ("Sir", "Sir"),  # a title alone is all there is to greet
+    }
+
+
 async def test_a_push_records_one_messages_event_per_contact_in_the_order_of_their_newest_message(
     contacts: ContactsHarness,
 ) -> None:
