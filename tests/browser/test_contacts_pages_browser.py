@@ -2,7 +2,8 @@
 and services: photos (initials without one), title and company, LinkedIn links, the count, the three
 orders, search by company, title and headline, a row opening `#/contacts/<id>` (with the keyboard too,
 and on reload), a long headline kept to two lines of its row, the message history newest first with older
-pages, editing, the missing-contact, empty and service-down states.
+pages, editing, the missing-contact, empty and service-down states; a contact LinkedIn gives no name is
+"Unnamed contact" with "?" for initials on the list, its page and its suggestion alike.
 
 Contacts arrive through the push as the extension sends it (conversations, then profiles); one photo is
 stored through media_service and named on its contact the way the backfill names it.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, require_browser
 from tests.support import screenshots
 from tests.support.avatars import store_avatar
 from tests.support.fake_cdn import photo
+from tests.support.suggestions_browser import wait_for_suggestions
 from tests.support.tokens import web_token
 
 pytestmark = pytest.mark.browser
@@ -362,4 +365,48 @@ async def test_load_more_reads_the_next_page_and_says_when_it_cannot(
     await expect(rows).to_have_count(100)
     await error.scroll_into_view_if_needed()
     await shoot(page, "load-more-unavailable", stack)
+    assert crashes == []
+
+
+async def test_a_contact_without_a_name_is_unnamed_with_a_question_mark_on_every_page(
+    page: Any, stack: Any, data_dir: Path, clock: Any
+) -> None:
+    """LinkedIn gives no name for some members (an account closed since): the contact is "Unnamed contact",
+    its initials "?", on the list, on its page and on the suggestion drafted for its unanswered message."""
+    from playwright.async_api import expect
+
+    crashes: list[str] = []
+    page.on("pageerror", lambda error: crashes.append(str(error)))
+    token = web_token(data_dir, "user-unnamed", clock)
+    headers = {"Authorization": f"Bearer {token}"}
+    five_days_ago = int((clock.now() - timedelta(days=5)).timestamp() * 1000)
+    partner = {"member_id": "ACoGone", "slug": None, "first_name": "", "last_name": ""}
+    message = {
+        "urn": "urn:li:msg_message:gone-1",
+        "from_self": False,
+        "text": "Still hiring?",
+        "sent_at": five_days_ago,
+    }
+    conversation = {"urn": "urn:li:msg_conversation:(me,gone)", "partner": partner, "messages": [message]}
+    async with stack.http() as client:
+        answer = await client.post("/api/v1/linkedin/push", json={"conversations": [conversation]}, headers=headers)
+        assert answer.status_code == 200, answer.text
+        # suggestions_service drafts for the unanswered message once the activity feed has brought it.
+        drafted = await wait_for_suggestions(client, headers, 1)
+        assert drafted["pending_count"] == 1, drafted
+    await sign_in(page, stack, token)
+
+    await page.goto(f"{stack.edge_url}/#/contacts")
+    row = page.locator("#contacts-list li.contact")
+    await expect(row.locator(".contact-name")).to_have_text("Unnamed contact", timeout=TIMEOUT_MS)
+    await expect(row.locator(".avatar-initials")).to_have_text("?")
+    await row.locator(".contact-name").click()
+    await expect(page.get_by_role("heading", level=1, name="Unnamed contact")).to_be_visible(timeout=TIMEOUT_MS)
+    await expect(page.locator("#contact-profile .avatar-initials")).to_have_text("?")
+
+    await page.goto(f"{stack.edge_url}/#/suggestions")
+    card = page.locator("#suggestions-list > li")
+    await expect(card.locator("h2")).to_have_text("Unnamed contact", timeout=TIMEOUT_MS)
+    await expect(card.locator(".avatar-initials")).to_have_text("?")  # not "UC", the initials of the words
+    await shoot(page, "suggestion-unnamed", stack)
     assert crashes == []

@@ -298,7 +298,8 @@ export function render(container, { api, signal, setPendingCount }) {
       el(
         'div',
         { className: 'suggestion-head' },
-        avatar({ full_name: name, avatar_url: item.contact?.avatar_url ?? null }),
+        // The contact's own name, not 'Unnamed contact': a nameless contact's initials are '?', as on Contacts.
+        avatar({ full_name: item.contact?.full_name ?? '', avatar_url: item.contact?.avatar_url ?? null }),
         el(
           'div',
           { className: 'suggestion-who' },
