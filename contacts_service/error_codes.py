@@ -89,7 +89,8 @@ CODES.add(
 CODES.add(
     "not_a_linkedin_export",
     S.INVALID_ARGUMENT,
-    "the file's first lines hold neither a Connections.csv nor a messages.csv header; nothing is stored",
+    "the file's first lines hold neither a Connections.csv nor a messages.csv header, or it is a .zip archive or "
+    "UTF-16 text (each with its own message); nothing is stored",
     rpcs=("UploadImport",),
 )
 CODES.add("empty_file", S.INVALID_ARGUMENT, "the uploaded file has no content", rpcs=("UploadImport",))

@@ -6,6 +6,8 @@ through contacts_service.
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from contacts_service.domain.imports.csv_format import (
     RecordReader,
     count_records,
     find_header,
+    find_header_in,
     parse_connected_on,
     parse_message_time,
     repaired,
@@ -199,6 +202,44 @@ def test_an_older_export_without_urls_is_read_by_email() -> None:
 
 def test_a_file_that_is_not_an_export_has_no_header() -> None:
     assert find_header(records_of((SAMPLES / "not_an_export.csv").read_bytes(), 1 << 20)) is None
+    assert find_header_in((SAMPLES / "not_an_export.csv").read_bytes(), ended=True) is None
+
+
+def test_an_export_a_spreadsheet_saved_again_with_semicolons_is_read_with_them() -> None:
+    data = (SAMPLES / "Connections_excel_de.csv").read_bytes()
+    header = find_header_in(data, ended=True)
+    assert header is not None
+    assert (header.kind, header.delimiter, header.line, header.records_before) == (
+        ExportKind.CONNECTIONS, ";", 4, 4,
+    )  # fmt: skip
+    reader = RecordReader(offset=header.end_offset, line=header.end_line, delimiter=header.delimiter)
+    rows = [connections.read(header, record) for record in reader.feed(data[header.end_offset :]) + reader.finish()]
+    assert [
+        (row.values["full_name"], row.values["company"], row.values["title"], row.email, row.connected_on)
+        for row in rows
+        if isinstance(row, connections.ConnectionRow)
+    ] == [
+        ("Jürgen Vogel", "Vogel; Söhne & Partner", "Geschäftsführer", "juergen@example.de", date(2018, 3, 14)),
+        ("Lena Hartmann", "Hartmann, Klein GmbH", "Entwicklerin", "", date(2017, 5, 3)),
+        ("Özlem Aydin", "Nordwind AG", 'Leiterin "Vertrieb"', "", date(2021, 11, 5)),
+        ("Åsa Lindström", "", "", "", None),
+    ]  # fmt: skip
+
+
+def test_a_messages_export_saved_again_with_tabs_is_read_with_them() -> None:
+    records = records_of((SAMPLES / "messages.csv").read_bytes(), 1 << 20)
+    comma_header = find_header(records)
+    assert comma_header is not None
+    tabbed = io.StringIO()  # the same records, tab-separated, quoted where a field needs it
+    csv.writer(tabbed, delimiter="\t", lineterminator="\r\n").writerows(record.fields for record in records)
+    data = tabbed.getvalue().encode()
+    header = find_header_in(data, ended=True)
+    assert header is not None
+    assert (header.kind, header.delimiter, header.columns) == (ExportKind.MESSAGES, "\t", comma_header.columns)
+    reader = RecordReader(offset=header.end_offset, line=header.end_line, delimiter=header.delimiter)
+    assert [record.fields for record in reader.feed(data[header.end_offset :]) + reader.finish()] == [
+        record.fields for record in records[comma_header.records_before :]
+    ]
 
 
 def test_every_row_of_a_messages_export() -> None:
@@ -258,6 +299,9 @@ def test_two_people_in_every_row_are_told_apart_by_a_contact_or_the_sent_folder(
         ("2024-03-05", date(2024, 3, 5)),
         ("14 Mär 2018", date(2018, 3, 14)),
         ("3. Mai 2017", date(2017, 5, 3)),
+        ("14.03.2018", date(2018, 3, 14)),  # dots: day first, as Excel writes it in Germany
+        ("3.5.2017", date(2017, 5, 3)),
+        ("14.13.2018", None),
         ("12 juin 2015", date(2015, 6, 12)),
         ("03/05/2024", None),  # 3 May or March 5: never guessed
         ("31 Feb 2024", None),

@@ -24,7 +24,8 @@ from pingcrm_common.clock import FrozenClock
 from pingcrm_common.db import Database
 
 LEASE = 30
-SAMPLE = (Path(__file__).resolve().parents[1] / "fixtures" / "linkedin_export" / "Connections.csv").read_bytes()
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "linkedin_export"
+SAMPLE = (SAMPLE_DIR / "Connections.csv").read_bytes()
 
 
 @pytest.fixture
@@ -73,6 +74,29 @@ async def test_a_job_held_by_another_worker_is_resumed_only_after_its_lease(data
     # Xiaoming, José, Tomasz, Ada (her first row was the other worker's) and Elif created, three refused.
     assert (done.state, done.processed, done.created, done.skipped) == (JobState.DONE, 3 + 8, 3 + 5, 3)
     assert sorted(error.line for error in done.errors) == [11, 12, 13, 14]
+
+
+async def test_a_job_resumed_mid_file_reads_the_rest_with_the_delimiter_its_header_uses(database, clock) -> None:
+    """A file Excel saved again with semicolons, resumed after its first row: the rest is read with semicolons
+    too (with commas, every row after the resume point would lack its profile address)."""
+    semicolons = (SAMPLE_DIR / "Connections_excel_de.csv").read_bytes()
+    imports = ImportsDomain(database, clock, lease_seconds=LEASE, wake=lambda: None)
+    job = await imports.upload("user-greta", "Verbindungen.csv", pieces(semicolons))
+    await set_job(
+        database,
+        job.id,
+        state="running",
+        attempts=1,
+        lease_until=clock.now(),
+        resume_offset=semicolons.index(b"Lena;"),
+        resume_line=6,
+        processed=1,
+        created=1,
+    )
+    clock.advance(timedelta(seconds=1))
+    assert await worker(database, clock).run_next() is True
+    done = await imports.get("user-greta", job.id)
+    assert (done.state, done.processed, done.created, done.error_count) == (JobState.DONE, 4, 4, 0)
 
 
 async def test_a_job_that_keeps_stopping_ends_failed_with_the_line(database, clock) -> None:

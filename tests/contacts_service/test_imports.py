@@ -272,6 +272,28 @@ async def test_older_and_localized_exports_are_imported(contacts: ContactsHarnes
     assert by_name(await user.contacts())["Ines Moreau"].linkedin.slug == "ines-moreau"
 
 
+async def test_an_export_a_spreadsheet_saved_again_is_imported_as_linkedin_wrote_it(contacts: ContactsHarness) -> None:
+    """Opened in Excel and saved again in Germany: semicolons, Windows-1252, dotted dates. The same contacts
+    come in as from the file LinkedIn wrote, and one of them, already known, is not duplicated."""
+    user = contacts.user("user-greta")
+    job = await user.imported(
+        b"Vorname,Nachname,URL\nLena,Hartmann,https://www.linkedin.com/in/lena-hartmann\n", "Connections.csv"
+    )
+    assert job.created == 1
+    job = await user.imported((SAMPLES / "Connections_excel_de.csv").read_bytes(), "Verbindungen.csv")
+    assert (job.state, job.created, job.updated, job.error_count) == (pb.IMPORT_STATE_DONE, 3, 1, 0)
+    people = by_name(await user.contacts())
+    assert sorted(people) == ["Jürgen Vogel", "Lena Hartmann", "Åsa Lindström", "Özlem Aydin"]
+    jurgen = people["Jürgen Vogel"]
+    assert (jurgen.company, jurgen.title, jurgen.email, jurgen.connected_on, jurgen.linkedin.slug) == (
+        "Vogel; Söhne & Partner", "Geschäftsführer", "juergen@example.de", "2018-03-14", "juergen-vogel",
+    )  # fmt: skip
+    assert (people["Lena Hartmann"].company, people["Lena Hartmann"].connected_on) == (
+        "Hartmann, Klein GmbH", "2017-05-03",
+    )  # fmt: skip
+    assert people["Özlem Aydin"].title == 'Leiterin "Vertrieb"'
+
+
 async def test_a_file_that_is_not_an_export_is_refused_and_nothing_is_stored(contacts: ContactsHarness) -> None:
     user = contacts.user("user-ada")
     with pytest.raises(grpc.aio.AioRpcError) as raised:
@@ -290,6 +312,13 @@ async def test_a_file_that_is_not_an_export_is_refused_and_nothing_is_stored(con
         grpc.StatusCode.INVALID_ARGUMENT,
         "not_a_linkedin_export",
         "this is a .zip archive: unzip LinkedIn's export and upload Connections.csv or messages.csv from it",
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as raised:  # Excel's "Unicode Text"
+        await user.upload(CONNECTIONS.decode("utf-8-sig").replace(",", "\t").encode("utf-16"), "Connections.txt")
+    assert (error_code(raised.value), raised.value.details()) == (
+        "not_a_linkedin_export",
+        'this file is UTF-16 text (a spreadsheet\'s "Unicode Text"): upload Connections.csv or messages.csv as '
+        'LinkedIn exported it, or save it again as "CSV UTF-8"',
     )
     assert await user.imports() == []
     assert await user.contacts() == []

@@ -3,6 +3,10 @@
 What LinkedIn writes, and what this module copes with:
 - UTF-8, sometimes with a byte-order mark; a line that is not UTF-8 (a file
   saved again by a spreadsheet) is read as Windows-1252 instead of failing.
+- Commas between columns; a spreadsheet saving the file again may write
+  semicolons (Excel where the decimal mark is a comma: Germany, France,
+  Spain …) or tabs instead. The header decides (`find_header_in` tries each
+  in `DELIMITERS`), and the whole file is read with the one it used.
 - CRLF or LF line ends; quoted fields holding commas, doubled quotes and
   line breaks (a message written over several lines).
 - Connections.csv starts with a preamble (`Notes:`, a quoted sentence about
@@ -32,6 +36,8 @@ from functools import lru_cache
 import ftfy
 
 BOM = "\ufeff"
+DELIMITERS = (",", ";", "\t")  # LinkedIn's own, then what spreadsheets write when they save the file again
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 MAX_RECORD_BYTES = 1_048_576  # a record longer than this is a quote that never closes
 HEADER_SEARCH_RECORDS = 30  # the header must be among the first records (Connections' preamble has 3)
 HEADER_SEARCH_BYTES = 65_536
@@ -69,7 +75,8 @@ class RecordReader:
     inside a field) is read again leniently, as spreadsheets do.
     """
 
-    def __init__(self, *, offset: int = 0, line: int = 1) -> None:
+    def __init__(self, *, offset: int = 0, line: int = 1, delimiter: str = ",") -> None:
+        self._delimiter = delimiter
         self._tail = b""  # bytes after the last line break
         self._waiting: list[bytes] = []  # complete lines of a record that is not finished yet
         self._offset = offset  # byte offset of the first waiting line (or of the tail)
@@ -103,7 +110,7 @@ class RecordReader:
         start = 0  # index of the first line of the next record
         while start < len(texts):
             base = start
-            reader = csv.reader(texts[base:], strict=True)
+            reader = csv.reader(texts[base:], strict=True, delimiter=self._delimiter)
             try:
                 for fields in reader:
                     stop = base + reader.line_num
@@ -132,7 +139,8 @@ class RecordReader:
     def _lenient(self, texts: list[str], start: int, stop: int, ends: list[int]) -> Record:
         """The record read as a spreadsheet reads it; a problem when even that fails (a NUL, a lone CR)."""
         try:
-            return self._record(start, stop, ends, next(csv.reader(texts[start:stop]), []))
+            fields = next(csv.reader(texts[start:stop], delimiter=self._delimiter), [])
+            return self._record(start, stop, ends, fields)
         except csv.Error as error:
             return Record(
                 line=self._line + start,
@@ -212,6 +220,7 @@ class Header:
     end_offset: int  # where the data rows start
     end_line: int
     records_before: int  # records up to and including the header (preamble, blank lines)
+    delimiter: str = ","  # between columns, in the header and in every row
 
     def value(self, fields: list[str], name: str) -> str:
         index = self.columns.get(name)
@@ -239,26 +248,42 @@ def _map(fields: list[str], known: dict[str, tuple[str, ...]]) -> dict[str, int]
     return columns
 
 
-def header_of(record: Record, records_before: int) -> Header | None:
+def header_of(record: Record, records_before: int, delimiter: str = ",") -> Header | None:
     """The record as an export's header, or None when it is not one (a preamble line, a data row)."""
     connections = _map(record.fields, CONNECTIONS_COLUMNS)
     names = ("first_name" in connections and "last_name" in connections) or "full_name" in connections
     if names and ("url" in connections or "email" in connections):
-        return _header(ExportKind.CONNECTIONS, connections, record, records_before)
+        return _header(ExportKind.CONNECTIONS, connections, record, records_before, delimiter)
     messages = _map(record.fields, MESSAGES_COLUMNS)
     if {"conversation_id", "sender_url", "date", "content"} <= messages.keys():
-        return _header(ExportKind.MESSAGES, messages, record, records_before)
+        return _header(ExportKind.MESSAGES, messages, record, records_before, delimiter)
     return None
 
 
-def _header(kind: ExportKind, columns: dict[str, int], record: Record, records_before: int) -> Header:
-    return Header(kind, columns, record.line, record.end_offset, record.end_line, records_before + 1)
+def _header(kind: ExportKind, columns: dict[str, int], record: Record, records_before: int, delimiter: str) -> Header:
+    return Header(kind, columns, record.line, record.end_offset, record.end_line, records_before + 1, delimiter)
 
 
-def find_header(records: list[Record]) -> Header | None:
-    """The header among the first records of a file."""
+def find_header(records: list[Record], delimiter: str = ",") -> Header | None:
+    """The header among the first records of a file read with `delimiter`."""
     for index, record in enumerate(records[:HEADER_SEARCH_RECORDS]):
-        if (header := header_of(record, index)) is not None:
+        if (header := header_of(record, index, delimiter)) is not None:
+            return header
+    return None
+
+
+def find_header_in(head: bytes, *, ended: bool) -> Header | None:
+    """The header in a file's first bytes (`ended`: they are the whole file), whichever of `DELIMITERS` it uses.
+
+    Only the first HEADER_SEARCH_BYTES count, so the upload and a job reading the stored file again find the
+    same header however their pieces were cut.
+    """
+    view = head[:HEADER_SEARCH_BYTES]
+    final = ended and len(head) <= HEADER_SEARCH_BYTES
+    for delimiter in DELIMITERS:
+        reader = RecordReader(delimiter=delimiter)
+        records = reader.feed(view) + (reader.finish() if final else [])
+        if (header := find_header(records, delimiter)) is not None:
             return header
     return None
 
@@ -267,6 +292,10 @@ NOT_AN_EXPORT = (
     "this is not a LinkedIn export: no Connections.csv header (First Name, Last Name, URL, Email Address, "
     "Company, Position, Connected On) or messages.csv header (CONVERSATION ID, FROM, SENDER PROFILE URL, "
     "TO, RECIPIENT PROFILE URLS, DATE, CONTENT, …) in its first lines"
+)
+UTF16_TEXT = (
+    'this file is UTF-16 text (a spreadsheet\'s "Unicode Text"): upload Connections.csv or messages.csv as '
+    'LinkedIn exported it, or save it again as "CSV UTF-8"'
 )
 
 
@@ -322,16 +351,22 @@ _MONTHS = {
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[ .-]+([^\W\d_]+)\.?[ .-]+(\d{4})")  # 05 Mar 2024, 5-mars-2024
 _MONTH_DAY_YEAR = re.compile(r"([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4})")  # Mar 5, 2024
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# 14.03.2018: day first wherever dates are written with dots (what Excel writes in Germany, Austria,
+# Switzerland, Scandinavia, Eastern Europe when it saves the file again); slashes stay ambiguous.
+_DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 
 
 @lru_cache(maxsize=8192)  # an export has a few thousand distinct days for its tens of thousands of rows
 def parse_connected_on(text: str) -> date | None:
     """`05 Mar 2024` and the other unambiguous forms exports use (month names in several languages, ISO
-    dates); None for anything else, numeric day/month orders included, since 03/05/2024 could be either."""
+    dates, 14.03.2018); None for anything else, slashed day/month orders included, since 03/05/2024 could be
+    either."""
     text = _decompose(text.strip().lower())
     try:
         if found := _ISO_DATE.fullmatch(text):
             return date(int(found[1]), int(found[2]), int(found[3]))
+        if found := _DOTTED_DATE.fullmatch(text):
+            return date(int(found[3]), int(found[2]), int(found[1]))
         if found := _DAY_MONTH_YEAR.fullmatch(text):
             day, month, year = found[1], found[2], found[3]
         elif found := _MONTH_DAY_YEAR.fullmatch(text):

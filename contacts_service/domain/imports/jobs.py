@@ -36,14 +36,15 @@ from datetime import datetime, timedelta
 from contacts_service.domain.imports import connections, messages
 from contacts_service.domain.imports.csv_format import (
     HEADER_SEARCH_BYTES,
-    HEADER_SEARCH_RECORDS,
     NOT_AN_EXPORT,
+    UTF16_BOMS,
+    UTF16_TEXT,
     ExportKind,
     Header,
     Record,
     RecordReader,
     count_records,
-    find_header,
+    find_header_in,
 )
 from contacts_service.domain.imports.records import Checkpoint, Counts, Job, JobState, RowError
 from contacts_service.domain.linkedin_identity import MEMBER_ID
@@ -153,28 +154,24 @@ class ImportsDomain:
     async def _read_header(self, pieces: AsyncIterator[bytes]) -> tuple[Header, bytes, AsyncIterator[bytes]]:
         """Read until the export's header shows; the bytes read so far, and the rest of the stream."""
         head = bytearray()
-        reader = RecordReader()
-        records: list[Record] = []
         iterator = aiter(pieces)
         ended = False
         while True:
             if head.startswith(ZIP_MAGIC):  # an uncompressed archive would even show the CSV header inside
                 raise InvalidArgument(ZIP_ARCHIVE, code="not_a_linkedin_export")
-            header = find_header(records) if len(head) >= len(ZIP_MAGIC) or ended else None
+            if head.startswith(UTF16_BOMS):
+                raise InvalidArgument(UTF16_TEXT, code="not_a_linkedin_export")
+            header = find_header_in(bytes(head), ended=ended) if len(head) >= len(ZIP_MAGIC) or ended else None
             if header is not None:
                 return header, bytes(head), iterator
-            if ended or len(head) >= HEADER_SEARCH_BYTES or len(records) >= HEADER_SEARCH_RECORDS:
+            if ended or len(head) >= HEADER_SEARCH_BYTES:
                 if not head.strip():
                     raise InvalidArgument("the file is empty", code="empty_file")
                 raise InvalidArgument(NOT_AN_EXPORT, code="not_a_linkedin_export")
             try:
-                piece = await anext(iterator)
+                head += await anext(iterator)
             except StopAsyncIteration:
                 ended = True
-                records.extend(reader.finish())
-                continue
-            head += piece
-            records.extend(reader.feed(piece))
 
     async def _take(self, upload: _Upload, piece: bytes) -> None:
         if not piece:
@@ -369,7 +366,7 @@ class _JobRun:
             owner = self._job.owner_slug or await self._find_owner(header, start_offset, start_line)
         batch: list[Record] = []
         batches = 0
-        async for record in self._records(start_offset, start_line):
+        async for record in self._records(header, start_offset, start_line):
             batch.append(record)
             if len(batch) >= self._batch_rows:
                 await self._commit(header, batch, owner)
@@ -387,15 +384,14 @@ class _JobRun:
         except Exception:
             log.warning("could not refresh the planner's statistics", extra={"job_id": self._job.id}, exc_info=True)
 
-    async def _records(self, offset: int, line: int) -> AsyncIterator[Record]:
-        """The file's records from a resume point, reading the stored pieces one at a time."""
+    async def _bytes(self, offset: int) -> AsyncIterator[bytes]:
+        """The stored file from byte `offset` on, one stored piece at a time."""
         job_id = self._job.id
 
         async def first(session: Session) -> int:
             return await imports.chunk_index(session, job_id, offset)
 
         seq = await self._database.transaction(first)
-        reader = RecordReader(offset=offset, line=line)
         while True:
 
             async def piece(session: Session, seq: int = seq) -> tuple[int, bytes] | None:
@@ -403,26 +399,33 @@ class _JobRun:
 
             found = await self._database.transaction(piece)
             if found is None:
-                break
+                return
             start, data = found
-            for record in reader.feed(data[max(0, offset - start) :]):
-                yield record
+            yield data[max(0, offset - start) :]
             seq += 1
+
+    async def _records(self, header: Header, offset: int, line: int) -> AsyncIterator[Record]:
+        """The file's records from a resume point, read with the header's delimiter."""
+        reader = RecordReader(offset=offset, line=line, delimiter=header.delimiter)
+        async for data in self._bytes(offset):
+            for record in reader.feed(data):
+                yield record
         for record in reader.finish():
             yield record
 
     async def _header(self) -> Header | None:
-        records: list[Record] = []
-        async for record in self._records(0, 1):
-            records.append(record)
-            if (header := find_header(records)) is not None or len(records) >= HEADER_SEARCH_RECORDS:
-                return header
-        return find_header(records)
+        """The header as the upload found it: in the file's first HEADER_SEARCH_BYTES."""
+        head = bytearray()
+        async for data in self._bytes(0):
+            head += data
+            if len(head) > HEADER_SEARCH_BYTES:
+                return find_header_in(bytes(head), ended=False)
+        return find_header_in(bytes(head), ended=True)
 
     async def _find_owner(self, header: Header, offset: int, line: int) -> str:
         search = messages.OwnerSearch()
         now = self._clock.now()
-        async for record in self._records(offset, line):
+        async for record in self._records(header, offset, line):
             row = messages.read(header, record, now)
             if isinstance(row, messages.MessageRow):
                 search.see(row)
