@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -47,6 +47,23 @@ async def set_job(database: Database, job_id: str, **values: object) -> None:
         await session.exec(update(IMPORT_JOBS).where(IMPORT_JOBS.c.id == job_id).values(**values))
 
 
+async def taken_by_another_worker(
+    database: Database, job_id: str, *, lease_until: datetime, resume_offset: int, resume_line: int, committed: int
+) -> None:
+    """As another replica leaves a job it took: running, its first `committed` rows stored and counted."""
+    await set_job(
+        database,
+        job_id,
+        state="running",
+        attempts=1,
+        lease_until=lease_until,
+        resume_offset=resume_offset,
+        resume_line=resume_line,
+        processed=committed,
+        created=committed,
+    )
+
+
 def worker(database: Database, clock: FrozenClock) -> ImportWorker:
     return ImportWorker(database, clock, lease_seconds=LEASE, poll_seconds=1, batch_rows=3)
 
@@ -55,16 +72,13 @@ async def test_a_job_held_by_another_worker_is_resumed_only_after_its_lease(data
     imports = ImportsDomain(database, clock, lease_seconds=LEASE, wake=lambda: None)
     job = await imports.upload("user-ada", "Connections.csv", pieces(SAMPLE))
     # Another replica took it and committed the first batch (up to line 7) before it stalled.
-    await set_job(
+    await taken_by_another_worker(
         database,
         job.id,
-        state="running",
-        attempts=1,
         lease_until=clock.now() + timedelta(seconds=LEASE),
         resume_offset=SAMPLE.index(b"Xiaoming"),
         resume_line=9,
-        processed=3,
-        created=3,
+        committed=3,
     )
     assert await worker(database, clock).run_next() is False  # its lease still runs
     clock.advance(timedelta(seconds=LEASE + 1))
@@ -82,16 +96,8 @@ async def test_a_job_resumed_mid_file_reads_the_rest_with_the_delimiter_its_head
     semicolons = (SAMPLE_DIR / "Connections_excel_de.csv").read_bytes()
     imports = ImportsDomain(database, clock, lease_seconds=LEASE, wake=lambda: None)
     job = await imports.upload("user-greta", "Verbindungen.csv", pieces(semicolons))
-    await set_job(
-        database,
-        job.id,
-        state="running",
-        attempts=1,
-        lease_until=clock.now(),
-        resume_offset=semicolons.index(b"Lena;"),
-        resume_line=6,
-        processed=1,
-        created=1,
+    await taken_by_another_worker(
+        database, job.id, lease_until=clock.now(), resume_offset=semicolons.index(b"Lena;"), resume_line=6, committed=1
     )
     clock.advance(timedelta(seconds=1))
     assert await worker(database, clock).run_next() is True
