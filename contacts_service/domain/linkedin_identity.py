@@ -23,6 +23,19 @@ _LINKEDIN_HOST = re.compile(r"(?:[a-z0-9-]+\.)*linkedin\.com")
 _PLAIN_PROFILE_URL = re.compile(r"https://www\.linkedin\.com/in/([^/?#\s]+)/?")
 
 
+# What LinkedIn shows in place of the name of a member it hides (an account closed since, someone outside the
+# user's network): a placeholder, compared without case.
+HIDDEN_MEMBER_NAME = ("linkedin", "member")
+
+
+def full_name(first: str, last: str) -> str:
+    """ "First Last" as a contact's name: empty for LinkedIn's placeholder for a hidden member, so that it never
+    replaces the name a contact had before, nor poses as the name of someone LinkedIn never named."""
+    if (first.strip().casefold(), last.strip().casefold()) == HIDDEN_MEMBER_NAME:
+        return ""
+    return " ".join(part for part in (first.strip(), last.strip()) if part)
+
+
 class InvalidIdentity(ValueError):
     """The identity cannot name anyone; the message says why."""
 

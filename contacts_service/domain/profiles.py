@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from contacts_service.domain.activity import ContactSnapshot, ContactUpdated, JobChanged, NewActivity
-from contacts_service.domain.linkedin_identity import InvalidIdentity, LinkedInId, normalize
+from contacts_service.domain.linkedin_identity import InvalidIdentity, LinkedInId, full_name, normalize
 from contacts_service.domain.push_input import ProfileInput, Rejected
 
 MAX_NAME = 300
@@ -61,9 +61,9 @@ def validate_profiles(profiles: list[ProfileInput]) -> tuple[list[ValidProfile],
         except InvalidIdentity as error:
             rejected.append(Rejected(path, f"{error}; the profile was skipped"))
             continue
-        names = (_clean(profile.first_name, MAX_NAME), _clean(profile.last_name, MAX_NAME))
+        name = full_name(_clean(profile.first_name, MAX_NAME), _clean(profile.last_name, MAX_NAME))
         values = {
-            "full_name": " ".join(part for part in names if part)[:MAX_NAME],
+            "full_name": name[:MAX_NAME],
             "headline": _clean(profile.headline, MAX_HEADLINE),
             "location": _clean(profile.location, MAX_LOCATION),
         }

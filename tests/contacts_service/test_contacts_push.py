@@ -76,6 +76,23 @@ async def test_names_never_match_anyone(contacts: ContactsHarness) -> None:
     assert len(await user.contacts()) == 2
 
 
+async def test_the_name_linkedin_shows_for_a_hidden_member_never_replaces_or_poses_as_a_name(
+    contacts: ContactsHarness,
+) -> None:
+    """Once Jane closes her account (or leaves the user's network) LinkedIn shows her as "LinkedIn Member": her
+    contact keeps her name. Someone LinkedIn never named is a contact without a name, not "LinkedIn Member"."""
+    user = contacts.user()
+    await user.push(conversation(member_id=JANE, first_name="Jane", last_name="Doe", messages=[message("j1", 1)]))
+    hidden = conversation(member_id=JANE, first_name="LinkedIn", last_name="Member", messages=[message("j2", 2)])
+    await user.push(hidden)
+    jane = await user.find(member_id=JANE)
+    assert (jane.full_name, jane.interaction_count) == ("Jane Doe", 2)
+    await user.push(
+        conversation(member_id=JOHN, first_name="Linkedin", last_name=" member ", messages=[message("n1", 3)])
+    )
+    assert (await user.find(member_id=JOHN)).full_name == ""
+
+
 async def test_re_pushing_the_same_messages_changes_nothing(contacts: ContactsHarness) -> None:
     user = contacts.user()
     batch = [

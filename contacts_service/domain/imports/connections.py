@@ -40,7 +40,13 @@ from contacts_service.domain.activity import (
 )
 from contacts_service.domain.imports.csv_format import Header, Record, clean, parse_connected_on
 from contacts_service.domain.imports.records import Counts, KnownConnection, RowError
-from contacts_service.domain.linkedin_identity import InvalidIdentity, LinkedInId, identity_from_url, profile_url
+from contacts_service.domain.linkedin_identity import (
+    InvalidIdentity,
+    LinkedInId,
+    full_name,
+    identity_from_url,
+    profile_url,
+)
 from contacts_service.domain.matching import PROFILE_FIELDS, ContactDraft, import_match
 from contacts_service.domain.push import ConcurrentChange
 from contacts_service.domain.records import ContactChange
@@ -52,7 +58,6 @@ from pingcrm_common.models import new_id
 # The contact fields a Connections row sets, and their stored lengths.
 IMPORTED_FIELDS = {"full_name": 300, "title": 300, "company": 300, "email": 320, "linkedin_url": 500}
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-HIDDEN_MEMBER = ("linkedin", "member")  # the name LinkedIn gives a member who hides their profile
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,7 @@ def read(header: Header, record: Record) -> ConnectionRow | RowError | None:
         return None
     value = header.value
     first, last = clean(value(record.fields, "first_name"), 150), clean(value(record.fields, "last_name"), 150)
-    name = " ".join(part for part in (first, last) if part) or clean(value(record.fields, "full_name"), 300)
+    name = full_name(first, last) or clean(value(record.fields, "full_name"), 300)
     url = value(record.fields, "url")
     email = value(record.fields, "email").lower()
     email = email if EMAIL.fullmatch(email) and len(email) <= IMPORTED_FIELDS["email"] else ""
@@ -83,7 +88,7 @@ def read(header: Header, record: Record) -> ConnectionRow | RowError | None:
             identity = identity_from_url(url)
         except InvalidIdentity as error:
             return RowError(record.line, str(error))
-    elif (first.lower(), last.lower()) == HIDDEN_MEMBER or not name:
+    elif not name:  # LinkedIn's placeholder for a member it hides ("LinkedIn Member") names nobody
         return RowError(record.line, "LinkedIn hides this member: the row has no profile address")
     elif not email:
         return RowError(record.line, f"{name!r} has neither a profile address nor an email; nothing identifies them")
