@@ -1,7 +1,8 @@
 """Contacts → Import the way a user does it, in a real headless Chromium against the real edge and services.
 
 The user opens the Import page from the contacts list, drops a file that is not an export (and reads why it
-is refused), chooses Connections.csv (the summary names the rows that were not imported, with their lines),
+is refused), picks one a spreadsheet saved as UTF-16 "Unicode Text" (refused before it uploads), chooses
+Connections.csv (the summary names the rows that were not imported, with their lines),
 then a larger export over a slow connection: the progress bar shows the upload, then the import, and
 finishes; the contacts list shows the imported people, filtered by source.
 
@@ -101,6 +102,20 @@ async def test_import_connections_through_the_web_page(page, stack, tmp_path: Pa
         re.compile(r"^This is not a file of LinkedIn’s data export\."), timeout=TIMEOUT_MS
     )
     await shoot(page, "3-refused", stack)
+
+    # --- Connections.csv saved again as a spreadsheet's "Unicode Text" (UTF-16): refused before it uploads
+    (tmp_path / "unicode").mkdir()
+    unicode_text = tmp_path / "unicode" / "Connections.csv"
+    unicode_text.write_bytes((SAMPLES / "Connections.csv").read_bytes().decode("utf-8-sig").encode("utf-16"))
+    uploads: list[str] = []
+    page.on("request", lambda request: uploads.append(request.url) if request.method == "POST" else None)
+    await page.locator("#import-file").set_input_files(str(unicode_text))
+    await expect(page.locator("#import-error")).to_have_text(
+        "This file was saved as Unicode text. Use the file from LinkedIn’s archive, or save it again as “CSV UTF-8”.",
+        timeout=TIMEOUT_MS,
+    )
+    assert uploads == []
+    await shoot(page, "3-refused-unicode-text", stack)
 
     # --- Connections.csv through the file picker: the summary with the rows not imported and their lines
     await page.locator("#import-file").set_input_files(str(SAMPLES / "Connections.csv"))

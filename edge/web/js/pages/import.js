@@ -53,6 +53,12 @@ export function uploadErrorMessage(error) {
   return describeError(error);
 }
 
+/** Whether the file starts with a UTF-16 byte-order mark (a spreadsheet's "Unicode Text"): the import refuses it. */
+async function isUtf16(file) {
+  const [first, second] = new Uint8Array(await file.slice(0, 2).arrayBuffer());
+  return (first === 0xff && second === 0xfe) || (first === 0xfe && second === 0xff);
+}
+
 function progressBar(id) {
   const fill = el('div', { className: 'progress-fill' });
   const bar = el(
@@ -111,6 +117,12 @@ export function render(container, { api, signal }) {
     }
     if (file.size > MAX_FILE_BYTES) {
       showPickError(`This file is ${megabytes(file.size)}; PingCRM imports files up to 200 MB.`);
+      return;
+    }
+    if (await isUtf16(file)) {
+      showPickError(
+        'This file was saved as Unicode text. Use the file from LinkedIn’s archive, or save it again as “CSV UTF-8”.',
+      );
       return;
     }
     setBusy(true);
