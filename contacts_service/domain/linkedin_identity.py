@@ -29,8 +29,8 @@ HIDDEN_MEMBER_NAME = ("linkedin", "member")
 
 
 def full_name(first: str, last: str) -> str:
-    """ "First Last" as a contact's name: empty for LinkedIn's placeholder for a hidden member, so that it never
-    replaces the name a contact had before, nor poses as the name of someone LinkedIn never named."""
+    """A contact's name from LinkedIn's first and last: empty for the placeholder of a hidden member, so that it
+    never replaces the name a contact had before, nor poses as the name of someone LinkedIn never named."""
     if (first.strip().casefold(), last.strip().casefold()) == HIDDEN_MEMBER_NAME:
         return ""
     return " ".join(part for part in (first.strip(), last.strip()) if part)

@@ -119,13 +119,14 @@ export function render(container, { api, signal }) {
       showPickError(`This file is ${megabytes(file.size)}; PingCRM imports files up to 200 MB.`);
       return;
     }
+    setBusy(true); // a file dropped while this one is read is ignored, as during the upload
     if (await isUtf16(file)) {
       showPickError(
         'This file was saved as Unicode text. Use the file from LinkedIn’s archive, or save it again as “CSV UTF-8”.',
       );
+      setBusy(false);
       return;
     }
-    setBusy(true);
     const progress = progressBar('import-progress');
     const label = el('p', { id: 'import-progress-label', className: 'progress-label' }, `Uploading ${file.name}…`);
     replace(status, el('section', { className: 'card import-card' }, el('h2', {}, file.name), progress.bar, label));
