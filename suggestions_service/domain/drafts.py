@@ -172,7 +172,10 @@ class DraftContext:
 
     @property
     def name(self) -> str:
-        return self.first_name or (self.full_name.split()[0] if self.full_name.split() else "there")
+        name = self.first_name or (self.full_name.split()[0] if self.full_name.split() else "there")
+        # A name typed in capitals ("JANE DOE") is greeted as a person writes it: "Hi Jane". Initials ("AJ") and
+        # names in scripts without case stay as they are.
+        return name.title() if name.isupper() and len(name) > 2 else name
 
 
 def language(messages: list[RecentMessage]) -> str | None:

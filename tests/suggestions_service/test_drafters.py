@@ -114,6 +114,12 @@ def test_a_message_that_is_only_a_link_gets_an_english_draft_not_a_portuguese_on
         assert drafts.draft(context(recent=recent), 0).startswith("Hi Ada, sorry for the slow reply to"), link
 
 
+def test_a_name_typed_in_capitals_is_greeted_as_a_person_writes_it() -> None:
+    names = (("JANE", "Jane"), ("JEAN-LUC", "Jean-Luc"), ("ÉLODIE", "Élodie"), ("AJ", "AJ"), ("王小明", "王小明"))
+    for first_name, greeted in names:
+        assert drafts.draft(context(first_name=first_name), 0).startswith(f"Hi {greeted}, "), first_name
+
+
 def test_a_redraft_never_repeats_the_previous_draft() -> None:
     previous = drafts.draft(context(), 0)
     for variant in range(10):
