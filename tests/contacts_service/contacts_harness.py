@@ -181,9 +181,9 @@ class UserClient:
             assert asyncio.get_running_loop().time() < deadline, f"import still {pb.ImportState.Name(job.state)}"
             await asyncio.sleep(0.02)
 
-    async def imported(self, data: bytes, filename: str = "Connections.csv") -> pb.ImportJob:
-        """Upload a file and wait for its import to end."""
-        return await self.finished((await self.upload(data, filename)).id)
+    async def imported(self, data: bytes, filename: str = "Connections.csv", piece: int = 4096) -> pb.ImportJob:
+        """Upload a file (in pieces of `piece` bytes) and wait for its import to end."""
+        return await self.finished((await self.upload(data, filename, piece)).id)
 
 
 @dataclass

@@ -15,6 +15,7 @@ import pytest
 
 from contacts_service.domain.imports import connections, messages
 from contacts_service.domain.imports.csv_format import (
+    ClassicMacText,
     ExportKind,
     Header,
     Record,
@@ -22,6 +23,7 @@ from contacts_service.domain.imports.csv_format import (
     count_records,
     find_header,
     find_header_in,
+    is_classic_mac_text,
     parse_connected_on,
     parse_message_time,
     repaired,
@@ -224,6 +226,47 @@ def test_an_export_a_spreadsheet_saved_again_with_semicolons_is_read_with_them()
         ("Özlem Aydin", "Nordwind AG", 'Leiterin "Vertrieb"', "", date(2021, 11, 5)),
         ("Åsa Lindström", "", "", "", None),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("head", "ended", "classic"),
+    [
+        (b"First Name,Last Name\rAda", False, True),  # CR alone: Excel for Mac
+        (b"First Name,Last Name\r\nAda", False, False),
+        (b"First Name,Last Name\nAda", False, False),
+        (b"First Name,Last Name\r", False, None),  # a CR as the last byte read: an LF may follow
+        (b"First Name,Last Name\r", True, True),
+        (b"First Name,Last", False, None),
+        (b"First Name,Last", True, False),
+        ("First Name\r\n".encode("utf-16"), False, False),  # NUL bytes: not text
+    ],
+)
+def test_classic_mac_text_is_told_by_its_first_line_break(head: bytes, ended: bool, classic: bool | None) -> None:
+    assert is_classic_mac_text(head, ended=ended) is classic
+
+
+@pytest.mark.parametrize("piece", [1, 2, 7, 1 << 20])
+def test_an_export_excel_for_mac_saved_again_reads_as_linkedin_wrote_it(piece: int) -> None:
+    """CR line ends and Mac Roman (Jürgen, Åsa, Zoë, Pâtissière), turned into LF lines of UTF-8 however the
+    upload is cut."""
+    data = (SAMPLES / "Connections_excel_mac.csv").read_bytes()
+    text = ClassicMacText()
+    converted = b"".join(text.feed(data[start : start + piece]) for start in range(0, len(data), piece))
+    converted += text.finish()
+    header = find_header_in(converted, ended=True)
+    assert header is not None
+    assert (header.kind, header.delimiter, header.line) == (ExportKind.CONNECTIONS, ",", 4)
+    rows = [connections.read(header, record) for record in records_of(converted, 1 << 20)[header.records_before :]]
+    assert [
+        (row.values["full_name"], row.values["company"], row.values["title"], row.connected_on)
+        for row in rows
+        if isinstance(row, connections.ConnectionRow)
+    ] == [
+        ("Jürgen Vogel", "Brandt, Lowe & Partners", 'Head of "Growth"', date(2018, 3, 14)),
+        ("Åsa Lindström", "Café Noir", "Pâtissière", date(2017, 5, 3)),
+        ("Zoë Ngô", "", "", None),
+    ]
+    assert ClassicMacText().feed("Zoë Ngô\r".encode()) == "Zoë Ngô\n".encode()  # UTF-8 already: as it is
 
 
 def test_a_messages_export_saved_again_with_tabs_is_read_with_them() -> None:

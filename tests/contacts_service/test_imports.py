@@ -294,6 +294,18 @@ async def test_an_export_a_spreadsheet_saved_again_is_imported_as_linkedin_wrote
     assert people["Özlem Aydin"].title == 'Leiterin "Vertrieb"'
 
 
+async def test_an_export_excel_for_mac_saved_again_is_imported_with_its_accents(contacts: ContactsHarness) -> None:
+    """Excel for Mac's "Comma Separated Values": CR alone ends each line, the text is Mac Roman."""
+    user = contacts.user("user-zoe")
+    job = await user.imported((SAMPLES / "Connections_excel_mac.csv").read_bytes(), "Connections.csv", piece=50)
+    assert (job.state, job.created, job.error_count, job.total) == (pb.IMPORT_STATE_DONE, 3, 0, 3)
+    people = by_name(await user.contacts())
+    assert sorted(people) == ["Jürgen Vogel", "Zoë Ngô", "Åsa Lindström"]
+    asa = people["Åsa Lindström"]
+    assert (asa.company, asa.title, asa.connected_on) == ("Café Noir", "Pâtissière", "2017-05-03")
+    assert people["Jürgen Vogel"].title == 'Head of "Growth"'
+
+
 async def test_a_file_that_is_not_an_export_is_refused_and_nothing_is_stored(contacts: ContactsHarness) -> None:
     user = contacts.user("user-ada")
     with pytest.raises(grpc.aio.AioRpcError) as raised:

@@ -8,7 +8,10 @@ What LinkedIn writes, and what this module copes with:
   Spain …) or tabs instead. The header decides (`find_header_in` tries each
   in `DELIMITERS`), and the whole file is read with the one it used.
 - CRLF or LF line ends; quoted fields holding commas, doubled quotes and
-  line breaks (a message written over several lines).
+  line breaks (a message written over several lines). A file Excel for Mac
+  saved again as "Comma Separated Values" ends its lines with CR alone and
+  is Mac Roman: `ClassicMacText` turns it into LF lines of UTF-8 as it
+  uploads, so everything after reads it as any other file.
 - Connections.csv starts with a preamble (`Notes:`, a quoted sentence about
   missing emails, a blank line) before its header; the header is found by
   its column names wherever it starts in the first records.
@@ -64,6 +67,45 @@ def decode_line(raw: bytes) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return raw.decode("cp1252", errors="replace")
+
+
+def is_classic_mac_text(head: bytes, *, ended: bool) -> bool | None:
+    """Whether a file starting with `head` ends its lines with CR alone (classic Mac text); None while its first
+    line break is still to come. Text with NUL bytes (UTF-16, an archive) is not."""
+    if b"\x00" in head:
+        return False
+    breaks = [index for index in (head.find(b"\r"), head.find(b"\n")) if index >= 0]
+    if not breaks:
+        return False if ended else None
+    first = min(breaks)
+    if first + 1 == len(head):
+        return head[first] == 13 if ended else None
+    return head[first] == 13 and head[first + 1] != 10
+
+
+class ClassicMacText:
+    """Classic Mac text as LinkedIn writes its files: LF line ends and UTF-8. A line that is not UTF-8 is read as
+    Mac Roman, what Excel for Mac writes; fed in pieces cut anywhere."""
+
+    def __init__(self) -> None:
+        self._tail = b""
+
+    def feed(self, data: bytes) -> bytes:
+        lines = (self._tail + data).split(b"\r")
+        self._tail = lines.pop()
+        return b"".join(_as_utf8(line) + b"\n" for line in lines)
+
+    def finish(self) -> bytes:
+        tail, self._tail = self._tail, b""
+        return _as_utf8(tail)
+
+
+def _as_utf8(line: bytes) -> bytes:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("mac_roman").encode("utf-8")
+    return line
 
 
 class RecordReader:

@@ -39,12 +39,14 @@ from contacts_service.domain.imports.csv_format import (
     NOT_AN_EXPORT,
     UTF16_BOMS,
     UTF16_TEXT,
+    ClassicMacText,
     ExportKind,
     Header,
     Record,
     RecordReader,
     count_records,
     find_header_in,
+    is_classic_mac_text,
 )
 from contacts_service.domain.imports.records import Checkpoint, Counts, Job, JobState, RowError
 from contacts_service.domain.linkedin_identity import MEMBER_ID
@@ -69,6 +71,31 @@ STATISTICS_AFTER_BATCHES = 2  # then the planner learns of the import's rows (st
 RECENT_JOBS = 10
 ZIP_MAGIC = b"PK\x03\x04"
 ZIP_ARCHIVE = "this is a .zip archive: unzip LinkedIn's export and upload Connections.csv or messages.csv from it"
+
+
+async def _as_linkedin_writes(pieces: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """The upload's bytes as they come; classic Mac text (CR line ends, Mac Roman) as LF lines of UTF-8, so that
+    what is stored reads like any other export (csv_format.ClassicMacText)."""
+    iterator = aiter(pieces)
+    head = b""
+    classic: bool | None = None
+    async for piece in iterator:
+        head += piece
+        classic = is_classic_mac_text(head, ended=False)
+        if classic is not None or len(head) >= HEADER_SEARCH_BYTES:
+            break
+    else:
+        classic = is_classic_mac_text(head, ended=True)
+    if not classic:
+        yield head
+        async for piece in iterator:
+            yield piece
+        return
+    text = ClassicMacText()
+    yield text.feed(head)
+    async for piece in iterator:
+        yield text.feed(piece)
+    yield text.finish()
 
 
 def _not_found() -> NotFound:
@@ -120,7 +147,7 @@ class ImportsDomain:
                 code="too_many_imports",
                 retry_after_seconds=30,
             )
-        header, head, rest = await self._read_header(pieces)
+        header, head, rest = await self._read_header(_as_linkedin_writes(pieces))
         upload = _Upload(new_id())
         now = self._clock.now()
 
