@@ -21,6 +21,7 @@ import asyncpg
 from sqlalchemy import ColumnElement, String, Table, any_, bindparam, event, exc, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -202,6 +203,9 @@ class Database:
         self.url = url
         self.engine = create_engine(url, schema, timeouts or Timeouts())
         self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+        # SQLite's engine has one connection (create_engine): a ping waiting for it behind a long transaction
+        # would call a busy database unreachable. Its pings open a connection of their own instead.
+        self._ping_engine = self.engine if is_postgres(url) else create_async_engine(url, poolclass=NullPool)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -241,7 +245,7 @@ class Database:
         raise AssertionError("unreachable")
 
     async def ping(self) -> None:
-        async with self.engine.connect() as connection:
+        async with self._ping_engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
 
     def dependency(self) -> Dependency:
@@ -250,3 +254,5 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._ping_engine is not self.engine:
+            await self._ping_engine.dispose()
