@@ -39,7 +39,9 @@ def _up(_: argparse.Namespace) -> int:
     if created_user_keys or created_service_keys:
         print(f"Generated token signing keys in {settings.keys_dir}", flush=True)
     edge = EdgeSettings()
-    return run_stack(data_dir, EXTENSION_DIR, f"http://{edge.host}:{edge.port}")
+    # Where a browser on this machine reaches the edge: an address that binds every interface is not one.
+    host = "127.0.0.1" if edge.host in ("0.0.0.0", "::") else edge.host
+    return run_stack(data_dir, EXTENSION_DIR, f"http://{host}:{edge.port}")
 
 
 def _serve(args: argparse.Namespace) -> int:

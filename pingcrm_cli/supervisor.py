@@ -7,6 +7,11 @@ for a minute), and the log says so. Exit status 2 is a configuration error
 so it stays down. Children get SIGTERM when this process stops for any
 reason (a Linux parent-death signal covers even `kill -9` of the
 supervisor), so none is left behind.
+
+Everything runs on this machine, so a service moved to another port
+(`PINGCRM_CONTACTS_PORT`) is reached there, and the extension is told the
+edge's own address, unless `PINGCRM_<SERVICE>_ADDR` or `PINGCRM_PUBLIC_URL`
+say otherwise (`on_this_machine`).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from pingcrm_cli.services import PROCESSES
+from pingcrm_cli.services import PROCESSES, SERVICES
 
 STOP_TIMEOUT_SECONDS = 8.0
 PR_SET_PDEATHSIG = 1
@@ -98,9 +103,21 @@ def stop_children(children: Mapping[str, subprocess.Popen[bytes]]) -> None:
             child.wait()
 
 
+def on_this_machine(environ: Mapping[str, str], edge_url: str) -> dict[str, str]:
+    """The children's environment: each service's address follows its port, and the address the extension is
+    told (the pairing's `api_url`) is the edge's, where not set. A self-hoster who moves one port moves only it."""
+    env = dict(environ)
+    for service in SERVICES:
+        port = env.get(f"PINGCRM_{service.upper()}_PORT")
+        if port:
+            env.setdefault(f"PINGCRM_{service.upper()}_ADDR", f"127.0.0.1:{port}")
+    env.setdefault("PINGCRM_PUBLIC_URL", edge_url)
+    return env
+
+
 def run_stack(data_dir: Path, extension_dir: Path, edge_url: str) -> int:
     """Run until Ctrl-C or SIGTERM, starting again any child that dies."""
-    env = {**os.environ, "PINGCRM_DATA_DIR": str(data_dir)}
+    env = on_this_machine({**os.environ, "PINGCRM_DATA_DIR": str(data_dir)}, edge_url)
     stop_requested = False
 
     def request_stop(signum: int, _frame: object) -> None:

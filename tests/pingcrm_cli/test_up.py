@@ -31,6 +31,21 @@ def _alive(pid: int) -> bool:
     return not (stat.exists() and stat.read_text().split()[2] == "Z")
 
 
+def paired_api_url(edge_url: str) -> str:
+    """Sign up, pair an extension as its popup and the web app do, and return the API address it is given."""
+    with httpx.Client(base_url=edge_url, timeout=10) as client:
+        credentials = {"email": "ada@example.com", "password": "correct horse battery"}
+        assert client.post("/api/v1/auth/register", json=credentials).status_code == 201
+        web = {"Authorization": f"Bearer {client.post('/api/v1/auth/login', json=credentials).json()['access_token']}"}
+        code = client.post("/api/v1/extension/codes").json()
+        assert client.post("/api/v1/extension/pair", json={"code": code["code"]}, headers=web).status_code == 200
+        paired = client.get(
+            "/api/v1/extension/pair", params={"code": code["code"]}, headers={"X-Pairing-Secret": code["poll_secret"]}
+        )
+        assert paired.status_code == 200, paired.text
+        return str(paired.json()["api_url"])
+
+
 @pytest.fixture
 def up(tmp_path):
     with pingcrm_up(tmp_path) as running:
@@ -50,6 +65,9 @@ def test_up_serves_everything_from_an_empty_folder_and_stops_cleanly(up: Up) -> 
     assert {p.name for p in up.data_dir.glob("*.db")} == {"auth.db", "contacts.db", "suggestions.db", "media.db"}
     metrics = httpx.get(f"http://127.0.0.1:{up.metrics_ports['auth']}/metrics", timeout=2)
     assert "pingcrm_grpc_server_handled_total" in metrics.text
+    # Every port is a free one, not the default, and nothing else is set: the services reach each other there,
+    # and the extension paired with this stack is told to call this edge.
+    assert paired_api_url(up.edge_url) == up.edge_url
 
     children = up.children()
     assert len(children) == 5

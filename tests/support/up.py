@@ -93,8 +93,7 @@ def pingcrm_up(folder: Path, extra_env: dict[str, str] | None = None) -> Iterato
     grpc_ports, metrics_ports = {}, {}
     for i, name in enumerate(SERVICES):
         grpc_ports[name], metrics_ports[name] = ports[i], ports[len(SERVICES) + i]
-        env[f"PINGCRM_{name.upper()}_PORT"] = str(ports[i])
-        env[f"PINGCRM_{name.upper()}_ADDR"] = f"127.0.0.1:{ports[i]}"
+        env[f"PINGCRM_{name.upper()}_PORT"] = str(ports[i])  # `pingcrm up` reaches it there by itself
         env[f"PINGCRM_{name.upper()}_METRICS_PORT"] = str(metrics_ports[name])
     env.update(extra_env or {})
     process = subprocess.Popen(
