@@ -5,7 +5,8 @@ contacts_service into it, COPYs 100,000 contacts for one user and as many for an
 VACUUM ANALYZEs (then the same in a fresh SQLite file, as embedded mode keeps it), then times
 ContactsDomain.list_contacts — the listing the edge's GET /api/v1/contacts runs, without gRPC and HTTP — for
 a first page of 50 in each order, the 200th page reached by its cursor, a search that matches many contacts
-(every page also counts its matches), and one that matches none (the worst case). It prints the median and
+(every page also counts its matches), one that matches none (the worst case), and a name typed without its
+accent and with it (found through the folded name; the second also takes the non-ASCII path). It prints the median and
 p95 of each; the database and the file are removed afterwards. Figures: docs/decisions.md, "Contact listing".
 """
 
@@ -25,6 +26,7 @@ import asyncpg
 from bench.stack import database_url, machine, scratch_database
 from contacts_service.domain.contacts import ContactsDomain
 from contacts_service.domain.listing import Page, Sort
+from contacts_service.domain.name_order import name_key
 from contacts_service.domain.photos import Outcome
 from contacts_service.models import CONTACTS, MIGRATIONS
 from contacts_service.store.contacts import fold_case_like_postgres
@@ -51,7 +53,7 @@ class NoMedia:
 COLUMNS = [
     "id", "user_id", "full_name", "headline", "title", "company", "location", "email", "avatar_url",
     "linkedin_url", "linkedin_member_id", "last_interaction_at", "created_at", "updated_at",
-    "interaction_count", "sources",
+    "interaction_count", "sources", "name_key",
 ]  # fmt: skip
 
 
@@ -61,10 +63,11 @@ def _rows(user_id: str) -> list[tuple[object, ...]]:
     rows: list[tuple[object, ...]] = []
     for i in range(SIZE):
         last = start + timedelta(minutes=i) if i % 10 else None
+        name = f"{FIRST_NAMES[i % 10]} Person{i}"
         rows.append(
-            (str(uuid.uuid4()), user_id, f"{FIRST_NAMES[i % 10]} Person{i}", f"Engineer at Company {i % 500}")
+            (str(uuid.uuid4()), user_id, name, f"Engineer at Company {i % 500}")
             + (f"Title {i % 50}", f"Company {i % 500}", "", "", "", "", f"ACo{user_id}{i}", last, start, start)
-            + (0, 0)
+            + (0, 0, name_key(name))
         )
     return rows
 
@@ -132,7 +135,13 @@ async def _measure(database: Database) -> None:
 
             print(f"  {sort.value:17} first page  median {{:.1f}} ms, p95 {{:.1f}} ms".format(*await _timed(first)))
             print(f"  {sort.value:17} page 200    median {{:.1f}} ms, p95 {{:.1f}} ms".format(*await _timed(deep)))
-        for query, what in (("company 42", "many match"), ("nobody-has-this", "none match")):
+        searches = (
+            ("company 42", "many match"),
+            ("nobody-has-this", "none match"),
+            ("eve person1", "Ève typed as eve"),  # found through the folded name
+            ("ève person1", "with accent"),  # also searched folded: the non-ASCII path
+        )
+        for query, what in searches:
 
             async def search(query: str = query) -> Page:
                 return await domain.list_contacts(USER, query, 50, "")

@@ -27,9 +27,14 @@ from pingcrm_common.migrations import MigrationTarget
 from pingcrm_common.models import UTCDateTime, new_id
 
 # What the listing searches on PostgreSQL, as one text: the fields joined by newlines (a search text holds
-# none). SQL text, because PostgreSQL uses the trigram index ix_contacts_search only for this very expression;
-# migrations b7e4c1a9d2f0 and c3d8e5f1a2b7 spell it the same (store/contacts.py).
-SEARCHED_TEXT = "lower(full_name) || chr(10) || lower(company) || chr(10) || lower(title) || chr(10) || lower(headline)"
+# none), then the name as its key folds it, accents and all (domain/name_order.py; without the key's group
+# digit, which a search for "1" would find in every name): "jose" finds José. SQL text, because PostgreSQL uses
+# the trigram index ix_contacts_search only for this very expression; migration a9d3f7c2e6b4 spells it the same
+# (store/contacts.py).
+SEARCHED_TEXT = (
+    "lower(full_name) || chr(10) || lower(company) || chr(10) || lower(title) || chr(10) || lower(headline)"
+    " || chr(10) || substr(name_key, 2)"
+)
 
 
 # The contacts profile backfill still asks about (store/profiles.py `candidates`; due or not), as SQL text: the
@@ -54,7 +59,7 @@ class Contact(ContactsTable, table=True):
         UniqueConstraint("user_id", "linkedin_member_id", name="uq_contacts_user_member"),
         UniqueConstraint("user_id", "linkedin_slug", name="uq_contacts_user_slug"),
         Index("ix_contacts_user_activity", "user_id", "last_interaction_at", "id"),
-        Index("ix_contacts_user_name", "user_id", "full_name", "id"),  # the listing's A-to-Z order
+        Index("ix_contacts_user_name_key", "user_id", "name_key", "id"),  # the listing's A-to-Z order
         # On PostgreSQL only, migration c3d8e5f1a2b7 also builds ix_contacts_search, a trigram GiST index on
         # SEARCHED_TEXT. It is not declared here: SQLite has no such index, and alembic cannot compare an
         # expression index's text (tests/pingcrm_common/test_migrations.py checks it by name and by plan).
@@ -80,6 +85,10 @@ class Contact(ContactsTable, table=True):
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     user_id: str = Field(max_length=36)
     full_name: str = Field(default="", max_length=300)
+    # LinkedIn's first-name field as the full name came with it: a draft greets by it (activity.greeting_name).
+    given_name: str = Field(default="", sa_column=Column(String(100), nullable=False, server_default=text("''")))
+    # What the list's "Name" order sorts by, written with every full name (domain/name_order.py).
+    name_key: str = Field(default="", sa_column=Column(String(300), nullable=False, server_default=text("''")))
     headline: str = Field(default="", max_length=500)
     title: str = Field(default="", max_length=300)
     company: str = Field(default="", max_length=300)

@@ -58,7 +58,7 @@ class ContactSnapshot:
         full_name = profile.get("full_name", "")
         return cls(
             full_name=full_name,
-            first_name=first_name_of(full_name),
+            first_name=greeting_name(full_name, profile.get("given_name", "")),
             headline=profile.get("headline", ""),
             title=profile.get("title", ""),
             company=profile.get("company", ""),
@@ -73,14 +73,51 @@ class ContactSnapshot:
 HONORIFICS = frozenset("dr dra prof profa mr mrs ms mx miss sir dame sr sra srta herr frau mme mlle ing mag".split())
 
 
+def greeting_name(full_name: str, given_name: str) -> str:
+    """The name a draft greets a contact by.
+
+    LinkedIn's first-name field, while the full name still holds it and more ("María José" García → "María
+    José", a compound name the full name's first word would cut); a nickname written beside it wins ("Robert
+    (Bob)" → "Bob"). Otherwise, for a contact the user renamed, a whole name typed as the first name, or no first
+    name known: a nickname inside the full name ('Katherine "Kate" Jones' → "Kate"; not its last word, which is
+    a former surname or pronouns: "Jane Smith (Doe)"), else the full name's first word (`first_name_of`).
+    """
+    words, given = full_name.split(), given_name.split()
+    folded, wanted = [word.casefold() for word in words], [word.casefold() for word in given]
+    holds_given = 0 < len(given) < len(words) and any(
+        folded[i : i + len(given)] == wanted for i in range(len(words) - len(given) + 1)
+    )
+    if holds_given and (named := _nickname(given) or " ".join(_name_words(given_name))):
+        return named
+    return _nickname(words[:-1]) or first_name_of(full_name)
+
+
+# A nickname as names carry it: one word, in parentheses or double quotes (single ones would catch O'Brien).
+_NICKNAME = re.compile(r"""[("“]([^\W\d_]+(?:[-'’][^\W\d_]+)*)[)"”]""")
+PRONOUNS = frozenset("she her hers he him his they them theirs".split())
+
+
+def _nickname(words: list[str]) -> str:
+    for word in words:
+        match = _NICKNAME.fullmatch(word)
+        if match and match[1].casefold() not in PRONOUNS:
+            return match[1]
+    return ""
+
+
+def _name_words(name: str) -> list[str]:
+    """A name's words that start with a letter and are not a title: "Dr. María José 🚀" → María, José."""
+    return [word for word in name.split() if word[0].isalpha() and word.rstrip(".").casefold() not in HONORIFICS]
+
+
 def first_name_of(full_name: str) -> str:
-    """The first word of a display name that starts with a letter and is not a title ("Ana María López" →
-    "Ana"; "🚀 Jane Doe" → "Jane": a draft greets the person, not the emoji many LinkedIn names carry; "Dr. Jane
-    Doe" → "Jane"); the first word that starts with a letter, or the first word, when none is a name."""
+    """The first word of a display name that is a name (`_name_words`): "🚀 Jane Doe" → "Jane", since a draft
+    greets the person, not the emoji many LinkedIn names carry; "Dr. Jane Doe" → "Jane". The first word that
+    starts with a letter, or the first word, when none is a name."""
     words = full_name.split()
+    named = _name_words(full_name)
     lettered = [word for word in words if word[0].isalpha()]
-    named = (word for word in lettered if word.rstrip(".").casefold() not in HONORIFICS)
-    return next(named, lettered[0] if lettered else words[0] if words else "")
+    return named[0] if named else lettered[0] if lettered else words[0] if words else ""
 
 
 # --- kinds: each event's own fields, and their stored form (a JSON object) --------------------------------
@@ -376,6 +413,9 @@ def contact_updated(contact: Contact, changed: tuple[str, ...], now: datetime) -
     snapshot = ContactSnapshot.of(
         contact.linkedin_member_id,
         contact.linkedin_slug,
-        {name: getattr(contact, name) for name in ("full_name", "headline", "title", "company", "avatar_url")},
+        {
+            name: getattr(contact, name)
+            for name in ("full_name", "given_name", "headline", "title", "company", "avatar_url")
+        },
     )
     return NewActivity(contact.id, now, snapshot, ContactUpdated(changed))

@@ -36,6 +36,17 @@ def full_name(first: str, last: str) -> str:
     return " ".join(part for part in (first.strip(), last.strip()) if part)
 
 
+# Characters of LinkedIn's first-name field a contact keeps (LinkedIn itself allows 50).
+MAX_GIVEN_NAME = 100
+
+
+def given_name(first: str, last: str) -> str:
+    """LinkedIn's first-name field, kept beside the full name because only it tells where a first name of two
+    words ends ("María José" García); a draft greets by it (activity.greeting_name). Empty wherever `full_name`
+    is."""
+    return " ".join(first.split())[:MAX_GIVEN_NAME] if full_name(first, last) else ""
+
+
 class InvalidIdentity(ValueError):
     """The identity cannot name anyone; the message says why."""
 

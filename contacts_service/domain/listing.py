@@ -2,7 +2,8 @@
 
 Orders (store/contacts.py reads them, each on an index):
 - last interaction: last_interaction_at descending, contacts that never interacted last, ties by id descending;
-- name: full_name ascending (the database's collation), ties by id ascending;
+- name: the name as a person reads it (name_order.py: accents and case folded, emoji and titles before the name
+  skipped, contacts without a name last), ties by id ascending;
 - quiet longest ("not contacted for longest"): last_interaction_at ascending, contacts that never interacted
   last (they were never contacted, so they are not "quiet": a Connections import of thousands would otherwise
   bury everyone the user did talk to), ties by id ascending.
@@ -36,21 +37,21 @@ class Sort(Enum):
 @dataclass(frozen=True)
 class Cursor:
     """Where a page ended: its order and the sort key of its last contact (the time for the activity orders,
-    the name for the name order)."""
+    the name key for the name order)."""
 
     sort: Sort
     last_interaction_at: datetime | None
-    name: str
+    name_key: str
     contact_id: str
 
     @classmethod
     def after(cls, sort: Sort, contact: Contact) -> Cursor:
-        return cls(sort, contact.last_interaction_at, contact.full_name if sort is Sort.NAME else "", contact.id)
+        return cls(sort, contact.last_interaction_at, contact.name_key if sort is Sort.NAME else "", contact.id)
 
     def encode(self) -> str:
         data: dict[str, str | None] = {"s": self.sort.value, "id": self.contact_id}
         if self.sort is Sort.NAME:
-            data["n"] = self.name
+            data["k"] = self.name_key
         else:
             data["at"] = self.last_interaction_at.isoformat() if self.last_interaction_at else None
         raw = json.dumps(data, separators=(",", ":")).encode()
@@ -67,10 +68,12 @@ class Cursor:
             if not isinstance(contact_id, str) or not 0 < len(contact_id) <= 64 or "\x00" in contact_id:
                 raise ValueError("not a contact id")
             if sort is Sort.NAME:
-                name = data["n"]
-                if not isinstance(name, str) or "\x00" in name:
-                    raise ValueError("not a name")
-                return cls(sort, None, name, contact_id)
+                # "k", not the "n" (a name) of cursors from before the name key: those fail here, as their
+                # position cannot be placed among the keys.
+                key = data["k"]
+                if not isinstance(key, str) or "\x00" in key:
+                    raise ValueError("not a name key")
+                return cls(sort, None, key, contact_id)
             at = data["at"]
             if not (at is None or isinstance(at, str)):
                 raise ValueError("wrong types")

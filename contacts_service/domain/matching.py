@@ -33,7 +33,18 @@ from contacts_service.domain.linkedin_identity import LinkedInId
 from pingcrm_common.models import new_id
 
 # Profile fields a merge may fill in on the surviving contact.
-PROFILE_FIELDS = ("full_name", "headline", "title", "company", "location", "email", "avatar_url", "linkedin_url")
+# given_name is LinkedIn's first-name field, set with the full name (linkedin_identity.given_name).
+PROFILE_FIELDS = (
+    "full_name",
+    "given_name",
+    "headline",
+    "title",
+    "company",
+    "location",
+    "email",
+    "avatar_url",
+    "linkedin_url",
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,7 @@ class Partner:
     full_name: str
     headline: str
     profile_url: str
+    given_name: str = ""  # LinkedIn's first-name field; an export's partners have none
 
 
 @dataclass
@@ -135,6 +147,7 @@ class _Planner:
             self._by_slug[slug] = target
         for name, value in (
             ("full_name", partner.full_name),
+            ("given_name", partner.given_name),
             ("headline", partner.headline),
             ("linkedin_url", partner.profile_url),
         ):

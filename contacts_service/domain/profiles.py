@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from contacts_service.domain.activity import ContactSnapshot, ContactUpdated, JobChanged, NewActivity
-from contacts_service.domain.linkedin_identity import InvalidIdentity, LinkedInId, full_name, normalize
+from contacts_service.domain.linkedin_identity import InvalidIdentity, LinkedInId, full_name, given_name, normalize
 from contacts_service.domain.push_input import ProfileInput, Rejected
 
 MAX_NAME = 300
@@ -37,7 +37,7 @@ MAX_PHOTO_URLS = 8  # media_service's FetchAvatar tries at most 8
 MAX_PHOTO_URL = 2048
 
 # The fields a profile may set, in the order events list them.
-PROFILE_FIELDS = ("full_name", "headline", "location", "title", "company")
+PROFILE_FIELDS = ("full_name", "given_name", "headline", "location", "title", "company")
 
 
 def _clean(text: str, limit: int) -> str:
@@ -61,9 +61,10 @@ def validate_profiles(profiles: list[ProfileInput]) -> tuple[list[ValidProfile],
         except InvalidIdentity as error:
             rejected.append(Rejected(path, f"{error}; the profile was skipped"))
             continue
-        name = full_name(_clean(profile.first_name, MAX_NAME), _clean(profile.last_name, MAX_NAME))
+        first, last = _clean(profile.first_name, MAX_NAME), _clean(profile.last_name, MAX_NAME)
         values = {
-            "full_name": name[:MAX_NAME],
+            "full_name": full_name(first, last)[:MAX_NAME],
+            "given_name": given_name(first, last),
             "headline": _clean(profile.headline, MAX_HEADLINE),
             "location": _clean(profile.location, MAX_LOCATION),
         }

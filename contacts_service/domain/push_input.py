@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from contacts_service.domain import limits
-from contacts_service.domain.linkedin_identity import InvalidIdentity, full_name, normalize
+from contacts_service.domain.linkedin_identity import InvalidIdentity, full_name, given_name, normalize
 from contacts_service.domain.matching import Partner
 from contacts_service.domain.message_key import thread_id_of
 
@@ -163,9 +163,11 @@ def _partner(partner: PartnerInput | None) -> Partner:
     if partner is None:
         raise InvalidIdentity("conversation has no partner")
     identity = normalize(partner.member_id, partner.slug)
+    first, last = _clean(partner.first_name), _clean(partner.last_name)
     return Partner(
         identity=identity,
-        full_name=full_name(_clean(partner.first_name), _clean(partner.last_name))[:MAX_FULL_NAME],
+        full_name=full_name(first, last)[:MAX_FULL_NAME],
+        given_name=given_name(first, last),
         headline=_clean(partner.headline).strip()[:MAX_HEADLINE],
         profile_url=_linkedin_url(_clean(partner.profile_url)),
     )

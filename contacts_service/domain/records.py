@@ -17,6 +17,8 @@ from contacts_service.domain.matching import ContactDraft
 class Contact:
     id: str
     full_name: str
+    given_name: str  # LinkedIn's first-name field (activity.greeting_name)
+    name_key: str  # what the "Name" order sorts by (name_order.py)
     headline: str
     title: str
     company: str

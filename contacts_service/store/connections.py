@@ -42,6 +42,7 @@ async def candidates(
             slug=row.linkedin_slug,
             email=row.email,
             full_name=row.full_name,
+            given_name=row.given_name,
             title=row.title,
             company=row.company,
             linkedin_url=row.linkedin_url,

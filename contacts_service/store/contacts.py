@@ -41,6 +41,7 @@ from contacts_service.domain import edits
 from contacts_service.domain.linkedin_identity import LinkedInId
 from contacts_service.domain.listing import Cursor, Sort
 from contacts_service.domain.matching import PROFILE_FIELDS, ContactDraft, KnownContact
+from contacts_service.domain.name_order import fold, name_key
 from contacts_service.domain.records import Contact, ContactChange
 from contacts_service.models import CONTACTS, INTERACTIONS, SEARCHED_TEXT
 from contacts_service.models import Contact as ContactRow
@@ -65,6 +66,8 @@ def _contact(row: ContactRow) -> Contact:
     return Contact(
         id=row.id,
         full_name=row.full_name,
+        given_name=row.given_name,
+        name_key=row.name_key,
         headline=row.headline,
         title=row.title,
         company=row.company,
@@ -102,22 +105,29 @@ def _like_pattern(query: str) -> str:
 
 def _listed(dialect_name: str, user_id: str, query: str, source: int) -> list[Any]:
     """Which contacts a listing shows: the user's, whose name, company, title or headline contains `query`
-    (case-insensitive, LIKE wildcards literal) when it is not empty, seen through `source` (a
-    domain.sources.Source bit) when it is not 0.
+    (case-insensitive, LIKE wildcards literal; in the name, accents aside too: "jose" and "josé" find José and
+    Jose) when it is not empty, seen through `source` (a domain.sources.Source bit) when it is not 0.
 
     PostgreSQL finds searched contacts through the trigram index, at any number of contacts; SQLite (embedded,
     one person's data) reads the user's contacts.
     """
     filters: list[Any] = [col(ContactRow.user_id) == user_id]
+    folded = _like_pattern(fold(query))
+    # SQLite: the folded query in the name key after its group digit, which the pattern's leading `_` takes (a
+    # search for "1" must not find every name); cheaper than a substr() per contact.
+    in_folded_name = col(ContactRow.name_key).like("_" + folded, escape="/")
     if query and dialect_name == "postgresql":
-        filters.append(SEARCHED.like(func.lower(_like_pattern(query)), escape="/"))
+        match = SEARCHED.like(func.lower(_like_pattern(query)), escape="/")
+        # Folded, a query with accents also finds names written without them; one without has nothing to fold.
+        filters.append(match if query.isascii() else or_(match, SEARCHED.like(folded, escape="/")))
     elif query and query.isascii():
         # SQLite's own LIKE ignores the case of ASCII letters, in C: about 6× faster than calling the Unicode-aware
         # lower() below (a Python function) for every field of every contact.
         pattern = _like_pattern(query)
-        filters.append(or_(*(col(column).like(pattern, escape="/") for column in SEARCHED_COLUMNS)))
+        filters.append(or_(*(col(column).like(pattern, escape="/") for column in SEARCHED_COLUMNS), in_folded_name))
     elif query:
-        filters.append(or_(*(col(column).icontains(query, autoescape=True) for column in SEARCHED_COLUMNS)))
+        matches = [col(column).icontains(query, autoescape=True) for column in SEARCHED_COLUMNS]
+        filters.append(or_(*matches, in_folded_name))
     if source:
         filters.append(CONTACTS.c.sources.op("&")(source) != 0)
     return filters
@@ -135,7 +145,7 @@ async def page(
     """Up to `limit` listed contacts (`_listed`) after `after`, in the order `sort` (domain/listing.py).
 
     Each order is a range scan of one index, so a page costs the same at any depth: the name order on
-    ix_contacts_user_name (user_id, full_name, id); the activity orders on ix_contacts_user_activity
+    ix_contacts_user_name_key (user_id, name_key, id); the activity orders on ix_contacts_user_activity
     (user_id, last_interaction_at, id) in two parts, because SQLite cannot index `NULLS LAST`: contacts with
     activity (backward for the newest first, forward for the quietest first), then, once those run out,
     contacts without, by id.
@@ -164,10 +174,12 @@ async def page(
 
 
 async def _by_name(session: AsyncSession, filters: list[Any], limit: int, after: Cursor | None) -> list[Contact]:
-    name, contact_id = col(ContactRow.full_name), col(ContactRow.id)
+    name, contact_id = col(ContactRow.name_key), col(ContactRow.id)
     statement = select_rows(ContactRow).where(*filters)
     if after is not None:
-        statement = statement.where(tuple_(name, contact_id) > tuple_(literal(after.name), literal(after.contact_id)))
+        statement = statement.where(
+            tuple_(name, contact_id) > tuple_(literal(after.name_key), literal(after.contact_id))
+        )
     statement = statement.order_by(name.asc(), contact_id.asc()).limit(limit)
     return [_contact(row) for row in (await session.exec(statement)).all()]
 
@@ -271,6 +283,7 @@ async def create(
             "linkedin_member_id": draft.member_id,
             "linkedin_slug": draft.slug,
             **draft.profile,
+            "name_key": name_key(draft.profile.get("full_name", "")),
             **_aggregates(gains.get(draft.id)),
             "created_at": now,
             "updated_at": now,
@@ -338,6 +351,7 @@ _CHANGE_COLUMNS: dict[str, TypeEngine[Any]] = {
     "linkedin_member_id": String(),
     "linkedin_slug": String(),
     **{name: String() for name in PROFILE_FIELDS},
+    "name_key": String(),
     "sources": Integer(),
     "connected_on": Date(),
     "imported": Text(),
@@ -374,7 +388,7 @@ def _change(dialect_name: str) -> Any:
     )
     keep_or_set = {
         column: func.coalesce(value(column), CONTACTS.c[column])
-        for column in ("linkedin_member_id", "linkedin_slug", *PROFILE_FIELDS)
+        for column in ("linkedin_member_id", "linkedin_slug", *PROFILE_FIELDS, "name_key")
     }
     return statement.values(
         **keep_or_set,
@@ -405,6 +419,7 @@ async def apply_changes(
         row["linkedin_slug"] = draft.slug if draft else None
         for name in PROFILE_FIELDS:
             row[name] = draft.profile.get(name) if draft else None
+        row["name_key"] = name_key(row["full_name"]) if row["full_name"] is not None else None
         row["added"] = change.added
         row["at"] = newest.occurred_at if newest else None
         row["text"] = newest.text if newest else None
@@ -450,10 +465,11 @@ async def edit(
     session: AsyncSession, user_id: str, contact_id: str, values: dict[str, str], edited_fields: str, now: datetime
 ) -> None:
     """The user's own edit: the values and the edited-fields mark."""
+    keyed = {"name_key": name_key(values["full_name"])} if "full_name" in values else {}
     await session.exec(
         update(CONTACTS)
         .where(CONTACTS.c.user_id == user_id, CONTACTS.c.id == contact_id)
-        .values(**values, edited_fields=edited_fields, updated_at=now)
+        .values(**values, **keyed, edited_fields=edited_fields, updated_at=now)
     )
 
 

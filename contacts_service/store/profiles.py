@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contacts_service.domain import edits
 from contacts_service.domain.backfill import Candidate
+from contacts_service.domain.name_order import name_key
 from contacts_service.domain.profiles import PROFILE_FIELDS, JobChangeSeen, ProfileMerge, StoredProfile
 from contacts_service.domain.records import JobChange
 from contacts_service.models import BACKFILL_PENDING, CONTACTS, JOB_CHANGES
@@ -63,6 +64,7 @@ _MERGE = (
     .where(C.user_id == bindparam("b_user_id"), C.id == bindparam("b_id"))
     .values(
         **{name: bindparam(f"b_{name}") for name in PROFILE_FIELDS},
+        name_key=bindparam("b_name_key"),
         profile_gone=False,
         updated_at=bindparam("b_now", type_=UTCDateTime()),
     )
@@ -73,7 +75,13 @@ async def apply(session: AsyncSession, user_id: str, merges: list[ProfileMerge],
     """Write the merged fields of the contacts that changed (one executemany, in id order; this also clears
     `profile_gone`: the profile is there after all) and the job changes."""
     params = [
-        {"b_user_id": user_id, "b_id": m.contact.id, "b_now": now, **{f"b_{k}": v for k, v in m.values.items()}}
+        {
+            "b_user_id": user_id,
+            "b_id": m.contact.id,
+            "b_now": now,
+            "b_name_key": name_key(m.values["full_name"]),
+            **{f"b_{k}": v for k, v in m.values.items()},
+        }
         for m in sorted(merges, key=lambda m: m.contact.id)
         if m.changed or m.contact.gone
     ]

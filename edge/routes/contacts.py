@@ -166,9 +166,9 @@ async def list_contacts(
     sort: Annotated[
         Sort,
         Query(
-            description="last_interaction: newest activity first; name: A to Z; quiet_longest: not contacted for "
-            "longest first. Never-contacted contacts come last in both activity orders. A cursor continues only "
-            "the order it came from."
+            description="last_interaction: newest activity first; name: A to Z, accents and case aside; "
+            "quiet_longest: not contacted for longest first. Never-contacted contacts come last in both activity "
+            "orders. A cursor continues only the order it came from."
         ),
     ] = "last_interaction",
 ) -> ContactPage:

@@ -2,8 +2,9 @@
 and services: photos (initials without one), title and company, LinkedIn links, the count, the three
 orders, search by company, title and headline, a row opening `#/contacts/<id>` (with the keyboard too,
 and on reload), a long headline kept to two lines of its row, the message history newest first with older
-pages, editing, the missing-contact, empty and service-down states; a contact LinkedIn gives no name is
-"Unnamed contact" with "?" for initials on the list, its page and its suggestion alike.
+pages, editing, the missing-contact, empty and service-down states; names as people write them (ordered with
+accents and case aside, found without accents, greeted by a first name of two words); a contact LinkedIn gives
+no name is "Unnamed contact" with "?" for initials on the list, its page and its suggestion alike.
 
 Contacts arrive through the push as the extension sends it (conversations, then profiles); one photo is
 stored through media_service and named on its contact the way the backfill names it.
@@ -409,4 +410,59 @@ async def test_a_contact_without_a_name_is_unnamed_with_a_question_mark_on_every
     await expect(card.locator("h2")).to_have_text("Unnamed contact", timeout=TIMEOUT_MS)
     await expect(card.locator(".avatar-initials")).to_have_text("?")  # not "UC", the initials of the words
     await shoot(page, "suggestion-unnamed", stack)
+    assert crashes == []
+
+
+async def test_names_are_ordered_searched_and_greeted_as_people_write_them(
+    page: Any, stack: Any, data_dir: Path, clock: Any
+) -> None:
+    """Names from everywhere: the "Name" order files Émile under E and a name typed in lower case among the
+    others, "jose" finds José, and the draft for María José greets her by both her first names."""
+    from playwright.async_api import expect
+
+    crashes: list[str] = []
+    page.on("pageerror", lambda error: crashes.append(str(error)))
+    token = web_token(data_dir, "user-names", clock)
+    headers = {"Authorization": f"Bearer {token}"}
+    five_days_ago = int((clock.now() - timedelta(days=5)).timestamp() * 1000)
+    people = [("Zoe", "Adams"), ("émile", "zola"), ("María José", "García"), ("🚀 Hal", "Jordan"), ("Łukasz", "Nowak")]
+    conversations = [
+        {
+            "urn": f"urn:li:msg_conversation:(me,{i})",
+            "partner": {"member_id": f"ACoName{i}", "slug": None, "first_name": first, "last_name": last},
+            # Only María José's message waits for an answer: hers is the one suggestion.
+            "messages": [
+                {
+                    "urn": f"urn:li:msg_message:{i}",
+                    "from_self": first != "María José",
+                    "text": "¿Hablamos?",
+                    "sent_at": five_days_ago,
+                }
+            ],
+        }
+        for i, (first, last) in enumerate(people)
+    ]
+    async with stack.http() as client:
+        answer = await client.post("/api/v1/linkedin/push", json={"conversations": conversations}, headers=headers)
+        assert answer.status_code == 200, answer.text
+        await wait_for_suggestions(client, headers, 1)
+    await sign_in(page, stack, token)
+
+    await page.goto(f"{stack.edge_url}/#/contacts?sort=name")
+    shown = page.locator("#contacts-list .contact-name")
+    await expect(shown).to_have_count(5, timeout=TIMEOUT_MS)
+    assert await shown.all_text_contents() == [
+        "émile zola", "🚀 Hal Jordan", "Łukasz Nowak", "María José García", "Zoe Adams"
+    ]  # fmt: skip
+    await shoot(page, "list-by-name", stack)
+
+    await page.get_by_role("searchbox", name="Search contacts").fill("jose")
+    await expect(shown).to_have_text(["María José García"], timeout=TIMEOUT_MS)
+    await shoot(page, "list-search-without-accents", stack)
+
+    await page.goto(f"{stack.edge_url}/#/suggestions")
+    card = page.locator("#suggestions-list > li")
+    await expect(card.locator("h2")).to_have_text("María José García", timeout=TIMEOUT_MS)
+    await expect(card.locator(".suggestion-draft")).to_contain_text("María José")  # "Hola María José, …"
+    await shoot(page, "suggestion-compound-first-name", stack)
     assert crashes == []

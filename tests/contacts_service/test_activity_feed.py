@@ -96,6 +96,42 @@ async def test_a_draft_greets_the_first_name_after_a_title_not_the_title(contact
     }
 
 
+async def test_a_draft_greets_the_first_name_linkedin_gave_whole_until_the_user_renames_the_contact(
+    contacts: ContactsHarness,
+) -> None:
+    user = contacts.user()
+    await user.push(
+        conversation(member_id=JANE, first_name="María José", last_name="García", messages=[message("j1", 10)]),
+        # The whole name typed as the first name tells nothing about where the first name ends.
+        conversation(member_id=JOHN, first_name="John Roe", last_name="", messages=[message("n1", 20)]),
+    )
+    events, after = await contacts.activity()
+    assert {(event.contact.full_name, event.contact.first_name) for event in events} == {
+        ("María José García", "María José"),
+        ("John Roe", "John"),
+    }
+
+    # A profile's first-name field counts as a push's does; the user's own name for the contact wins over both.
+    jane, john = await user.find(member_id=JANE), await user.find(member_id=JOHN)
+    pushed = pb.PushedProfile(identity=pb.LinkedInIdentity(member_id=JOHN), first_name="Juan Carlos", last_name="Roe")
+    await user.push(profiles=[pushed])
+    request = pb.UpdateContactRequest(contact_id=jane.id, full_name="Majo García")
+    await user.stub.UpdateContact(request, metadata=user.metadata, timeout=10)
+    events, after = await contacts.activity(after)
+    assert [(e.contact_id, e.contact.first_name, tuple(e.contact_updated.fields)) for e in events] == [
+        (john.id, "Juan Carlos", ("full_name", "given_name")),
+        (jane.id, "Majo", ("full_name",)),
+    ]
+
+    # Connections.csv carries the first name in a column of its own.
+    header = "First Name,Last Name,URL,Email Address,Company,Position,Connected On"
+    await user.imported(f"{header}\nAna María,López,https://www.linkedin.com/in/ana-lopez,,,,05 Mar 2024\n".encode())
+    events, _ = await contacts.activity(after)
+    assert {(event.contact.full_name, event.contact.first_name) for event in events} == {
+        ("Ana María López", "Ana María")
+    }
+
+
 async def test_a_push_records_one_messages_event_per_contact_in_the_order_of_their_newest_message(
     contacts: ContactsHarness,
 ) -> None:
@@ -142,7 +178,7 @@ async def test_a_merge_and_a_changed_profile_are_recorded(contacts: ContactsHarn
     assert kinds(merged) == ["contacts_merged", "contact_updated"]
     assert merged[0].contact_id == by_member.id
     assert merged[0].contacts_merged.absorbed_contact_id == by_slug.id
-    assert set(merged[1].contact_updated.fields) == {"slug", "full_name", "headline"}
+    assert set(merged[1].contact_updated.fields) == {"slug", "full_name", "given_name", "headline"}
     for event in merged:
         assert (event.contact.full_name, event.contact.slug, event.contact.headline) == ("Jane Doe", "jane-doe", "CTO")
 

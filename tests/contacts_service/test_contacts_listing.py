@@ -118,17 +118,75 @@ async def test_search_is_a_case_insensitive_substring_of_name_company_title_or_h
     assert len(first.contacts) + len(rest.contacts) == len((await user.list(query="a")).contacts)
 
 
+async def test_a_search_finds_a_name_whatever_accents_it_is_typed_with(contacts: ContactsHarness) -> None:
+    user = contacts.user()
+    await _seed(user)
+    await user.push(
+        conversation(member_id="ACoJose1", first_name="José", last_name="García"),
+        conversation(member_id="ACoJose2", first_name="Jose", last_name="Garcia"),  # written without accents
+        conversation(member_id="ACoLukas", first_name="Łukasz", last_name="Wiśniewski"),
+    )
+    assert _names((await user.list(query="eve")).contacts) == ["Ève"]
+    assert sorted(_names((await user.list(query="jose garcia")).contacts)) == ["Jose", "José"]
+    assert sorted(_names((await user.list(query="JOSÉ GARCÍA")).contacts)) == ["Jose", "José"]
+    assert _names((await user.list(query="lukasz wisniewski")).contacts) == ["Łukasz"]
+    # Only names fold: the name key's own order marks are not found ("1" is in Dee's name only).
+    assert _names((await user.list(query="1")).contacts) == ["Dee"]
+
+
 async def test_by_name_a_to_z(contacts: ContactsHarness) -> None:
     user = contacts.user()
     await _seed(user)
     await user.push(conversation(member_id="ACoAd2", first_name="Ada", last_name="Lovelace"))  # the same name twice
     listed = (await user.list(sort=pb.CONTACT_SORT_NAME)).contacts
     twins = sorted(c.id for c in listed if c.full_name == "Ada Lovelace")
-    # Where "Ève" falls is the database's collation's choice (after "Gus" in SQLite's and PostgreSQL's C order,
-    # after "Dee" in en_US); the plain ASCII names are A to Z in any.
-    assert [name for name in _names(listed) if name != "Ève"] == ["Ada", "Ada", "Bob", "Cyd", "Dee", "Fay", "Gus"]
-    assert len(listed) == 8
+    assert _names(listed) == ["Ada", "Ada", "Bob", "Cyd", "Dee", "Ève", "Fay", "Gus"]
     assert [c.id for c in listed[:2]] == twins  # ties by id, ascending
+
+
+async def test_by_name_is_the_order_a_person_reads_names_in_on_every_backend(contacts: ContactsHarness) -> None:
+    user = contacts.user()
+    people = [
+        ("Zoe", "Adams"),
+        ("émile", "zola"),  # typed in lower case
+        ("Ève", "Martin"),
+        ("ŁUKASZ", "NOWAK"),
+        ("🚀 Hal", "Jordan"),  # an emoji before the name
+        ("Dr. Ivy", "Smith"),  # a title before it
+        ("Øystein", "Berg"),
+        ("adam", "smith"),
+        ("🎉", ""),  # no letter at all
+        ("LinkedIn", "Member"),  # a contact without a name
+    ]
+    await user.push(
+        *(
+            conversation(member_id=f"ACoPerson{i}", first_name=first, last_name=last)
+            for i, (first, last) in enumerate(people)
+        )
+    )
+    expected = [
+        "adam smith", "émile zola", "Ève Martin", "🚀 Hal Jordan", "Dr. Ivy Smith", "ŁUKASZ NOWAK", "Øystein Berg",
+        "Zoe Adams", "🎉", "",
+    ]  # fmt: skip
+    assert [c.full_name for c in (await user.list(sort=pb.CONTACT_SORT_NAME)).contacts] == expected
+    seen, token = [], ""
+    while True:  # pages of three continue the same order
+        page = await user.list(page_size=3, page_token=token, sort=pb.CONTACT_SORT_NAME)
+        seen.extend(c.full_name for c in page.contacts)
+        if not (token := page.next_page_token):
+            break
+    assert seen == expected
+
+    # A user's rename and a profile's new name move the contact to where the new name belongs.
+    adam = (await user.list(sort=pb.CONTACT_SORT_NAME, page_size=1)).contacts[0]
+    request = pb.UpdateContactRequest(contact_id=adam.id, full_name="Ulrich Smith")
+    await user.stub.UpdateContact(request, metadata=user.metadata, timeout=10)
+    renamed = pb.PushedProfile(
+        identity=pb.LinkedInIdentity(member_id="ACoPerson0"), first_name="Aaron", last_name="Adams"
+    )
+    await user.push(profiles=[renamed])
+    listed = [c.full_name for c in (await user.list(sort=pb.CONTACT_SORT_NAME)).contacts]
+    assert listed[0] == "Aaron Adams" and listed.index("Ulrich Smith") == listed.index("Øystein Berg") + 1
 
 
 async def test_quiet_longest_first_and_never_contacted_last(contacts: ContactsHarness) -> None:

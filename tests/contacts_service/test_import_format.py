@@ -93,7 +93,7 @@ def test_every_row_of_a_realistic_connections_export() -> None:
         LinkedInId(None, "ada-quintero"),
         "",
         {
-            "full_name": "Ada Quintero",
+            "full_name": "Ada Quintero", "given_name": "Ada",
             "title": "Principal Engineer",
             "company": "Brandt, Lowe & Partners",
             "email": "",
@@ -108,7 +108,8 @@ def test_every_row_of_a_realistic_connections_export() -> None:
             LinkedInId(None, "darius-okafor"),
             "darius.okafor@example.org",
             {
-                "full_name": "Darius Okafor", "title": 'Head of "Growth"', "company": "Kettle Labs",
+                "full_name": "Darius Okafor", "given_name": "Darius", "title": 'Head of "Growth"',
+                "company": "Kettle Labs",
                 "email": "darius.okafor@example.org", "linkedin_url": "https://www.linkedin.com/in/darius-okafor/",
             },
             date(2023, 11, 17),
@@ -118,7 +119,7 @@ def test_every_row_of_a_realistic_connections_export() -> None:
             LinkedInId(None, "chloé-dubois-7a2b"),
             "",
             {
-                "full_name": "Chloé Dubois", "title": "Directrice artistique Paris & Lyon",
+                "full_name": "Chloé Dubois", "given_name": "Chloé", "title": "Directrice artistique Paris & Lyon",
                 "company": "Atelier Nord", "email": "",
                 "linkedin_url": "https://www.linkedin.com/in/chlo%C3%A9-dubois-7a2b/",
             },
@@ -129,7 +130,7 @@ def test_every_row_of_a_realistic_connections_export() -> None:
             LinkedInId(None, "王小明-88"),
             "",
             {
-                "full_name": "Xiaoming Wang", "title": "", "company": "", "email": "",
+                "full_name": "Xiaoming Wang", "given_name": "Xiaoming", "title": "", "company": "", "email": "",
                 "linkedin_url": "https://www.linkedin.com/in/%E7%8E%8B%E5%B0%8F%E6%98%8E-88/",
             },
             date(2019, 8, 28),
@@ -139,7 +140,7 @@ def test_every_row_of_a_realistic_connections_export() -> None:
             LinkedInId(None, "josé-garcía-3c"),
             "jose.garcia@example.net",
             {
-                "full_name": "José García", "title": "CTO", "company": "Compañía Solar",
+                "full_name": "José García", "given_name": "José", "title": "CTO", "company": "Compañía Solar",
                 "email": "jose.garcia@example.net",
                 "linkedin_url": "https://www.linkedin.com/in/jos%C3%A9-garc%C3%ADa-3c/",
             },
@@ -155,7 +156,8 @@ def test_every_row_of_a_realistic_connections_export() -> None:
             LinkedInId(None, "tomasz-nowak-b1"),
             "",
             {
-                "full_name": "Tomasz Nowak", "title": "Engineer", "company": "Wisła Robotics", "email": "",
+                "full_name": "Tomasz Nowak", "given_name": "Tomasz", "title": "Engineer", "company": "Wisła Robotics",
+                "email": "",
                 "linkedin_url": "https://www.linkedin.com/in/tomasz-nowak-b1/",
             },
             None,
@@ -166,7 +168,8 @@ def test_every_row_of_a_realistic_connections_export() -> None:
             LinkedInId(None, "elif-sahin"),
             "elif@example.com",
             {
-                "full_name": "Elif Şahin", "title": "", "company": "", "email": "elif@example.com",
+                "full_name": "Elif Şahin", "given_name": "Elif", "title": "", "company": "",
+                "email": "elif@example.com",
                 "linkedin_url": "https://www.linkedin.com/in/elif-sahin/",
             },
             date(2024, 3, 5),
@@ -192,7 +195,7 @@ def test_an_older_export_without_urls_is_read_by_email() -> None:
             None,
             "ines.moreau@example.fr",
             {
-                "full_name": "Ines Moreau", "title": "Owner", "company": "Moreau & Fils",
+                "full_name": "Ines Moreau", "given_name": "Ines", "title": "Owner", "company": "Moreau & Fils",
                 "email": "ines.moreau@example.fr", "linkedin_url": "",
             },
             date(2016, 6, 12),

@@ -120,6 +120,26 @@ async def test_generate_list_regenerate_and_close(stack, data_dir, clock) -> Non
         assert [i["id"] for i in listed_sent["items"]] == [made["id"]]
 
 
+async def test_a_draft_greets_a_first_name_of_two_words_whole(stack, data_dir, clock) -> None:
+    maria = _push(
+        "ACoMariaJose0000",
+        "maria-jose-garcia",
+        "María José",
+        "García",
+        [
+            ("mj-1", True, NOW - timedelta(days=12), "¿Podrías revisar la propuesta que te mandé?"),
+            ("mj-2", False, NOW - timedelta(days=10), "Claro, la reviso con calma la semana que viene"),
+        ],
+    )
+    headers = {"Authorization": f"Bearer {web_token(data_dir, 'user-maria', clock)}"}
+    async with stack.http() as client:
+        assert (await client.post("/api/v1/linkedin/push", json=maria, headers=headers)).status_code == 200
+        await client.post("/api/v1/suggestions/generate", headers=headers)
+        [made] = (await client.get("/api/v1/suggestions", headers=headers)).json()["items"]
+        # LinkedIn's first-name field says where her first name ends; the full name's first word would cut it.
+        assert "María José" in made["message"], made["message"]
+
+
 async def test_regenerate_is_rate_limited_per_user_and_the_extension_token_works(stack, clock) -> None:
     async with stack.http() as client:
         ada = {"Authorization": f"Bearer {await pair(client, await sign_in(client), clock)}"}  # a paired extension

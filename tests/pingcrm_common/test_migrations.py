@@ -71,20 +71,24 @@ def test_services_keep_their_tables_apart_on_one_postgres(postgres_url) -> None:
     assert "contacts" in contacts_tables
 
 
-def test_the_search_index_serves_searches(postgres_url) -> None:
+@pytest.mark.parametrize(
+    "where",
+    [
+        f"{SEARCHED_TEXT} LIKE lower('%ada%') ESCAPE '/'",
+        # A query with accents also looks for the name with them folded (store/contacts.py `_listed`).
+        f"{SEARCHED_TEXT} LIKE lower('%josé%') ESCAPE '/' OR {SEARCHED_TEXT} LIKE '%jose%' ESCAPE '/'",
+    ],
+)
+def test_the_search_index_serves_searches(postgres_url, where: str) -> None:
     """contacts' trigram index exists after migrating and PostgreSQL plans a listing's search with it."""
-    target = migration_target("contacts")
-    upgrade(target, postgres_url)
+    upgrade(migration_target("contacts"), postgres_url)
 
     async def plan() -> str:
         engine = create_engine(postgres_url, "contacts")
         try:
             async with engine.connect() as connection:
                 await connection.execute(text("SET enable_seqscan = off"))  # an empty table: make the choice visible
-                rows = await connection.execute(
-                    text(f"EXPLAIN SELECT id FROM contacts WHERE {SEARCHED_TEXT} LIKE lower(:pattern) ESCAPE '/'"),
-                    {"pattern": "%ada%"},
-                )
+                rows = await connection.execute(text(f"EXPLAIN SELECT id FROM contacts WHERE {where}"))
                 return "\n".join(row[0] for row in rows)
         finally:
             await engine.dispose()
@@ -127,3 +131,37 @@ def test_backfill_candidates_are_found_through_their_partial_indexes(backend, da
     found = asyncio.run(plan())
     assert "ix_contacts_backfill_" in found, found
     assert "ix_contacts_user_activity" not in found, found
+
+
+def test_contacts_stored_before_the_name_key_are_listed_a_to_z_after_the_upgrade(backend, data_dir) -> None:
+    """Migration a9d3f7c2e6b4 gives every stored contact the key the "Name" order sorts by, from its name."""
+    url = _database_url(backend, data_dir, "contacts")
+    target = migration_target("contacts")
+    upgrade(target, url, "e8b2d5c7f9a1")  # the revision before given_name and name_key
+    names = ["Zoe Adams", "émile zola", "", "🚀 Hal Jordan", "Ève Martin"]
+
+    async def run(sql: str, params: object) -> list:
+        engine = create_engine(url, "contacts")
+        try:
+            async with engine.begin() as connection:
+                result = await connection.execute(text(sql), params)  # type: ignore[arg-type]
+                return list(result.all()) if result.returns_rows else []
+        finally:
+            await engine.dispose()
+
+    insert = (
+        "INSERT INTO contacts (id, user_id, full_name, headline, title, company, location, email, avatar_url,"
+        " linkedin_url, interaction_count, created_at, updated_at)"
+        " VALUES (:id, 'user-a', :name, '', '', '', '', '', '', '', 0, :now, :now)"
+    )
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    asyncio.run(run(insert, [{"id": f"c{i}", "name": name, "now": now} for i, name in enumerate(names)]))
+    upgrade(target, url)
+    listed = asyncio.run(run("SELECT full_name, given_name FROM contacts ORDER BY name_key, id", {}))
+    assert [tuple(row) for row in listed] == [
+        ("émile zola", ""),
+        ("Ève Martin", ""),
+        ("🚀 Hal Jordan", ""),
+        ("Zoe Adams", ""),
+        ("", ""),
+    ]

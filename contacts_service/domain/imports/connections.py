@@ -41,9 +41,11 @@ from contacts_service.domain.activity import (
 from contacts_service.domain.imports.csv_format import Header, Record, clean, parse_connected_on
 from contacts_service.domain.imports.records import Counts, KnownConnection, RowError
 from contacts_service.domain.linkedin_identity import (
+    MAX_GIVEN_NAME,
     InvalidIdentity,
     LinkedInId,
     full_name,
+    given_name,
     identity_from_url,
     profile_url,
 )
@@ -56,7 +58,14 @@ from pingcrm_common.db import Session
 from pingcrm_common.models import new_id
 
 # The contact fields a Connections row sets, and their stored lengths.
-IMPORTED_FIELDS = {"full_name": 300, "title": 300, "company": 300, "email": 320, "linkedin_url": 500}
+IMPORTED_FIELDS = {
+    "full_name": 300,
+    "given_name": MAX_GIVEN_NAME,
+    "title": 300,
+    "company": 300,
+    "email": 320,
+    "linkedin_url": 500,
+}
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -99,6 +108,7 @@ def read(header: Header, record: Record) -> ConnectionRow | RowError | None:
         email=email,
         values={
             "full_name": name,
+            "given_name": given_name(first, last),
             "title": clean(value(record.fields, "position"), IMPORTED_FIELDS["title"]),
             "company": clean(value(record.fields, "company"), IMPORTED_FIELDS["company"]),
             "email": email,

@@ -93,6 +93,7 @@ class KnownConnection:
     slug: str | None
     email: str
     full_name: str
+    given_name: str
     title: str
     company: str
     linkedin_url: str
