@@ -10,7 +10,9 @@
    cursor or an at-least-once redelivery costs) and checks nothing changed;
 4. generates for every user (budget 20 each, embedded drafter) and prints
    the time per user;
-5. lists one user's pending suggestions 50 times and prints the median.
+5. lists one user's pending suggestions 50 times and prints the median;
+6. delivers 4 newer messages per contact, then runs excerpt retention (each contact's 3 oldest lose their
+   text) and prints its time, and the time of a run with nothing left to do.
 The database is dropped afterwards. Nothing here touches contacts_service:
 a push never waits on any of it (docs/suggestions.md).
 """
@@ -27,6 +29,7 @@ from bench.stack import database_url, machine, scratch_database
 from pingcrm_common.clock import FrozenClock
 from pingcrm_common.db import Database
 from pingcrm_common.migrations import upgrade
+from suggestions_service.domain.excerpt_retention import ExcerptRetention
 from suggestions_service.domain.feed import BATCH, FEED, FeedConsumer
 from suggestions_service.domain.llm import EmbeddedDrafter
 from suggestions_service.domain.records import Event, FeedMessage, FeedPage, Filter, Snapshot, Status
@@ -55,7 +58,8 @@ class NoLimit:
         return None
 
 
-def _events() -> list[Event]:
+def _events(first: int = 0) -> list[Event]:
+    """One `messages` event per contact: its messages `first` to `first + 3`, three days apart."""
     events = []
     for contact in range(CONTACTS):
         for user in range(USERS):
@@ -65,7 +69,7 @@ def _events() -> list[Event]:
                 FeedMessage(
                     f"u{user}-c{contact}-m{m}", m % 2 == 1, at - timedelta(days=3 * (3 - m)), f"message {m} " * 8
                 )
-                for m in range(4)
+                for m in range(first, first + 4)
             )
             events.append(
                 Event(
@@ -121,6 +125,19 @@ async def _run(url: str) -> None:
             lists.append((time.perf_counter() - started) * 1000)
         assert listing.pending_count == 20
         print(f"  list 20 pending with the count: median {statistics.median(lists):.1f} ms, max {max(lists):.1f} ms")
+
+        await database.transaction(lambda s: feed_store.move_cursor(s, FEED, str(applied), "", clock.now()))
+        newer = MemoryFeed(_events(first=4))
+        await FeedConsumer(database, clock, newer, owner="bench", lease_seconds=600, poll_seconds=1).catch_up()
+        retention = ExcerptRetention(database)
+        started = time.perf_counter()
+        emptied = await retention.prune()
+        took = time.perf_counter() - started
+        assert emptied == USERS * CONTACTS * 3, emptied
+        print(f"  excerpt retention: {emptied:,} excerpts no draft reads emptied in {took:.1f} s", end="")
+        started = time.perf_counter()
+        assert await retention.prune() == 0
+        print(f"; a run with nothing left to do {(time.perf_counter() - started) * 1000:.0f} ms")
     finally:
         await database.dispose()
 

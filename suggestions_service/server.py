@@ -19,6 +19,7 @@ from pingcrm_common.service_runtime import run_service, start_service
 from pingcrm_common.service_tokens import ServiceTokens
 from pingcrm_common.session_check import RemoteSessionChecker
 from pingcrm_common.tokens import load_private_key
+from suggestions_service.domain.excerpt_retention import ExcerptRetention
 from suggestions_service.domain.feed import FeedConsumer
 from suggestions_service.domain.llm import Drafter, EmbeddedDrafter, LlmDrafter
 from suggestions_service.domain.schedule import CHECK_SECONDS as GENERATION_CHECK_SECONDS
@@ -95,6 +96,11 @@ async def create_server(settings: SuggestionsSettings, *, clock: Clock | None = 
         database, clock, domain, owner=owner, every=timedelta(hours=settings.suggestions_generate_every_hours)
     )
     periodic = Periodic("periodic-generation", generation.run_if_due, GENERATION_CHECK_SECONDS)
+    retention = Periodic(
+        "excerpt-retention",
+        ExcerptRetention(database).prune,
+        settings.suggestions_excerpt_retention_check_seconds,
+    )
     session_checker = RemoteSessionChecker(settings.auth_addr, clock)
     running = await start_service(
         settings,
@@ -116,11 +122,13 @@ async def create_server(settings: SuggestionsSettings, *, clock: Clock | None = 
             contacts.close,
             session_checker.close,
             periodic.stop,
+            retention.stop,
             consumer.stop,
         ],
     )
     consumer.start()
     periodic.start()
+    retention.start()
     return running
 
 

@@ -37,6 +37,8 @@ class SuggestionsSettings(ServiceSettings):
     suggestions_budget_per_run: int = Field(20, ge=1, le=100)
     # Regenerate: at most this many per user per minute (it may cost LLM money).
     suggestions_regenerate_per_minute: int = Field(10, ge=1)
+    # How often each process empties the excerpts no draft reads (domain/excerpt_retention.py); also at start.
+    suggestions_excerpt_retention_check_seconds: float = Field(3600.0, gt=0)
 
     # Drafts: "embedded" (default, no network) or "llm" (an OpenAI-compatible chat-completions API).
     suggestions_drafter: DrafterKind = "embedded"

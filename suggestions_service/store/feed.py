@@ -420,3 +420,28 @@ async def recent_messages(session: AsyncSession, user_id: str, contact_id: str, 
         .limit(limit),
     )
     return [RecentMessage(row.from_self, row.sent_at, row.excerpt) for row in rows][::-1]
+
+
+async def forget_old_excerpts(session: AsyncSession, keep: int, limit: int) -> int:
+    """Empty the excerpts of up to `limit` messages that have at least `keep` newer ones of their contact (in
+    `recent_messages`' order); how many. Only messages that still have text are ranked, which never empties
+    one of a contact's `keep` newest: fewer than `keep` messages are newer than it, with text or not. Each run
+    reads the whole table: a partial index of the messages with text would spare that, but cost every message
+    the feed brings (docs/suggestions.md, Benchmark)."""
+    ranked = (
+        select(
+            MESSAGES.c.user_id,
+            MESSAGES.c.urn,
+            func.row_number()
+            .over(
+                partition_by=(MESSAGES.c.user_id, MESSAGES.c.contact_id),
+                order_by=(MESSAGES.c.sent_at.desc(), MESSAGES.c.urn.desc()),
+            )
+            .label("newer"),
+        )
+        .where(MESSAGES.c.excerpt != "")
+        .subquery()
+    )
+    old = select(ranked.c.user_id, ranked.c.urn).where(ranked.c.newer > keep).limit(limit)
+    statement = update(MESSAGES).where(tuple_(MESSAGES.c.user_id, MESSAGES.c.urn).in_(old)).values(excerpt="")
+    return (await run(session, statement)).rowcount
