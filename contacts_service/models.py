@@ -26,14 +26,14 @@ from sqlmodel import Field, SQLModel
 from pingcrm_common.migrations import MigrationTarget
 from pingcrm_common.models import UTCDateTime, new_id
 
-# What the listing searches on PostgreSQL, as one text: the fields joined by newlines (a search text holds
-# none), then the name as its key folds it, accents and all (domain/name_order.py; without the key's group
+# What the listing searches on PostgreSQL, as one text: the fields and the email joined by newlines (a search text
+# holds none), then the name as its key folds it, accents and all (domain/name_order.py; without the key's group
 # digit, which a search for "1" would find in every name): "jose" finds José. SQL text, because PostgreSQL uses
 # the trigram index ix_contacts_search only for this very expression; migration a9d3f7c2e6b4 spells it the same
 # (store/contacts.py).
 SEARCHED_TEXT = (
     "lower(full_name) || chr(10) || lower(company) || chr(10) || lower(title) || chr(10) || lower(headline)"
-    " || chr(10) || substr(name_key, 2)"
+    " || chr(10) || lower(email) || chr(10) || substr(name_key, 2)"
 )
 
 

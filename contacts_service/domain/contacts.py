@@ -136,17 +136,17 @@ class ContactsDomain:
         source: Source | None = None,
         sort: listing.Sort = listing.Sort.LAST_INTERACTION,
     ) -> listing.Page:
-        """One page of the user's contacts in the order `sort`, those whose name, company, title or headline
-        contains `query` (case-insensitive), only those seen through `source` when given; with how many match
-        in all."""
+        """One page of the user's contacts in the order `sort`, those whose name, company, title, headline or
+        email contains `query` (case-insensitive; the one with a LinkedIn profile address given as `query`),
+        only those seen through `source` when given; with how many match in all."""
         request = listing.page_request(query, page_size, page_token, sort)
         source_bit = int(source or 0)
 
         async def read(session: Session) -> tuple[list[Contact], int]:
             found = await contacts.page(
-                session, user_id, request.query, request.size + 1, request.after, source=source_bit, sort=sort
+                session, user_id, request.search, request.size + 1, request.after, source=source_bit, sort=sort
             )
-            return found, await contacts.listed_count(session, user_id, request.query, source_bit)
+            return found, await contacts.listed_count(session, user_id, request.search, source_bit)
 
         found, total = await self._database.transaction(read)
         return listing.page_of(found, request, total)

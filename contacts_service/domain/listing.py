@@ -22,6 +22,7 @@ from datetime import datetime
 from enum import Enum
 
 from contacts_service.domain import limits
+from contacts_service.domain.linkedin_identity import InvalidIdentity, LinkedInId, identity_from_url
 from contacts_service.domain.records import Contact
 from pingcrm_common.errors import InvalidArgument
 
@@ -86,8 +87,17 @@ class Cursor:
 
 
 @dataclass(frozen=True)
+class Search:
+    """What a listing looks for: text in the name, company, title, headline or email (empty: every contact),
+    or, for a LinkedIn profile address pasted in, the contact with its ids."""
+
+    text: str = ""
+    profile: LinkedInId | None = None
+
+
+@dataclass(frozen=True)
 class PageRequest:
-    query: str  # empty: every contact
+    search: Search
     size: int
     sort: Sort
     after: Cursor | None
@@ -109,7 +119,16 @@ def page_request(query: str, size: int, cursor_token: str, sort: Sort = Sort.LAS
     query = " ".join(query.replace("\x00", "").split())
     if len(query) > MAX_QUERY:
         raise InvalidArgument(f"the search text is limited to {MAX_QUERY} characters", code="query_too_long")
-    return PageRequest(query, size, sort, Cursor.decode(cursor_token, sort) if cursor_token else None)
+    return PageRequest(_search(query), size, sort, Cursor.decode(cursor_token, sort) if cursor_token else None)
+
+
+def _search(query: str) -> Search:
+    if "linkedin.com/in/" in query.lower() and " " not in query:
+        try:
+            return Search(profile=identity_from_url(query))
+        except InvalidIdentity:
+            pass  # not a profile address after all: searched as text
+    return Search(text=query)
 
 
 def page_of(contacts: list[Contact], request: PageRequest, total_count: int) -> Page:

@@ -1,5 +1,5 @@
 """contacts listed A to Z by a folded name key (Émile under E, lower case among capitals), not by code points,
-and searched by it too ("jose" finds José)
+and searched by it too ("jose" finds José), and by email
 
 Revision ID: a9d3f7c2e6b4
 Revises: f1c6a8e3b5d2
@@ -24,7 +24,7 @@ BATCH = 5_000  # contacts keyed per page
 SEARCHED_BEFORE = (
     "lower(full_name) || chr(10) || lower(company) || chr(10) || lower(title) || chr(10) || lower(headline)"
 )
-SEARCHED_TEXT = f"{SEARCHED_BEFORE} || chr(10) || substr(name_key, 2)"
+SEARCHED_TEXT = f"{SEARCHED_BEFORE} || chr(10) || lower(email) || chr(10) || substr(name_key, 2)"
 
 
 def _drop_search_index() -> None:

@@ -39,7 +39,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contacts_service.domain import edits
 from contacts_service.domain.linkedin_identity import LinkedInId
-from contacts_service.domain.listing import Cursor, Sort
+from contacts_service.domain.listing import Cursor, Search, Sort
 from contacts_service.domain.matching import PROFILE_FIELDS, ContactDraft, KnownContact
 from contacts_service.domain.name_order import fold, name_key
 from contacts_service.domain.records import Contact, ContactChange
@@ -103,40 +103,56 @@ def _like_pattern(query: str) -> str:
     return f"%{escaped}%"
 
 
-def _listed(dialect_name: str, user_id: str, query: str, source: int) -> list[Any]:
-    """Which contacts a listing shows: the user's, whose name, company, title or headline contains `query`
-    (case-insensitive, LIKE wildcards literal; in the name, accents aside too: "jose" and "josé" find José and
-    Jose) when it is not empty, seen through `source` (a domain.sources.Source bit) when it is not 0.
+def _listed(dialect_name: str, user_id: str, search: Search, source: int) -> list[Any]:
+    """Which contacts a listing shows: the user's; with a search text, those whose name, company, title,
+    headline or email contains it (case-insensitive, LIKE wildcards literal; in the name, accents aside too:
+    "jose" and "josé" find José and Jose); with a profile address, the one with its member id or slug; seen
+    through `source` (a domain.sources.Source bit) when it is not 0.
 
     PostgreSQL finds searched contacts through the trigram index, at any number of contacts; SQLite (embedded,
     one person's data) reads the user's contacts.
     """
     filters: list[Any] = [col(ContactRow.user_id) == user_id]
-    folded = _like_pattern(fold(query))
-    # SQLite: the folded query in the name key after its group digit, which the pattern's leading `_` takes (a
-    # search for "1" must not find every name); cheaper than a substr() per contact.
-    in_folded_name = col(ContactRow.name_key).like("_" + folded, escape="/")
-    if query and dialect_name == "postgresql":
-        match = SEARCHED.like(func.lower(_like_pattern(query)), escape="/")
-        # Folded, a query with accents also finds names written without them; one without has nothing to fold.
-        filters.append(match if query.isascii() else or_(match, SEARCHED.like(folded, escape="/")))
-    elif query and query.isascii():
-        # SQLite's own LIKE ignores the case of ASCII letters, in C: about 6× faster than calling the Unicode-aware
-        # lower() below (a Python function) for every field of every contact.
-        pattern = _like_pattern(query)
-        filters.append(or_(*(col(column).like(pattern, escape="/") for column in SEARCHED_COLUMNS), in_folded_name))
-    elif query:
-        matches = [col(column).icontains(query, autoescape=True) for column in SEARCHED_COLUMNS]
-        filters.append(or_(*matches, in_folded_name))
+    if search.profile is not None:
+        filters.append(_with_identity(search.profile))
+    elif search.text:
+        filters.append(_matching_text(dialect_name, search.text))
     if source:
         filters.append(CONTACTS.c.sources.op("&")(source) != 0)
     return filters
 
 
+def _with_identity(identity: LinkedInId) -> Any:
+    member, slug = col(ContactRow.linkedin_member_id), col(ContactRow.linkedin_slug)
+    if identity.member_id:
+        return member == identity.member_id
+    return slug == identity.slug
+
+
+def _matching_text(dialect_name: str, query: str) -> Any:
+    folded = _like_pattern(fold(query))
+    if dialect_name == "postgresql":
+        match = SEARCHED.like(func.lower(_like_pattern(query)), escape="/")
+        # Folded, a query with accents also finds names written without them; one without has nothing to fold.
+        return match if query.isascii() else or_(match, SEARCHED.like(folded, escape="/"))
+    # SQLite: the folded query in the name key after its group digit, which the pattern's leading `_` takes (a
+    # search for "1" must not find every name); cheaper than a substr() per contact.
+    in_folded_name = col(ContactRow.name_key).like("_" + folded, escape="/")
+    # SQLite's own LIKE ignores the case of ASCII letters, in C: about 6× faster than calling the Unicode-aware
+    # lower() (a Python function) for every field of every contact. Emails are ASCII: always compared so.
+    pattern = _like_pattern(query)
+    in_email = col(ContactRow.email).like(pattern, escape="/")
+    if query.isascii():
+        return or_(*(col(column).like(pattern, escape="/") for column in SEARCHED_COLUMNS), in_email, in_folded_name)
+    return or_(
+        *(col(column).icontains(query, autoescape=True) for column in SEARCHED_COLUMNS), in_email, in_folded_name
+    )
+
+
 async def page(
     session: AsyncSession,
     user_id: str,
-    query: str,
+    search: Search,
     limit: int,
     after: Cursor | None,
     source: int = 0,
@@ -150,7 +166,7 @@ async def page(
     activity (backward for the newest first, forward for the quietest first), then, once those run out,
     contacts without, by id.
     """
-    filters = _listed(dialect(session), user_id, query, source)
+    filters = _listed(dialect(session), user_id, search, source)
     if sort is Sort.NAME:
         return await _by_name(session, filters, limit, after)
     descending = sort is Sort.LAST_INTERACTION
@@ -184,10 +200,10 @@ async def _by_name(session: AsyncSession, filters: list[Any], limit: int, after:
     return [_contact(row) for row in (await session.exec(statement)).all()]
 
 
-async def listed_count(session: AsyncSession, user_id: str, query: str, source: int = 0) -> int:
-    """How many contacts a listing with this query and source shows in all."""
+async def listed_count(session: AsyncSession, user_id: str, search: Search, source: int = 0) -> int:
+    """How many contacts a listing with this search and source shows in all."""
     statement = (
-        select_rows(func.count()).select_from(ContactRow).where(*_listed(dialect(session), user_id, query, source))
+        select_rows(func.count()).select_from(ContactRow).where(*_listed(dialect(session), user_id, search, source))
     )
     return int((await session.exec(statement)).one())
 

@@ -154,7 +154,12 @@ async def list_contacts(
     contacts: ContactsStub,
     rpc: CallRpc,
     q: Annotated[
-        str, Query(max_length=MAX_QUERY, description="case-insensitive part of a name, company, title or headline")
+        str,
+        Query(
+            max_length=MAX_QUERY,
+            description="case-insensitive part of a name (accents aside), company, title, headline or email; "
+            "or a LinkedIn profile address, for that contact",
+        ),
     ] = "",
     # contacts_service refuses more than MAX_PAGE_SIZE (422 `limit_too_large`); the schema says so.
     limit: Annotated[

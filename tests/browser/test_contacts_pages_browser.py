@@ -1,10 +1,11 @@
 """The web app's Contacts list and a contact's own page, in a real headless Chromium against the real edge
 and services: photos (initials without one), title and company, LinkedIn links, the count, the three
-orders, search by company, title and headline, a row opening `#/contacts/<id>` (with the keyboard too,
-and on reload), a long headline kept to two lines of its row, the message history newest first with older
-pages, editing, the missing-contact, empty and service-down states; names as people write them (ordered with
-accents and case aside, found without accents, greeted by a first name of two words); a contact LinkedIn gives
-no name is "Unnamed contact" with "?" for initials on the list, its page and its suggestion alike.
+orders, search by company, title, headline and a pasted profile address, a row opening `#/contacts/<id>`
+(with the keyboard too, and on reload), a long headline kept to two lines of its row, the message history
+newest first with older pages, editing, the missing-contact, empty and service-down states; names as people
+write them (ordered with accents and case aside, found without accents, greeted by a first name of two
+words); a contact LinkedIn gives no name is "Unnamed contact" with "?" for initials on the list, its page and
+its suggestion alike.
 
 Contacts arrive through the push as the extension sends it (conversations, then profiles); one photo is
 stored through media_service and named on its contact the way the backfill names it.
@@ -197,16 +198,28 @@ async def test_contacts_list_and_contact_page(page: Any, stack: Any, data_dir: P
     await page.reload()  # the order is kept in the address
     await expect(page.get_by_label("Sort by")).to_have_value("quiet_longest", timeout=TIMEOUT_MS)
 
-    # --- search covers company, title and headline
+    # --- search covers company, title and headline, and a pasted LinkedIn profile address finds its contact
     search = page.get_by_role("searchbox", name="Search contacts")
-    for text, found in (("initech", "Bob Stone"), ("partner", "Dee Ramone"), ("choreo", "Cyd Charisse 💃")):
+    searches = (
+        ("initech", "Bob Stone"),
+        ("partner", "Dee Ramone"),
+        ("choreo", "Cyd Charisse 💃"),
+        ("https://www.linkedin.com/in/dee-dee/", "Dee Ramone"),
+    )
+    for text, found in searches:
         await search.fill(text)
         await expect(page.locator("#contacts-count")).to_have_text("1 contact", timeout=TIMEOUT_MS)
         await expect(page.locator("#contacts-list .contact-name")).to_have_text([found])
     await search.fill("nobody at all")
     await expect(page.locator("#contacts-no-match")).to_be_visible(timeout=TIMEOUT_MS)
-    await expect(page.locator("#contacts-no-match")).to_contain_text("name, company, title or headline")
+    await expect(page.locator("#contacts-no-match")).to_contain_text("name, company, title, headline or email")
     await shoot(page, "list-no-match", stack)
+    await search.fill("https://www.linkedin.com/in/somebody-else/")
+    await expect(page.locator("#contacts-no-match")).to_contain_text(
+        "None of your contacts has the LinkedIn address “https://www.linkedin.com/in/somebody-else/”",
+        timeout=TIMEOUT_MS,
+    )
+    await shoot(page, "list-no-match-profile-link", stack)
     await search.fill("")
     await expect(rows).to_have_count(4, timeout=TIMEOUT_MS)
 

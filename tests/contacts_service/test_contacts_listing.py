@@ -134,6 +134,25 @@ async def test_a_search_finds_a_name_whatever_accents_it_is_typed_with(contacts:
     assert _names((await user.list(query="1")).contacts) == ["Dee"]
 
 
+async def test_a_search_finds_an_email_and_a_pasted_linkedin_profile_address(contacts: ContactsHarness) -> None:
+    user = contacts.user()
+    await _seed(user)
+    await user.push(conversation(member_id="ACoHal", slug="hal-jordan", first_name="Hal", last_name="Jordan"))
+    await _set_profile(contacts, "Ada Lovelace", email="ada@analytical.example")
+    assert _names((await user.list(query="ADA@ANALYTICAL")).contacts) == ["Ada"]
+    for address in (
+        "https://www.linkedin.com/in/hal-jordan/",
+        "linkedin.com/in/hal-jordan?trk=public_profile",
+        "https://de.linkedin.com/in/ACoHal",  # LinkedIn's address by member id
+    ):
+        found = await user.list(query=address, sort=pb.CONTACT_SORT_NAME)
+        assert (_names(found.contacts), found.total_count) == (["Hal"], 1), address
+    assert (await user.list(query="https://www.linkedin.com/in/nobody-known")).contacts == []
+    assert (await contacts.user("someone-else").list(query="linkedin.com/in/hal-jordan")).contacts == []
+    # Any other address is text, which no contact holds.
+    assert (await user.list(query="https://www.linkedin.com/company/acme")).contacts == []
+
+
 async def test_by_name_a_to_z(contacts: ContactsHarness) -> None:
     user = contacts.user()
     await _seed(user)

@@ -81,11 +81,14 @@ function noContactsYet() {
   );
 }
 
+// A pasted LinkedIn profile address finds that contact by its ids, not as text (the API does the same).
+const PROFILE_LINK = /^\S*linkedin\.com\/in\/\S+$/i;
+
 function noMatches(query, source) {
   const label = SOURCES.find((s) => s.value === source)?.label;
-  const why = query
-    ? `Nobody’s name, company, title or headline contains “${query}”`
-    : 'Nobody came from there yet';
+  let why = 'Nobody came from there yet';
+  if (PROFILE_LINK.test(query)) why = `None of your contacts has the LinkedIn address “${query}”`;
+  else if (query) why = `Nobody’s name, company, title, headline or email contains “${query}”`;
   return el(
     'div',
     { className: 'card empty', id: 'contacts-no-match' },
@@ -198,7 +201,7 @@ export function render(container, { api, signal, navigate, query: params }) {
     id: 'contacts-search',
     type: 'search',
     name: 'q',
-    placeholder: 'Name, company, title or headline',
+    placeholder: 'Name, company, email or LinkedIn link',
     autocomplete: 'off',
     maxlength: '200',
   });
