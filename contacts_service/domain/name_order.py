@@ -24,6 +24,7 @@ _BASE_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı":
 
 
 def name_key(full_name: str) -> str:
+    """The key of a full name: its group digit, then the name from its first real word, folded."""
     words = full_name.split()
     start = next(
         (i for i, word in enumerate(words) if word[0].isalpha() and word.rstrip(".").casefold() not in HONORIFICS),
