@@ -1,4 +1,4 @@
-"""Excerpt retention (docs/suggestions.md, "What it keeps"): only the text of each contact's newest messages,
+"""Excerpt retention (docs/suggestions.md, "How activity arrives"): only the text of each contact's newest messages,
 the ones a draft reads, is kept; counts, times, replays and drafts stay as they were. On both backends; the
 last test runs the real server, which prunes by itself."""
 
