@@ -105,9 +105,14 @@ def _nickname(words: list[str]) -> str:
     return ""
 
 
+def is_name_word(word: str) -> bool:
+    """A word that starts with a letter and is not a title (not "🚀", not "Dr.")."""
+    return word[0].isalpha() and word.rstrip(".").casefold() not in HONORIFICS
+
+
 def _name_words(name: str) -> list[str]:
-    """A name's words that start with a letter and are not a title: "Dr. María José 🚀" → María, José."""
-    return [word for word in name.split() if word[0].isalpha() and word.rstrip(".").casefold() not in HONORIFICS]
+    """A name's words that are names: "Dr. María José 🚀" → María, José."""
+    return [word for word in name.split() if is_name_word(word)]
 
 
 def first_name_of(full_name: str) -> str:

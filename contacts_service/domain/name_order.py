@@ -4,7 +4,7 @@ Sorting the names themselves follows the database's collation, which on SQLite a
 code-point order: "Émile" and "Łukasz" came after "Zoe", "adam" after every capital, and "🚀 Jane Doe" and
 "Dr. Carl Jung" were filed under 🚀 and D. The key is what a person reads the name as, the same on every
 backend and collation:
-- the name from its first word that is a name (activity.first_name_of's rule: no emoji, no title);
+- the name from its first word that is a name (activity.is_name_word: no emoji, no title);
 - accents and case folded ("Émile" as emile, "ŁUKASZ" as lukasz, "Straße" as strasse);
 - a group digit first: names that start with a letter, then names with none (emoji, digits), then contacts
   without a name. Digits sort the same in every collation.
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from contacts_service.domain.activity import HONORIFICS
+from contacts_service.domain.activity import is_name_word
 
 MAX_KEY = 300  # characters; folding may lengthen a name (ß → ss), and a longer tail orders nothing useful
 LETTERS, OTHER, UNNAMED = "1", "2", "3"
@@ -26,10 +26,7 @@ _BASE_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı":
 def name_key(full_name: str) -> str:
     """The key of a full name: its group digit, then the name from its first real word, folded."""
     words = full_name.split()
-    start = next(
-        (i for i, word in enumerate(words) if word[0].isalpha() and word.rstrip(".").casefold() not in HONORIFICS),
-        0,
-    )
+    start = next((i for i, word in enumerate(words) if is_name_word(word)), 0)
     name = fold(" ".join(words[start:]))
     if not name:
         return UNNAMED
