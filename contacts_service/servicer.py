@@ -124,6 +124,7 @@ class ContactsServicer(contacts_service_pb2_grpc.ContactsServiceServicer):
                 for job in page.job_changes
             ],
             next_interactions_page_token=page.next_interactions_cursor,
+            conversation_url=page.conversation_url,
         )
 
     async def UpdateContact(

@@ -22,8 +22,9 @@ from contacts_service.domain.activity import (
 )
 from contacts_service.domain.backfill import Candidate, candidates_limit, next_turn
 from contacts_service.domain.history import IncompleteConversation
-from contacts_service.domain.linkedin_identity import InvalidIdentity, normalize
+from contacts_service.domain.linkedin_identity import InvalidIdentity, conversation_url, normalize
 from contacts_service.domain.message_history import HistoryCursor
+from contacts_service.domain.message_key import thread_id_of
 from contacts_service.domain.photos import Failed, Media, Stored, set_avatar
 from contacts_service.domain.push import PushResult, record_push
 from contacts_service.domain.push_input import PushInput
@@ -43,6 +44,7 @@ class ContactPage:
     interactions: list[Interaction]  # newest first
     job_changes: list[JobChange]  # newest first
     next_interactions_cursor: str  # "" at the end
+    conversation_url: str  # the newest synced conversation in LinkedIn's messaging; "" when none is known
 
 
 def _photo_refused(failed: Failed) -> InvalidArgument:
@@ -54,6 +56,19 @@ def _photo_refused(failed: Failed) -> InvalidArgument:
     if failed.code == "image_too_large":
         return InvalidArgument(failed.reason, code="image_too_large")
     return InvalidArgument(f"the photo was refused: {failed.reason}", code="photo_refused")
+
+
+# A contact has one conversation with the user, or a few after merges; older URN forms may lack a thread id.
+_CONVERSATIONS_LOOKED_AT = 5
+
+
+async def _conversation_url(session: Session, user_id: str, contact_id: str) -> str:
+    """The address of the newest of the contact's synced conversations that LinkedIn's URLs can name."""
+    for urn in await conversations.newest_urns(session, user_id, contact_id, _CONVERSATIONS_LOOKED_AT):
+        thread_id = thread_id_of(urn)
+        if thread_id:
+            return conversation_url(thread_id)
+    return ""
 
 
 def _not_found() -> NotFound:
@@ -170,7 +185,8 @@ class ContactsDomain:
             shown = found[:count]
             more = len(found) > count and shown
             cursor = HistoryCursor(shown[-1].occurred_at, shown[-1].source_urn).encode() if more else ""
-            return ContactPage(contact, shown, await profiles.job_changes(session, user_id, contact_id), cursor)
+            jobs = await profiles.job_changes(session, user_id, contact_id)
+            return ContactPage(contact, shown, jobs, cursor, await _conversation_url(session, user_id, contact_id))
 
         return await self._database.transaction(read)
 

@@ -82,6 +82,12 @@ def profile_url(member_id: str | None, slug: str | None) -> str:
     return f"https://www.linkedin.com/in/{quote(handle, safe='')}/" if handle else ""
 
 
+def conversation_url(thread_id: str) -> str:
+    """Where LinkedIn's messaging opens the conversation with this thread id (`2-…`, message_key.thread_id_of)."""
+    # Thread ids are base64: `=` stays as LinkedIn writes it, a `/` or `+` is escaped out of the path.
+    return f"https://www.linkedin.com/messaging/thread/{quote(thread_id, safe='=')}/"
+
+
 @lru_cache(maxsize=4096)  # an export names the same few profiles on many rows (messages.csv: every row you)
 def identity_from_url(url: str) -> LinkedInId:
     """The ids in a profile address as LinkedIn's export writes it; raises InvalidIdentity.

@@ -99,6 +99,17 @@ async def save(session: AsyncSession, user_id: str, changed: list[HistoryMark], 
         await session.exec(_upsert(dialect_name), params=_ROWS.params(rows) if dialect_name == "postgresql" else rows)
 
 
+async def newest_urns(session: AsyncSession, user_id: str, contact_id: str, limit: int) -> list[str]:
+    """The URNs of the contact's conversations, newest message first (ties by URN)."""
+    statement = (
+        select(CONVERSATIONS.c.urn)
+        .where(CONVERSATIONS.c.user_id == user_id, CONVERSATIONS.c.contact_id == contact_id)
+        .order_by(CONVERSATIONS.c.newest_message_at.desc(), CONVERSATIONS.c.urn)
+        .limit(limit)
+    )
+    return list((await session.exec(statement)).all())
+
+
 async def reassign(session: AsyncSession, user_id: str, from_contact: str, to_contact: str) -> None:
     """Move the conversations of one contact to another (a merge)."""
     await session.exec(

@@ -106,6 +106,10 @@ class ContactDetail(ContactOut):
     job_changes: list[JobChangeOut]
     recent_interactions: list[InteractionOut]
     next_interactions_cursor: str | None
+    conversation_url: str | None = Field(
+        description="opens the newest synced conversation with the contact in LinkedIn's messaging "
+        "(https://www.linkedin.com/messaging/thread/<thread id>/); null when none is known (imported contacts)"
+    )
 
 
 class ContactEdit(BaseModel):
@@ -217,6 +221,7 @@ def _detail(response: pb.GetContactResponse) -> ContactDetail:
             for item in response.recent_interactions
         ],
         next_interactions_cursor=response.next_interactions_page_token or None,
+        conversation_url=response.conversation_url or None,
     )
 
 

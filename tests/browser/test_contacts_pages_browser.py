@@ -74,7 +74,7 @@ def push_body() -> dict[str, Any]:
     for rank, (member, slug, first, last, headline, title, company, location, count) in enumerate(PEOPLE):
         conversations.append(
             {
-                "urn": f"urn:li:msg_conversation:(me,{first})",
+                "urn": f"urn:li:msg_conversation:(urn:li:fsd_profile:{member},2-{first})",
                 "partner": {"member_id": member, "slug": slug, "first_name": first, "last_name": last},
                 "messages": [
                     {
@@ -236,7 +236,12 @@ async def test_contacts_list_and_contact_page(page: Any, stack: Any, data_dir: P
     await expect(profile.locator(".avatar.has-photo")).to_have_count(1, timeout=TIMEOUT_MS)
     big = await profile.locator("img.avatar-img").evaluate("img => img.naturalWidth")
     assert big == 400  # the standard size, not the thumbnail
-    await expect(profile.get_by_role("link", name="Ada Lovelace on LinkedIn (opens in a new tab)")).to_be_visible()
+    profile_link = profile.get_by_role("link", name="Ada Lovelace on LinkedIn (opens in a new tab)", exact=True)
+    await expect(profile_link).to_be_visible()
+    # The synced conversation opens in LinkedIn's messaging, where P and R draft the reply.
+    message_link = profile.get_by_role("link", name="Message Ada Lovelace on LinkedIn (opens in a new tab)")
+    await expect(message_link).to_have_attribute("href", "https://www.linkedin.com/messaging/thread/2-Ada/")
+    await expect(message_link).to_have_text("Message on LinkedIn")
     messages = page.locator("#contact-messages li")
     await expect(messages.first).to_contain_text("Ada message 29")  # newest first
     await expect(messages).to_have_count(20)
@@ -417,6 +422,9 @@ async def test_a_contact_without_a_name_is_unnamed_with_a_question_mark_on_every
     await row.locator(".contact-name").click()
     await expect(page.get_by_role("heading", level=1, name="Unnamed contact")).to_be_visible(timeout=TIMEOUT_MS)
     await expect(page.locator("#contact-profile .avatar-initials")).to_have_text("?")
+    # Its conversation's URN carries no thread id: no messaging address to offer, the profile link stays.
+    await expect(page.locator("#contact-message-link")).to_have_count(0)
+    await expect(page.get_by_role("link", name="This contact on LinkedIn (opens in a new tab)")).to_be_visible()
 
     await page.goto(f"{stack.edge_url}/#/suggestions")
     card = page.locator("#suggestions-list > li")

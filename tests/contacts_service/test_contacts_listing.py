@@ -307,3 +307,27 @@ async def test_nul_characters_in_requests_are_harmless(contacts: ContactsHarness
     with pytest.raises(grpc.aio.AioRpcError) as raised:
         await user.list(page_token=token)
     assert error_code(raised.value) == "invalid_cursor"
+
+
+def _thread(member_id: str, thread_id: str) -> str:
+    return f"urn:li:msg_conversation:(urn:li:fsd_profile:{member_id},{thread_id})"
+
+
+async def test_a_contact_opens_its_newest_conversation_in_linkedin_messaging(contacts: ContactsHarness) -> None:
+    user, other = contacts.user(), contacts.user("user-b")
+    await user.push(
+        conversation(member_id="ACoAda", urn=_thread("ACoAda", "2-b2xk+/w=="), messages=[message("old", 10)]),
+        conversation(member_id="ACoAda", urn=_thread("ACoAda", "2-bmV3"), messages=[message("new", 50)]),
+        conversation(member_id="ACoBob", urn="urn:li:msg_conversation:bob", messages=[message("bob", 20)]),
+    )
+    await other.push(conversation(member_id="ACoAda", urn=_thread("ACoAda", "2-b3RoZXI="), messages=[message("x", 99)]))
+    ada, bob = (await user.find(member_id="ACoAda")).id, (await user.find(member_id="ACoBob")).id
+    assert (await user.get(ada)).conversation_url == "https://www.linkedin.com/messaging/thread/2-bmV3/"
+    # A URN without a thread id names no address LinkedIn would open.
+    assert (await user.get(bob)).conversation_url == ""
+
+    # A newer message in the older thread makes it the one to open; base64's `+` and `/` escaped out of the path.
+    await user.push(conversation(member_id="ACoAda", urn=_thread("ACoAda", "2-b2xk+/w=="), messages=[message("m", 60)]))
+    assert (await user.get(ada)).conversation_url == "https://www.linkedin.com/messaging/thread/2-b2xk%2B%2Fw==/"
+    [other_ada] = (await other.list()).contacts
+    assert (await other.get(other_ada.id)).conversation_url == "https://www.linkedin.com/messaging/thread/2-b3RoZXI=/"

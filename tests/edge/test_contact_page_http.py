@@ -24,6 +24,7 @@ async def _taken(client, headers: dict[str, str]) -> list[dict[str, object]]:  #
 
 def _conversation(count: int) -> dict[str, object]:
     return {
+        "urn": "urn:li:msg_conversation:(urn:li:fsd_profile:ACoAda,2-YWRh)",
         "partner": {"member_id": "ACoAda", "slug": "ada-l", "first_name": "Ada", "last_name": "Lovelace"},
         "messages": [
             {"urn": f"m-{j:02d}", "from_self": False, "text": f"message {j}", "sent_at": SENT + j * 1000}
@@ -67,6 +68,7 @@ async def test_a_contact_page_shows_job_changes_and_pages_through_its_messages(s
             ("Engineer", "Analytical Engines", "CTO", "Difference Ltd")
         ]
         assert page["job_changes"][0]["seen_at"] is not None
+        assert page["conversation_url"] == "https://www.linkedin.com/messaging/thread/2-YWRh/"
         seen = [item["urn"] for item in page["recent_interactions"]]
         while page["next_interactions_cursor"]:
             page = (

@@ -92,9 +92,10 @@ async def test_contacts_list_newest_first_with_pages_search_and_details(stack, d
         assert ([c["full_name"] for c in found["items"]], found["total"]) == (["Ada Lovelace"], 1)
 
         detail = (await client.get(f"/api/v1/contacts/{first['id']}", headers=ada)).json()
-        page_only = ("recent_interactions", "notes", "job_changes", "next_interactions_cursor")
+        page_only = ("recent_interactions", "notes", "job_changes", "next_interactions_cursor", "conversation_url")
         assert {k: v for k, v in detail.items() if k not in page_only} == first
         assert (detail["notes"], detail["job_changes"], detail["next_interactions_cursor"]) == ("", [], None)
+        assert detail["conversation_url"] is None  # pushed without a conversation URN
         assert [(i["urn"], i["from_self"], i["text"]) for i in detail["recent_interactions"]] == [
             ("Ada-2", False, "Ada 2"),
             ("Ada-1", True, "Ada 1"),

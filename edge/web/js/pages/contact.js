@@ -1,7 +1,8 @@
 // One contact (`#/contacts/<id>`, reloadable): GET /api/v1/contacts/{id}
 // shows the photo, name, title, company, location, headline, the LinkedIn
-// link, the job changes sync has seen, the note, and the message history
-// newest first ("Older messages" follows next_interactions_cursor). Name,
+// links (the newest synced conversation, the profile), the job changes sync
+// has seen, the note, and the message history newest first ("Older
+// messages" follows next_interactions_cursor). Name,
 // title, company and the note are edited in place (PATCH); a field the user
 // edited carries an "edited" badge, and sync never overwrites it.
 
@@ -46,6 +47,23 @@ function roleLine(contact, edited) {
 function positionText(title, company) {
   if (title && company) return `${title} at ${company}`;
   return title || company || 'no position';
+}
+
+/** Opens the newest synced conversation in LinkedIn's messaging, where P and R draft the reply. */
+function messageLink(contact) {
+  if (!contact.conversation_url) return null;
+  return el(
+    'a',
+    {
+      className: 'button',
+      id: 'contact-message-link',
+      href: contact.conversation_url,
+      target: '_blank',
+      rel: 'noopener noreferrer',
+      'aria-label': `Message ${contact.full_name || 'this contact'} on LinkedIn (opens in a new tab)`,
+    },
+    'Message on LinkedIn',
+  );
 }
 
 function jobChanges(changes) {
@@ -232,7 +250,13 @@ export function render(container, { api, signal, params }) {
         roleLine(detail, edited),
         detail.location ? el('p', { className: 'muted', id: 'contact-location' }, detail.location) : null,
         detail.headline ? el('p', { className: 'contact-headline', id: 'contact-headline' }, detail.headline) : null,
-        el('div', { className: 'actions start' }, linkedInLink(detail, 'View on LinkedIn'), editButton),
+        el(
+          'div',
+          { className: 'actions start' },
+          messageLink(detail),
+          linkedInLink(detail, 'View on LinkedIn'),
+          editButton,
+        ),
       ),
     );
     const noteCard = detail.notes

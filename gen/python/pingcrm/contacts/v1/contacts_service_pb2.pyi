@@ -292,16 +292,18 @@ class GetContactRequest(_message.Message):
     def __init__(self, contact_id: _Optional[str] = ..., interactions_limit: _Optional[int] = ..., interactions_page_token: _Optional[str] = ...) -> None: ...
 
 class GetContactResponse(_message.Message):
-    __slots__ = ("contact", "recent_interactions", "job_changes", "next_interactions_page_token")
+    __slots__ = ("contact", "recent_interactions", "job_changes", "next_interactions_page_token", "conversation_url")
     CONTACT_FIELD_NUMBER: _ClassVar[int]
     RECENT_INTERACTIONS_FIELD_NUMBER: _ClassVar[int]
     JOB_CHANGES_FIELD_NUMBER: _ClassVar[int]
     NEXT_INTERACTIONS_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    CONVERSATION_URL_FIELD_NUMBER: _ClassVar[int]
     contact: Contact
     recent_interactions: _containers.RepeatedCompositeFieldContainer[Interaction]
     job_changes: _containers.RepeatedCompositeFieldContainer[JobChange]
     next_interactions_page_token: str
-    def __init__(self, contact: _Optional[_Union[Contact, _Mapping]] = ..., recent_interactions: _Optional[_Iterable[_Union[Interaction, _Mapping]]] = ..., job_changes: _Optional[_Iterable[_Union[JobChange, _Mapping]]] = ..., next_interactions_page_token: _Optional[str] = ...) -> None: ...
+    conversation_url: str
+    def __init__(self, contact: _Optional[_Union[Contact, _Mapping]] = ..., recent_interactions: _Optional[_Iterable[_Union[Interaction, _Mapping]]] = ..., job_changes: _Optional[_Iterable[_Union[JobChange, _Mapping]]] = ..., next_interactions_page_token: _Optional[str] = ..., conversation_url: _Optional[str] = ...) -> None: ...
 
 class FindContactByLinkedInRequest(_message.Message):
     __slots__ = ("identity",)
