@@ -360,9 +360,10 @@ def _write_event(target: pb.ActivityEvent, event: activity.ActivityEvent) -> Non
     contact.member_id = snapshot.member_id
     contact.slug = snapshot.slug
     match event.detail:
-        case activity.Messages(items=items):
+        case activity.Messages(items=items) as detail:
             messages = target.messages
             messages.SetInParent()
+            messages.conversation_url = detail.conversation_url
             for item in items:
                 added = messages.messages.add(urn=item.urn, from_self=item.from_self, excerpt=item.excerpt)
                 write_timestamp(added.sent_at, item.sent_at)

@@ -63,6 +63,7 @@ def event_of(event: pb.ActivityEvent) -> Event:
         ),
         kind=kind,
         messages=messages,
+        conversation_url=event.messages.conversation_url,
         job=JobChange(job.new_title, job.new_company) if kind == "job_changed" else None,
         absorbed_contact_id=event.contacts_merged.absorbed_contact_id,
         connected_on=to_datetime(event.connection_imported, "connected_on"),

@@ -16,6 +16,10 @@ from sqlmodel import Field, SQLModel
 from pingcrm_common.migrations import MigrationTarget
 from pingcrm_common.models import UTCDateTime, new_id
 
+# The longest LinkedIn conversation address kept; the feed's are shorter (contacts_service bounds the thread id),
+# and a longer one is not kept rather than cutting the batch that brings it short.
+MAX_CONVERSATION_URL = 500
+
 
 class SuggestionsTable(SQLModel, registry=registry()):
     """Base of suggestions_service tables; its metadata holds only them."""
@@ -88,6 +92,10 @@ class ContactState(SuggestionsTable, table=True):
     connection_imported: bool = Field(default=False)
     connected_on: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     added_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # Where LinkedIn's messaging opens the conversation of the newest message that named one, and that message's
+    # time (a history walk's older messages do not move it).
+    conversation_url: str = Field(default="", max_length=MAX_CONVERSATION_URL)
+    conversation_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
 class ContactMessage(SuggestionsTable, table=True):

@@ -93,6 +93,7 @@ def _suggestion(record: SuggestionRecord) -> pb.Suggestion:
             member_id=card.member_id if card else "",
             slug=card.slug if card else "",
             avatar_url=card.avatar_url if card else "",
+            conversation_url=card.conversation_url if card else "",
         ),
         reason_kind=record.reason_kind,
         snooze_until=to_timestamp(record.snooze_until) if record.status == Status.SNOOZED else None,

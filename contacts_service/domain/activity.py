@@ -18,6 +18,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from contacts_service.domain.linkedin_identity import conversation_url
 from contacts_service.domain.matching import ContactDraft, MatchPlan
 from contacts_service.domain.records import Contact, StoredMessage
 from pingcrm_common.errors import InvalidArgument
@@ -147,10 +148,16 @@ class Messages:
     """
 
     items: tuple[MessageItem, ...]
+    thread_id: str = ""  # LinkedIn's thread of the newest item ("" when its conversation names none)
+
+    @property
+    def conversation_url(self) -> str:
+        """Where LinkedIn's messaging opens the newest item's conversation ("" when unknown)."""
+        return conversation_url(self.thread_id) if self.thread_id else ""
 
     def stored(self) -> dict[str, Any]:
         # sent_at as exact epoch microseconds: cheaper to write than ISO text, on a push's path.
-        return {
+        stored: dict[str, Any] = {
             "messages": [
                 {
                     "urn": m.urn,
@@ -161,6 +168,9 @@ class Messages:
                 for m in self.items
             ]
         }
+        if self.thread_id:
+            stored["thread"] = self.thread_id
+        return stored
 
     @classmethod
     def from_stored(cls, data: Mapping[str, Any]) -> Messages:
@@ -173,7 +183,8 @@ class Messages:
                     str(m["excerpt"]),
                 )
                 for m in data["messages"]
-            )
+            ),
+            str(data.get("thread", "")),  # events recorded before threads were kept have none
         )
 
 
@@ -366,11 +377,17 @@ def excerpt(text: str) -> str:
 
 
 def push_activity(
-    plan: MatchPlan, inserted: list[StoredMessage], now: datetime, *, source: str = SOURCE_LINKEDIN_DM
+    plan: MatchPlan,
+    inserted: list[StoredMessage],
+    now: datetime,
+    *,
+    source: str = SOURCE_LINKEDIN_DM,
+    threads: Mapping[str, str] | None = None,
 ) -> list[NewActivity]:
     """The events of one push: merges, new contacts, changed contacts, then each contact's new messages
-    (contacts by their newest message, messages oldest first). New contacts came from `source` (a batch of
-    messages.csv is stored the way a push is, domain/imports/messages.py).
+    (contacts by their newest message, messages oldest first), with the LinkedIn thread of the newest
+    (`threads`: message URN → thread id). New contacts came from `source` (a batch of messages.csv is stored the
+    way a push is, domain/imports/messages.py).
 
     Only what the push really changed: messages it already had, and contacts it
     left as they were, record nothing.
@@ -395,8 +412,11 @@ def push_activity(
     for message in sorted(inserted, key=lambda m: (m.occurred_at, m.source_urn)):
         item = MessageItem(message.source_urn, message.from_self, message.occurred_at, excerpt(message.text))
         by_contact.setdefault(message.contact_id, []).append(item)
+    threads = threads or {}
     for contact_id, items in sorted(by_contact.items(), key=lambda entry: (entry[1][-1].sent_at, entry[0])):
-        events.append(NewActivity(contact_id, items[-1].sent_at, snapshot(contact_id), Messages(tuple(items))))
+        newest = items[-1]
+        detail = Messages(tuple(items), threads.get(newest.urn, ""))
+        events.append(NewActivity(contact_id, newest.sent_at, snapshot(contact_id), detail))
     return events
 
 

@@ -66,8 +66,9 @@ async def _conversation_url(session: Session, user_id: str, contact_id: str) -> 
     """The address of the newest of the contact's synced conversations that LinkedIn's URLs can name."""
     for urn in await conversations.newest_urns(session, user_id, contact_id, _CONVERSATIONS_LOOKED_AT):
         thread_id = thread_id_of(urn)
-        if thread_id:
-            return conversation_url(thread_id)
+        url = conversation_url(thread_id) if thread_id else ""
+        if url:
+            return url
     return ""
 
 

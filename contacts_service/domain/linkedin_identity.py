@@ -82,8 +82,16 @@ def profile_url(member_id: str | None, slug: str | None) -> str:
     return f"https://www.linkedin.com/in/{quote(handle, safe='')}/" if handle else ""
 
 
+# LinkedIn's thread ids are about 40–70 characters; a longer one (a URN up to 300 may hold it) gets no address,
+# so an address always fits where it is kept (at most 44 + 3 × 100 characters, every character escaped).
+MAX_THREAD_ID = 100
+
+
 def conversation_url(thread_id: str) -> str:
-    """Where LinkedIn's messaging opens the conversation with this thread id (`2-…`, message_key.thread_id_of)."""
+    """Where LinkedIn's messaging opens the conversation with this thread id (`2-…`, message_key.thread_id_of);
+    "" for a thread id longer than MAX_THREAD_ID."""
+    if len(thread_id) > MAX_THREAD_ID:
+        return ""
     # Thread ids are base64: `=` stays as LinkedIn writes it, a `/` or `+` is escaped out of the path.
     return f"https://www.linkedin.com/messaging/thread/{quote(thread_id, safe='=')}/"
 

@@ -194,7 +194,9 @@ async def store_conversations(
     miscounted = {contact_id for contact_id, gain in planned.items() if inserted_for_new[contact_id] != gain.added}
     await contacts.recount(session, user_id, {survivor for survivor, _ in plan.merges} | miscounted)
     await _record_history(session, user_id, pushed, plan.contact_ids, now)
-    await activity.record(session, user_id, push_activity(plan, inserted, now, source=NAMES[source]), now)
+    threads = {m.urn: thread for c in pushed if (thread := c.thread_id) for m in c.messages}
+    events = push_activity(plan, inserted, now, source=NAMES[source], threads=threads)
+    await activity.record(session, user_id, events, now)
     # Updated: existing contacts whose ids or profile changed, that absorbed others, or that got new messages.
     updated_ids = frozenset({change.contact_id for change in changes} - created_ids)
     return StoredConversations(

@@ -60,6 +60,10 @@ class SuggestionContactOut(BaseModel):
     member_id: str | None
     slug: str | None
     avatar_url: str | None
+    conversation_url: str | None = Field(
+        description="opens the conversation of the contact's newest message in LinkedIn's messaging "
+        "(https://www.linkedin.com/messaging/thread/<thread id>/), where P pastes the draft; null when unknown"
+    )
 
 
 class ReasonOut(BaseModel):
@@ -107,6 +111,7 @@ def suggestion_out(item: pb.Suggestion) -> SuggestionOut:
             member_id=contact.member_id or None,
             slug=contact.slug or None,
             avatar_url=contact.avatar_url or None,
+            conversation_url=contact.conversation_url or None,
         ),
         reason=ReasonOut(kind=item.reason_kind, text=item.reason),
         message=item.message,

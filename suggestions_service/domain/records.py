@@ -49,6 +49,7 @@ class Event:
     snapshot: Snapshot
     kind: str
     messages: tuple[FeedMessage, ...] = ()
+    conversation_url: str = ""  # messages: where LinkedIn opens the newest one's conversation ("" when unknown)
     job: JobChange | None = None
     absorbed_contact_id: str = ""
     connected_on: datetime | None = None
@@ -103,6 +104,7 @@ class ContactCard:
     member_id: str = ""
     slug: str = ""
     avatar_url: str = ""
+    conversation_url: str = ""  # LinkedIn's messaging address of the newest conversation ("" when unknown)
 
 
 @dataclass

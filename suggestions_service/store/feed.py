@@ -35,7 +35,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pingcrm_common.db import UnnestedRows, dialect, dialect_insert
 from suggestions_service.domain.records import ClosedBy, ContactFacts, Event, RecentMessage, Snapshot, Status
-from suggestions_service.models import ContactMessage, ContactState, FeedCursor, Lease, Suggestion
+from suggestions_service.models import (
+    MAX_CONVERSATION_URL,
+    ContactMessage,
+    ContactState,
+    FeedCursor,
+    Lease,
+    Suggestion,
+)
 
 MESSAGES = ContactMessage.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes
 STATES = ContactState.__table__  # type: ignore[attr-defined]  # as above
@@ -140,7 +147,9 @@ async def apply(session: AsyncSession, events: Iterable[Event]) -> set[tuple[str
         state = _state(states, key)
         _take_snapshot(state, event.snapshot)
         touched.add(key)
-        if event.kind == "contact_added":
+        if event.kind == "messages" and 0 < len(event.conversation_url) <= MAX_CONVERSATION_URL:
+            _take_conversation(state, event.conversation_url, event.occurred_at)
+        elif event.kind == "contact_added":
             state["added_at"] = min(state["added_at"] or event.occurred_at, event.occurred_at)
         elif event.kind == "job_changed" and event.job is not None:
             if state["job_changed_at"] is None or event.occurred_at >= state["job_changed_at"]:
@@ -209,6 +218,12 @@ def _state(states: dict[tuple[str, str], State], key: tuple[str, str]) -> State:
     if state is None:
         state = states[key] = {**_NEW_STATE, "user_id": key[0], "contact_id": key[1]}
     return state
+
+
+def _take_conversation(state: State, url: str, at: datetime) -> None:
+    """The conversation of the contact's newest message: an older one (a history walk's) leaves it."""
+    if state["conversation_at"] is None or at >= state["conversation_at"]:
+        state["conversation_url"], state["conversation_at"] = url, at
 
 
 def _take_snapshot(state: State, snapshot: Snapshot) -> None:
@@ -312,6 +327,8 @@ async def _merge(
             survivor["job_title"], survivor["job_company"] = absorbed["job_title"], absorbed["job_company"]
         if absorbed["connection_imported"] and not survivor["connection_imported"]:
             survivor["connection_imported"], survivor["connected_on"] = True, absorbed["connected_on"]
+        if absorbed["conversation_at"] is not None:
+            _take_conversation(survivor, absorbed["conversation_url"], absorbed["conversation_at"])
     await run(session, delete(STATES).where(STATES.c.user_id == user_id, STATES.c.contact_id == absorbed_id))
     await run(
         session,

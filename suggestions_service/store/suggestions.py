@@ -44,6 +44,7 @@ def _query() -> Select[Any]:
         STATES.c.member_id,
         STATES.c.slug,
         STATES.c.avatar_url,
+        STATES.c.conversation_url,
     ).select_from(
         SUGGESTIONS.outerjoin(
             STATES, and_(STATES.c.user_id == SUGGESTIONS.c.user_id, STATES.c.contact_id == SUGGESTIONS.c.contact_id)
@@ -73,6 +74,7 @@ def _record(row: object) -> SuggestionRecord:
             member_id=values["member_id"] or "",
             slug=values["slug"] or "",
             avatar_url=values["avatar_url"] or "",
+            conversation_url=values["conversation_url"] or "",
         ),
     )
 

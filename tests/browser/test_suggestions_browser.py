@@ -6,7 +6,8 @@ suggestions_service learns of them through contacts_service's activity feed and 
 such contact. The user opens Suggestions: one card per contact, newest first, with the contact's name (a
 link to the contact), the reason and the draft, and the count in the navigation. "Generate now" finds
 nobody else due (one pending suggestion per contact). Regenerate gives a different draft; Copy puts the
-draft on the clipboard; the Snooze picker opens and closes from the keyboard and snoozes for a week;
+draft on the clipboard; Open in LinkedIn opens the contact's conversation on the fake LinkedIn; the
+Snooze picker opens and closes from the keyboard and snoozes for a week;
 Dismiss and Mark sent take a card away and the count follows; a suggestion closed elsewhere meanwhile goes
 with a word why; back to the tab, the page shows a draft redrafted elsewhere; past the redraft limit the
 page says when to try again; with no suggestion left the page says so; with suggestions_service down it
@@ -110,6 +111,17 @@ async def test_suggestions_page(linkedin_browser, fake_linkedin: FakeLinkedIn, s
         await expect(first.get_by_role("button", name="Copied ✓")).to_be_visible()
         assert await page.evaluate("navigator.clipboard.readText()") == redrafted["message"]
         await expect(first.get_by_role("button", name="Copy")).to_be_visible(timeout=UI_TIMEOUT_MS)
+
+        # --- Open in LinkedIn: the conversation to answer opens in a new tab, where P pastes the draft
+        name = redrafted["contact"]["full_name"]
+        [thread_id] = [c.thread_id for c in fake_linkedin.data.one_to_one() if c.partner.name == name]
+        opener = first.get_by_role("link", name=f"Open the conversation with {name} in LinkedIn (opens in a new tab)")
+        async with browser.context.expect_page() as opened:
+            await opener.click()
+        thread_page = await opened.value
+        await expect(thread_page.locator(".msg-thread__header h2")).to_have_text(name, timeout=UI_TIMEOUT_MS)
+        assert thread_page.url == f"https://www.linkedin.com/messaging/thread/{thread_id}/"
+        await thread_page.close()
 
         # --- Snooze, from the keyboard: the picker opens, Escape closes it, a week takes the card away
         third = cards.nth(2)

@@ -151,6 +151,32 @@ async def test_a_push_records_one_messages_event_per_contact_in_the_order_of_the
     assert urns([jane]) == ["j1", "j2"]
 
 
+async def test_a_messages_event_names_the_linkedin_conversation_of_its_newest_message(
+    contacts: ContactsHarness,
+) -> None:
+    user = contacts.user()
+
+    def thread(thread_id: str) -> str:
+        return f"urn:li:msg_conversation:(urn:li:fsd_profile:{JANE},{thread_id})"
+
+    await user.push(
+        conversation(member_id=JANE, urn=thread("2-QQ=="), messages=[message("a1", 5)]),
+        conversation(member_id=JANE, urn=thread("2-Qg/+"), messages=[message("b1", 50)]),
+        conversation(member_id=JOHN, urn="urn:li:msg_conversation:john", messages=[message("n1", 30)]),
+    )
+    events, position = await contacts.activity()
+    john, jane = [event for event in events if event.WhichOneof("detail") == "messages"]
+    assert (urns([jane]), jane.messages.conversation_url) == (
+        ["a1", "b1"],
+        "https://www.linkedin.com/messaging/thread/2-Qg%2F%2B/",
+    )
+    assert john.messages.conversation_url == ""  # its URN names no thread
+    # Each event names its own newest message's conversation: a history walk's older message, the older thread.
+    await user.push(conversation(member_id=JANE, urn=thread("2-QQ=="), messages=[message("a0", 1)]))
+    [older], _ = await contacts.activity(position)
+    assert older.messages.conversation_url == "https://www.linkedin.com/messaging/thread/2-QQ==/"
+
+
 async def test_re_pushing_what_is_stored_records_nothing(contacts: ContactsHarness) -> None:
     user = contacts.user()
     push = conversation(member_id=JANE, first_name="Jane", messages=[message("m1", 1), message("m2", 2)])

@@ -319,12 +319,15 @@ async def test_a_contact_opens_its_newest_conversation_in_linkedin_messaging(con
         conversation(member_id="ACoAda", urn=_thread("ACoAda", "2-b2xk+/w=="), messages=[message("old", 10)]),
         conversation(member_id="ACoAda", urn=_thread("ACoAda", "2-bmV3"), messages=[message("new", 50)]),
         conversation(member_id="ACoBob", urn="urn:li:msg_conversation:bob", messages=[message("bob", 20)]),
+        conversation(member_id="ACoCyd", urn=_thread("ACoCyd", "2-" + "x" * 99), messages=[message("cyd", 30)]),
     )
     await other.push(conversation(member_id="ACoAda", urn=_thread("ACoAda", "2-b3RoZXI="), messages=[message("x", 99)]))
     ada, bob = (await user.find(member_id="ACoAda")).id, (await user.find(member_id="ACoBob")).id
     assert (await user.get(ada)).conversation_url == "https://www.linkedin.com/messaging/thread/2-bmV3/"
-    # A URN without a thread id names no address LinkedIn would open.
+    # A URN without a thread id names no address LinkedIn would open, nor one with a thread id beyond 100
+    # characters (LinkedIn's are 40–70).
     assert (await user.get(bob)).conversation_url == ""
+    assert (await user.get((await user.find(member_id="ACoCyd")).id)).conversation_url == ""
 
     # A newer message in the older thread makes it the one to open; base64's `+` and `/` escaped out of the path.
     await user.push(conversation(member_id="ACoAda", urn=_thread("ACoAda", "2-b2xk+/w=="), messages=[message("m", 60)]))

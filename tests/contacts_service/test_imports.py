@@ -209,6 +209,10 @@ async def test_messages_export_then_the_same_messages_from_voyager_are_stored_on
     assert sorted(people) == ["Ada Quintero", "José García", "Priya Natarajan"]
     assert list(people["José García"].sources) == [pb.CONTACT_SOURCE_MESSAGES_IMPORT]
     ada_id = people["Ada Quintero"].id
+    # The export's CONVERSATION ID is LinkedIn's thread id: the feed names the conversation for suggestions.
+    events, _ = await contacts.activity()
+    [ada_messages] = [e for e in events if e.contact_id == ada_id and e.WhichOneof("detail") == "messages"]
+    assert ada_messages.messages.conversation_url == "https://www.linkedin.com/messaging/thread/2-YWRhLXRocmVhZF8wMTA=/"
     imported = (await sam.get(ada_id)).recent_interactions
     assert [(i.direction, i.text) for i in imported] == [
         (pb.DIRECTION_OUTBOUND, "See you then"),

@@ -21,6 +21,7 @@ def _push(member: str, slug: str, first: str, last: str, messages: list[tuple[st
     return {
         "conversations": [
             {
+                "urn": f"urn:li:msg_conversation:(urn:li:fsd_profile:{member},2-{slug})",
                 "partner": {"member_id": member, "slug": slug, "first_name": first, "last_name": last},
                 "messages": [
                     {"urn": urn, "from_self": from_self, "text": text, "sent_at": _ms(at)}
@@ -60,6 +61,8 @@ async def test_generate_list_regenerate_and_close(stack, data_dir, clock) -> Non
         assert made["contact"]["full_name"] == "Ada Lovelace"
         assert made["contact"]["member_id"] == "ACoAda0000000000"
         assert made["contact"]["slug"] == "ada-l"
+        # The conversation to answer in, where the extension's P pastes the draft.
+        assert made["contact"]["conversation_url"] == "https://www.linkedin.com/messaging/thread/2-ada-l/"
         assert made["reason"] == {"kind": "unanswered", "text": "Unanswered for 10 days"}
         assert made["drafter"] == "embedded"
         assert made["status"] == "pending"

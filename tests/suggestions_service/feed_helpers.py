@@ -28,11 +28,18 @@ def snapshot(name: str = "Grace Hopper", **fields: str) -> Snapshot:
 
 
 def messages(
-    contact: str, *items: tuple[str, bool, datetime, str], user: str = USER, name: str = "Grace Hopper"
+    contact: str,
+    *items: tuple[str, bool, datetime, str],
+    user: str = USER,
+    name: str = "Grace Hopper",
+    conversation_url: str = "",
 ) -> Event:
     """A `messages` event; items are (urn, from_self, sent_at, text)."""
     found = tuple(FeedMessage(urn, from_self, sent_at, text) for urn, from_self, sent_at, text in items)
-    return Event("", user, contact, max(m.sent_at for m in found), snapshot(name), "messages", messages=found)
+    newest = max(m.sent_at for m in found)
+    return Event(
+        "", user, contact, newest, snapshot(name), "messages", messages=found, conversation_url=conversation_url
+    )
 
 
 def job_changed(contact: str, at: datetime, title: str, company: str, *, user: str = USER) -> Event:

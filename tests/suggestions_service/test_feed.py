@@ -189,6 +189,41 @@ async def test_a_merge_keeps_the_absorbed_contacts_job_change_and_connection(dat
     assert (grace.message_count, grace.last_inbound_at) == (1, days_ago(10))
 
 
+def _thread(thread_id: str) -> str:
+    return f"https://www.linkedin.com/messaging/thread/{thread_id}/"
+
+
+async def test_a_suggestion_opens_the_conversation_of_its_contacts_newest_message(database, clock) -> None:
+    feed = ListFeed()
+    feed.add(
+        messages("c1", ("m1", False, days_ago(10), "Any news?"), conversation_url=_thread("2-A")),
+        # A history walk's older message, in another conversation: the newest message's stays.
+        messages("c1", ("m0", True, days_ago(40), "Hello Grace"), conversation_url=_thread("2-B")),
+        job_changed("c1", days_ago(9), "Rear Admiral", "US Navy"),  # other kinds leave it
+    )
+    generation = domain(database, clock)
+
+    async def shown() -> str:
+        """The conversation the one pending suggestion opens."""
+        [card] = (await generation.listing(USER, Filter(Status.PENDING), 0, "")).suggestions
+        return card.contact.conversation_url if card.contact else ""
+
+    await consumer(database, clock, feed, generate=generation).catch_up()
+    assert await shown() == _thread("2-A")
+    feed.add(messages("c1", ("m2", False, days_ago(8), "Still there?"), conversation_url=_thread("2-B")))
+    feed.add(messages("c9", ("m9", False, days_ago(2), "My other account"), conversation_url=_thread("2-C")))
+    feed.add(merged("c1", "c9"))  # the absorbed contact's newer conversation comes along
+    await consumer(database, clock, feed).catch_up()
+    assert await shown() == _thread("2-C")
+    # A message whose conversation names no thread leaves the known one, as does an address too long to keep
+    # (the batch that brought it applies all the same).
+    feed.add(messages("c1", ("m3", False, days_ago(1), "Ping"), conversation_url=""))
+    feed.add(messages("c1", ("m4", False, days_ago(0.5), "Ping?"), conversation_url=_thread("2-" + "x" * 500)))
+    await consumer(database, clock, feed).catch_up()
+    assert await shown() == _thread("2-C")
+    assert (await _facts(database, "c1")).message_count == 6  # m0–m4 and the merged m9
+
+
 async def test_contacts_down_is_logged_once_retried_and_suggestions_still_served(database, clock, caplog) -> None:
     feed = _history()
     generation = domain(database, clock)

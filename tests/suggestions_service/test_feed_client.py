@@ -28,7 +28,8 @@ def _event(**detail: object) -> pb.ActivityEvent:
 
 def test_every_kind_is_read() -> None:
     message = pb.ActivityMessage(urn="m1", from_self=False, sent_at=to_timestamp(AT), excerpt="Hello")
-    read = event_of(_event(messages=pb.MessagesActivity(messages=[message])))
+    url = "https://www.linkedin.com/messaging/thread/2-QQ==/"
+    read = event_of(_event(messages=pb.MessagesActivity(messages=[message], conversation_url=url)))
     assert (read.kind, read.position, read.user_id, read.contact_id, read.occurred_at) == (
         "messages",
         "0-7",
@@ -36,7 +37,7 @@ def test_every_kind_is_read() -> None:
         "c1",
         AT,
     )
-    assert read.messages == (FeedMessage("m1", False, AT, "Hello"),)
+    assert (read.messages, read.conversation_url) == ((FeedMessage("m1", False, AT, "Hello"),), url)
     assert read.snapshot == Snapshot(full_name="Ada Lovelace", first_name="Ada", member_id="ACoAda", slug="ada-l")
     job = event_of(_event(job_changed=pb.JobChangedActivity(old_title="Analyst", new_title="CTO", new_company="AE")))
     assert (job.kind, job.job) == ("job_changed", JobChange("CTO", "AE"))

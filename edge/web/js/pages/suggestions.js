@@ -62,6 +62,23 @@ export function snoozeInstant(day) {
   return new Date(year, month - 1, date, SNOOZE_HOUR).toISOString();
 }
 
+/** Opens the contact's conversation in LinkedIn's messaging, where the draft is sent (P pastes it). */
+function conversationLink(contact, name) {
+  if (!contact?.conversation_url) return null;
+  return el(
+    'a',
+    {
+      className: 'button secondary-button',
+      href: contact.conversation_url,
+      target: '_blank',
+      rel: 'noopener noreferrer',
+      dataset: { action: 'open-conversation' },
+      'aria-label': `Open the conversation with ${name} in LinkedIn (opens in a new tab)`,
+    },
+    'Open in LinkedIn',
+  );
+}
+
 /** YYYY-MM-DD of a local date, for <input type="date"> min/value. */
 function dayValue(ms) {
   const d = new Date(ms);
@@ -325,6 +342,7 @@ export function render(container, { api, signal, setPendingCount }) {
         { className: 'suggestion-actions' },
         regenerate,
         copy,
+        conversationLink(item.contact, name),
         snooze.button,
         dismiss,
         el('span', { className: 'grow' }),

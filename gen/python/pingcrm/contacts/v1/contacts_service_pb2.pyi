@@ -482,10 +482,12 @@ class ActivityMessage(_message.Message):
     def __init__(self, urn: _Optional[str] = ..., from_self: _Optional[bool] = ..., sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., excerpt: _Optional[str] = ...) -> None: ...
 
 class MessagesActivity(_message.Message):
-    __slots__ = ("messages",)
+    __slots__ = ("messages", "conversation_url")
     MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    CONVERSATION_URL_FIELD_NUMBER: _ClassVar[int]
     messages: _containers.RepeatedCompositeFieldContainer[ActivityMessage]
-    def __init__(self, messages: _Optional[_Iterable[_Union[ActivityMessage, _Mapping]]] = ...) -> None: ...
+    conversation_url: str
+    def __init__(self, messages: _Optional[_Iterable[_Union[ActivityMessage, _Mapping]]] = ..., conversation_url: _Optional[str] = ...) -> None: ...
 
 class ContactAddedActivity(_message.Message):
     __slots__ = ("source",)
