@@ -83,7 +83,7 @@ def profile_url(member_id: str | None, slug: str | None) -> str:
 
 
 # LinkedIn's thread ids are about 40–70 characters; a longer one (a URN up to 300 may hold it) gets no address,
-# so an address always fits where it is kept (at most 44 + 3 × 100 characters, every character escaped).
+# so an address always fits where it is kept (at most 42 + 3 × 100 + 1 = 343 characters, every one escaped).
 MAX_THREAD_ID = 100
 
 
