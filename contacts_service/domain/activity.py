@@ -382,7 +382,7 @@ def push_activity(
     now: datetime,
     *,
     source: str = SOURCE_LINKEDIN_DM,
-    threads: Mapping[str, str] | None = None,
+    threads: Mapping[str, str],
 ) -> list[NewActivity]:
     """The events of one push: merges, new contacts, changed contacts, then each contact's new messages
     (contacts by their newest message, messages oldest first), with the LinkedIn thread of the newest
@@ -412,7 +412,6 @@ def push_activity(
     for message in sorted(inserted, key=lambda m: (m.occurred_at, m.source_urn)):
         item = MessageItem(message.source_urn, message.from_self, message.occurred_at, excerpt(message.text))
         by_contact.setdefault(message.contact_id, []).append(item)
-    threads = threads or {}
     for contact_id, items in sorted(by_contact.items(), key=lambda entry: (entry[1][-1].sent_at, entry[0])):
         newest = items[-1]
         detail = Messages(tuple(items), threads.get(newest.urn, ""))
