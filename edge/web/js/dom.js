@@ -35,6 +35,18 @@ export function replace(node, ...children) {
   return node;
 }
 
+/**
+ * A link that opens in a new tab, without handing the new page this one (noopener, noreferrer).
+ * `name` is what a screen reader announces; it is told the link opens a new tab.
+ */
+export function newTabLink(href, text, name, attrs = {}) {
+  return el(
+    'a',
+    { ...attrs, href, target: '_blank', rel: 'noopener noreferrer', 'aria-label': `${name} (opens in a new tab)` },
+    text,
+  );
+}
+
 /** A <time> element showing a local date and time, with the ISO value in `datetime`. */
 export function timeEl(iso, attrs = {}) {
   const date = new Date(iso);

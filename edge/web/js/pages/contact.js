@@ -8,7 +8,7 @@
 
 import { ApiError, describeError } from '../api.js';
 import { createAvatars } from '../avatar.js';
-import { el, replace, timeEl } from '../dom.js';
+import { el, newTabLink, replace, timeEl } from '../dom.js';
 import { linkedInLink } from './contacts.js';
 
 /** What the edit form changes; `edited_fields` names them the same way. */
@@ -52,17 +52,11 @@ function positionText(title, company) {
 /** Opens the newest synced conversation in LinkedIn's messaging, where P and R draft the reply. */
 function messageLink(contact) {
   if (!contact.conversation_url) return null;
-  return el(
-    'a',
-    {
-      className: 'button',
-      id: 'contact-message-link',
-      href: contact.conversation_url,
-      target: '_blank',
-      rel: 'noopener noreferrer',
-      'aria-label': `Message ${contact.full_name || 'this contact'} on LinkedIn (opens in a new tab)`,
-    },
+  return newTabLink(
+    contact.conversation_url,
     'Message on LinkedIn',
+    `Message ${contact.full_name || 'this contact'} on LinkedIn`,
+    { className: 'button', id: 'contact-message-link' },
   );
 }
 

@@ -9,7 +9,7 @@
 
 import { ApiError, describeError } from '../api.js';
 import { createAvatars } from '../avatar.js';
-import { el, replace } from '../dom.js';
+import { el, newTabLink, replace } from '../dom.js';
 import { createLoadMore } from '../load-more.js';
 
 const PAGE_SIZE = 50;
@@ -129,17 +129,7 @@ export function countLabel(total) {
 export function linkedInLink(contact, label = 'LinkedIn') {
   const url = contact.linkedin?.url || contact.linkedin?.profile_url;
   if (!url) return null;
-  return el(
-    'a',
-    {
-      className: 'linkedin-link',
-      href: url,
-      target: '_blank',
-      rel: 'noopener noreferrer',
-      'aria-label': `${contact.full_name || 'This contact'} on LinkedIn (opens in a new tab)`,
-    },
-    label,
-  );
+  return newTabLink(url, label, `${contact.full_name || 'This contact'} on LinkedIn`, { className: 'linkedin-link' });
 }
 
 function contactRow(contact, avatar, navigate) {

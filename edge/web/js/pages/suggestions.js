@@ -9,7 +9,7 @@
 
 import { ApiError, describeError } from '../api.js';
 import { createAvatars } from '../avatar.js';
-import { el, replace, timeEl } from '../dom.js';
+import { el, newTabLink, replace, timeEl } from '../dom.js';
 import { createLoadMore } from '../load-more.js';
 
 const PAGE_SIZE = 20;
@@ -65,18 +65,10 @@ export function snoozeInstant(day) {
 /** Opens the contact's conversation in LinkedIn's messaging, where the draft is sent (P pastes it). */
 function conversationLink(contact, name) {
   if (!contact?.conversation_url) return null;
-  return el(
-    'a',
-    {
-      className: 'button secondary-button',
-      href: contact.conversation_url,
-      target: '_blank',
-      rel: 'noopener noreferrer',
-      dataset: { action: 'open-conversation' },
-      'aria-label': `Open the conversation with ${name} in LinkedIn (opens in a new tab)`,
-    },
-    'Open in LinkedIn',
-  );
+  return newTabLink(contact.conversation_url, 'Open in LinkedIn', `Open the conversation with ${name} in LinkedIn`, {
+    className: 'button secondary-button',
+    dataset: { action: 'open-conversation' },
+  });
 }
 
 /** YYYY-MM-DD of a local date, for <input type="date"> min/value. */
