@@ -94,6 +94,7 @@ def _suggestion(record: SuggestionRecord) -> pb.Suggestion:
             slug=card.slug if card else "",
             avatar_url=card.avatar_url if card else "",
             conversation_url=card.conversation_url if card else "",
+            profile_url=card.profile_url if card else "",
         ),
         reason_kind=record.reason_kind,
         snooze_until=to_timestamp(record.snooze_until) if record.status == Status.SNOOZED else None,

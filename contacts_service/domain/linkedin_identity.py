@@ -76,12 +76,6 @@ def normalize(member_id: str, slug: str) -> LinkedInId:
     return LinkedInId(member_id=member, slug=canonical)
 
 
-def profile_url(member_id: str | None, slug: str | None) -> str:
-    """The public profile address LinkedIn serves for these ids (empty when neither is known)."""
-    handle = slug or member_id
-    return f"https://www.linkedin.com/in/{quote(handle, safe='')}/" if handle else ""
-
-
 # LinkedIn's thread ids are about 40–70 characters; a longer one (a URN up to 300 may hold it) gets no address,
 # so an address always fits where it is kept (at most 42 + 3 × 100 + 1 = 343 characters, every one escaped).
 MAX_THREAD_ID = 100

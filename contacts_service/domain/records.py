@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from contacts_service.domain.linkedin_identity import profile_url
 from contacts_service.domain.matching import ContactDraft
+from pingcrm_common.linkedin_urls import profile_url
 
 
 @dataclass(frozen=True)

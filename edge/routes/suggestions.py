@@ -64,6 +64,10 @@ class SuggestionContactOut(BaseModel):
         description="opens the conversation of the contact's newest message in LinkedIn's messaging "
         "(https://www.linkedin.com/messaging/thread/<thread id>/), where P pastes the draft; null when unknown"
     )
+    profile_url: str | None = Field(
+        description="the contact's LinkedIn profile (https://www.linkedin.com/in/<slug or member id>/), whose "
+        "Message button opens a composer: the way to write when there is no conversation yet; null when unknown"
+    )
 
 
 class ReasonOut(BaseModel):
@@ -112,6 +116,7 @@ def suggestion_out(item: pb.Suggestion) -> SuggestionOut:
             slug=contact.slug or None,
             avatar_url=contact.avatar_url or None,
             conversation_url=contact.conversation_url or None,
+            profile_url=contact.profile_url or None,
         ),
         reason=ReasonOut(kind=item.reason_kind, text=item.reason),
         message=item.message,

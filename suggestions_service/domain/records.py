@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from pingcrm_common.linkedin_urls import profile_url
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -105,6 +107,11 @@ class ContactCard:
     slug: str = ""
     avatar_url: str = ""
     conversation_url: str = ""  # LinkedIn's messaging address of the newest conversation ("" when unknown)
+
+    @property
+    def profile_url(self) -> str:
+        """The public LinkedIn profile ("" when neither id is known)."""
+        return profile_url(self.member_id, self.slug)
 
 
 @dataclass

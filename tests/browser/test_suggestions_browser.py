@@ -13,6 +13,10 @@ with a word why; back to the tab, the page shows a draft redrafted elsewhere; pa
 page says when to try again; with no suggestion left the page says so; with suggestions_service down it
 says suggestions are unavailable.
 
+A new connection, imported from Connections.csv and never messaged, has no conversation yet: its card's
+Open in LinkedIn opens the profile, whose Message button opens a composer, where P lists the "Say hello"
+draft and pastes it.
+
 Set PINGCRM_TEST_SCREENSHOTS=<dir> to keep a screenshot of every state of the page.
 """
 
@@ -25,6 +29,7 @@ from typing import Any
 import pytest
 
 from pingcrm_common.clock import FrozenClock
+from tests.edge.test_import_http import finished
 from tests.support import screenshots
 from tests.support.browser_sync import paired_and_signed_in, synced_from_the_feed, web_app_page
 from tests.support.fake_linkedin import FakeLinkedIn, LinkedInData
@@ -34,6 +39,8 @@ from tests.support.suggestions_browser import overdue_account, pending, unanswer
 pytestmark = pytest.mark.browser
 
 UI_TIMEOUT_MS = 10_000
+PULL = "PingCRM: show suggestions"  # the composer's P
+OVERLAY = "PingCRM suggestions"  # the region P opens
 SYNC_TIMEOUT_MS = 60_000
 REGENERATE_PER_MINUTE = 10  # suggestions_service's default (PINGCRM_SUGGESTIONS_REGENERATE_PER_MINUTE)
 
@@ -226,3 +233,66 @@ async def test_suggestions_page(linkedin_browser, fake_linkedin: FakeLinkedIn, s
         await shoot(page, "5-unavailable", stack)
         await page.get_by_role("link", name="Contacts", exact=True).click()
         await expect(page.locator("#contacts-list > li")).to_have_count(len(fake_linkedin.data.one_to_one()))
+
+
+async def test_a_new_connection_is_greeted_from_their_profile(  # type: ignore[no-untyped-def]
+    linkedin_browser, fake_linkedin: FakeLinkedIn, stack, clock
+) -> None:
+    """No conversation yet: the card opens the profile, whose Message button opens a composer, and P there
+    lists the "Say hello" draft and pastes it."""
+    from playwright.async_api import expect
+
+    browser = linkedin_browser
+    # Someone the user shares only a group chat with (group chats are not synced): a connection never messaged.
+    member = next(m for c in fake_linkedin.data.group_chats() for m in c.others if m.slug)
+    connected = clock.now() - timedelta(days=3)
+    export = (
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        f"{member.first_name},{member.last_name},{member.profile_url},,,,{connected:%d %b %Y}\n"
+    )
+    async with paired_and_signed_in(browser, stack, fake_linkedin) as setup:
+        await synced_from_the_feed(browser, setup, fake_linkedin, SYNC_TIMEOUT_MS)  # the user's messages, first
+        files = {"file": ("Connections.csv", export.encode(), "text/csv")}
+        accepted = await setup.api.post("/api/v1/contacts/import", files=files, headers=setup.web)
+        assert accepted.status_code == 202, accepted.text
+        assert (await finished(setup.api, accepted.json()["job_id"], setup.web))["state"] == "done"
+        generated = await setup.api.post("/api/v1/suggestions/generate", headers=setup.web)
+        assert generated.status_code == 200, generated.text
+        [item] = [i for i in (await pending(setup.api, setup.web))["items"] if i["contact"]["slug"] == member.slug]
+        assert item["reason"]["kind"] == "new_connection"
+        assert item["contact"]["conversation_url"] is None
+
+        # --- the card: Say hello, and Open in LinkedIn goes to the profile
+        page = await web_app_page(browser.context, stack, setup.web, setup.crashes)
+        await page.set_viewport_size({"width": 1100, "height": 900})
+        await page.goto(f"{stack.edge_url}/#/suggestions")
+        card = page.locator(f'#suggestions-list > li[data-id="{item["id"]}"]')
+        await expect(card.locator(".suggestion-reason")).to_have_text(
+            f"Say hello{item['reason']['text']}", timeout=UI_TIMEOUT_MS
+        )
+        opener = card.get_by_role("link", name=f"Open the LinkedIn profile of {member.name} (opens in a new tab)")
+        await expect(opener).to_have_text("Open in LinkedIn")
+        await expect(opener).to_have_attribute("href", f"https://www.linkedin.com/in/{member.slug}/")
+        await shoot(page, "6-new-connection", stack)
+        async with browser.context.expect_page() as opened:
+            await opener.click()
+        profile = await opened.value
+        profile.on("pageerror", lambda error: setup.crashes.append(f"linkedin: {error}"))
+        await expect(profile.get_by_role("heading", name=member.name)).to_be_visible(timeout=UI_TIMEOUT_MS)
+
+        # --- Message opens a new message's bubble; P there lists the draft, a click pastes it
+        await profile.get_by_role("button", name="Message", exact=True).click()
+        bubble = profile.locator(f'.msg-overlay-conversation-bubble[data-profile="/in/{member.slug}/"]')
+        await bubble.get_by_role("button", name=PULL, exact=True).click(timeout=UI_TIMEOUT_MS)
+        choice = bubble.get_by_role("region", name=OVERLAY, exact=True).locator("button.item")
+        await expect(choice.locator(".text")).to_have_text(item["message"], timeout=UI_TIMEOUT_MS)
+        await expect(choice.locator(".reason")).to_have_text(item["reason"]["text"])
+        await choice.click()
+        editor = bubble.get_by_role("textbox")
+        await profile.wait_for_function(
+            "([editor, text]) => editor.innerText.replace(/\\s+/g, ' ').trim() === text",
+            arg=[await editor.element_handle(), " ".join(item["message"].split())],
+            timeout=UI_TIMEOUT_MS,
+        )
+        await expect(bubble.get_by_role("button", name="Send", exact=True)).to_be_enabled()
+        await screenshots.shoot(profile, "composer-6-profile-bubble", stack, "suggestions", full_page=False)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from contacts_service.domain.linkedin_identity import InvalidIdentity, LinkedInId, normalize, profile_url
+from contacts_service.domain.linkedin_identity import InvalidIdentity, LinkedInId, normalize
 from contacts_service.domain.matching import PROFILE_FIELDS, KnownContact, Partner, plan_matches
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -100,10 +100,3 @@ def test_identities_that_name_nobody_are_refused(member_id: str, slug: str, reas
     with pytest.raises(InvalidIdentity) as raised:
         normalize(member_id, slug)
     assert str(raised.value) == reason
-
-
-def test_profile_addresses_prefer_the_slug() -> None:
-    assert profile_url("ACo1", "jane") == "https://www.linkedin.com/in/jane/"
-    assert profile_url("ACo1", None) == "https://www.linkedin.com/in/ACo1/"
-    assert profile_url(None, "élodie") == "https://www.linkedin.com/in/%C3%A9lodie/"
-    assert profile_url(None, None) == ""

@@ -63,6 +63,7 @@ async def test_generate_list_regenerate_and_close(stack, data_dir, clock) -> Non
         assert made["contact"]["slug"] == "ada-l"
         # The conversation to answer in, where the extension's P pastes the draft.
         assert made["contact"]["conversation_url"] == "https://www.linkedin.com/messaging/thread/2-ada-l/"
+        assert made["contact"]["profile_url"] == "https://www.linkedin.com/in/ada-l/"
         assert made["reason"] == {"kind": "unanswered", "text": "Unanswered for 10 days"}
         assert made["drafter"] == "embedded"
         assert made["status"] == "pending"
@@ -209,3 +210,6 @@ async def test_an_imported_connection_never_messaged_is_suggested(stack, data_di
             )
         ]
         assert items[0]["message"].startswith("Hi Grace")
+        # No conversation to open yet: the card links to the profile, whose Message button opens a composer.
+        assert items[0]["contact"]["conversation_url"] is None
+        assert items[0]["contact"]["profile_url"] == "https://www.linkedin.com/in/grace-hopper/"

@@ -300,6 +300,23 @@ async def test_refused_worker_requests_get_403_while_the_pages_own_requests_work
     assert (await client.get("/messaging/")).status_code == 200
 
 
+async def test_profiles_have_a_message_button_and_unknown_ones_are_not_found(
+    linkedin: FakeLinkedIn, client: httpx.AsyncClient
+) -> None:
+    [with_slug, aco_only] = [
+        next(c.partner for c in linkedin.data.one_to_one() if (c.partner.slug is None) is aco_only)
+        for aco_only in (False, True)
+    ]
+    for member in (with_slug, aco_only):
+        page = await client.get(f"/in/{member.public_identifier}/")
+        assert page.status_code == 200
+        assert f"<h1>{member.name}</h1>" in page.text
+        assert f'data-profile="/in/{member.public_identifier}/"' in page.text and ">Message</button>" in page.text
+    assert (await client.get("/in/nobody-here/")).status_code == 404
+    async with httpx.AsyncClient(base_url=linkedin.base_url, verify=False) as signed_out:
+        assert (await signed_out.get(f"/in/{with_slug.slug}/")).status_code == 302
+
+
 def test_a_mailbox_of_1200_and_a_300_message_thread() -> None:
     data = generate(seed=3, one_to_one=1_195, aco_only=0, group_chats=5, long_threads=1, long_thread_length=300)
     assert len(data.conversations) == 1_200

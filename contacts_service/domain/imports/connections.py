@@ -47,7 +47,6 @@ from contacts_service.domain.linkedin_identity import (
     full_name,
     given_name,
     identity_from_url,
-    profile_url,
 )
 from contacts_service.domain.matching import PROFILE_FIELDS, ContactDraft, import_match
 from contacts_service.domain.push import ConcurrentChange
@@ -55,6 +54,7 @@ from contacts_service.domain.records import ContactChange
 from contacts_service.domain.sources import Source
 from contacts_service.store import activity, connections, contacts, sync_state
 from pingcrm_common.db import Session
+from pingcrm_common.linkedin_urls import profile_url
 from pingcrm_common.models import new_id
 
 # The contact fields a Connections row sets, and their stored lengths.

@@ -34,7 +34,7 @@ from contacts_service.domain.imports.csv_format import (
     split_list,
 )
 from contacts_service.domain.imports.records import Counts, RowError
-from contacts_service.domain.linkedin_identity import InvalidIdentity, LinkedInId, identity_from_url, profile_url
+from contacts_service.domain.linkedin_identity import InvalidIdentity, LinkedInId, identity_from_url
 from contacts_service.domain.matching import Partner
 from contacts_service.domain.message_key import message_key, valid_thread_id
 from contacts_service.domain.push import store_conversations
@@ -42,6 +42,7 @@ from contacts_service.domain.push_input import EARLIEST_MESSAGE, FUTURE_SLACK, V
 from contacts_service.domain.sources import Source
 from contacts_service.store import sync_state
 from pingcrm_common.db import Session
+from pingcrm_common.linkedin_urls import profile_url
 
 EXPORT_URN_PREFIX = "export:"
 DRAFT_FOLDERS = {"draft", "drafts"}

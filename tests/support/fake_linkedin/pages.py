@@ -20,6 +20,9 @@ conversations; each opens a bubble (header with the profile link, a link to
 the full thread, a close button; the last messages; a composer). Several
 bubbles may be open at once. `window.fakeMessaging` lets a test open, close
 and re-render bubbles the way LinkedIn's app does on its own.
+A profile (/in/<slug or ACo… id>/) shows the member's name and headline
+and a Message button, which opens a new message's bubble: the header with
+the profile link, no thread yet, a composer.
 """
 
 from __future__ import annotations
@@ -188,30 +191,41 @@ DOCK_SCRIPT = """
     return node;
   };
 
-  function build(threadId) {
-    const c = conversations.get(threadId);
+  // A conversation's bubble (threadId set: its link to the full page, its last messages), or a new
+  // message's, opened from a profile (no thread yet: just the header and the composer).
+  function bubbleFor({ threadId = null, name, profile, messages = '[]' }) {
     const bubble = el('div', { className: 'msg-overlay-conversation-bubble' });
-    bubble.dataset.thread = threadId;
+    if (threadId) bubble.dataset.thread = threadId;
+    else bubble.dataset.profile = profile;
     const close = el('button', { type: 'button', textContent: '×' });
-    close.setAttribute('aria-label', `Close your conversation with ${c.name}`);
+    close.setAttribute('aria-label', `Close your conversation with ${name}`);
     close.addEventListener('click', () => bubble.remove());
-    const expand = el('a', { className: 'expand', href: `/messaging/thread/${threadId}/`, textContent: '⤢' });
-    expand.setAttribute('aria-label', 'Open in full page');
-    const messages = JSON.parse(c.messages).map(([name, text]) =>
-      el('li', {}, [el('span', { className: 'name', textContent: name }), el('span', { textContent: text })]));
+    const header = [el('a', { className: 'profile', href: profile, textContent: name })];
+    if (threadId) {
+      const expand = el('a', { className: 'expand', href: `/messaging/thread/${threadId}/`, textContent: '⤢' });
+      expand.setAttribute('aria-label', 'Open in full page');
+      header.push(expand);
+    }
+    header.push(close);
+    const listed = JSON.parse(messages).map(([sender, text]) =>
+      el('li', {}, [el('span', { className: 'name', textContent: sender }), el('span', { textContent: text })]));
     bubble.append(
-      el('header', { className: 'msg-overlay-bubble-header' }, [
-        el('a', { className: 'profile', href: c.profile, textContent: c.name }), expand, close,
-      ]),
-      el('ul', { className: 'msg-s-message-list' }, messages),
+      el('header', { className: 'msg-overlay-bubble-header' }, header),
+      el('ul', { className: 'msg-s-message-list' }, listed),
       document.createElement('msg-composer'),
     );
     return bubble;
   }
 
+  const build = (threadId) => bubbleFor({ threadId, ...conversations.get(threadId) });
   const find = (threadId) => bubbles.querySelector(`[data-thread="${CSS.escape(threadId)}"]`);
   window.fakeMessaging = {
     open(threadId) { return find(threadId) || bubbles.appendChild(build(threadId)); },
+    // A profile's Message button: a bubble for a new message to that person.
+    compose(profile, name) {
+      return bubbles.querySelector(`[data-profile="${CSS.escape(profile)}"]`)
+        || bubbles.appendChild(bubbleFor({ name, profile }));
+    },
     close(threadId) { find(threadId)?.remove(); },
     // LinkedIn's app replaces a bubble's whole DOM at will (new composer included).
     rerender(threadId) { const old = find(threadId); if (old) old.replaceWith(build(threadId)); },
@@ -261,6 +275,14 @@ def _dock(data: LinkedInData) -> str:
     )
 
 
+# The profile page's Message button (its name and profile path come from data attributes).
+PROFILE_SCRIPT = """
+document.querySelector('.message-button').addEventListener('click', (event) => {
+  window.fakeMessaging.compose(event.currentTarget.dataset.profile, event.currentTarget.dataset.name);
+});
+"""
+
+
 def feed(data: LinkedInData) -> str:
     return _page(
         "Feed | LinkedIn",
@@ -271,6 +293,26 @@ def feed(data: LinkedInData) -> str:
         script=COMPOSER_SCRIPT,
         tail_script=DOCK_SCRIPT,
     )
+
+
+def profile(data: LinkedInData, member: Member) -> str:
+    """A member's profile: name, headline, and Message, which opens a new message's bubble in the overlay."""
+    path = escape(_profile_path(member))
+    name = escape(member.name)
+    return _page(
+        f"{member.name} | LinkedIn",
+        '<header><nav aria-label="Primary"><a href="/feed/">Home</a> '
+        '<a href="/messaging/">Messaging</a></nav></header>'
+        f'<main class="scaffold-layout__main"><h1>{name}</h1><p class="headline">{escape(member.headline)}</p>'
+        f'<button type="button" class="message-button" data-profile="{path}" data-name="{name}">Message</button>'
+        "</main>" + _dock(data),
+        script=COMPOSER_SCRIPT,
+        tail_script=DOCK_SCRIPT + PROFILE_SCRIPT,
+    )
+
+
+def not_found() -> str:
+    return _page("Page not found | LinkedIn", "<main><h1>This page doesn’t exist</h1></main>")
 
 
 def messaging(data: LinkedInData, open_thread: Conversation | None, bundles: tuple[str, ...] = ()) -> str:

@@ -281,6 +281,8 @@ class FakeLinkedIn:
                 Route("/messaging/", self._messaging),
                 Route("/messaging/thread/{thread_id}/", self._messaging),
                 Route("/messaging/thread/{thread_id}", self._messaging),
+                Route("/in/{identity}/", self._profile_page),
+                Route("/in/{identity}", self._profile_page),
                 Route("/login", lambda _: HTMLResponse(pages.login())),
                 Route("/checkpoint/challenge/{rest:path}", lambda _: HTMLResponse(pages.challenge())),
                 Route(BUNDLE_PATH + "{name}", self._bundle),
@@ -315,6 +317,15 @@ class FakeLinkedIn:
         except KeyError:
             return HTMLResponse(pages.messaging(self.data, None, scripts), status_code=404)
         return HTMLResponse(pages.messaging(self.data, conversation, scripts))
+
+    async def _profile_page(self, request: Request) -> Response:
+        self.page_visits.append(request.url.path)
+        if not self._signed_in(request):
+            return self._login_redirect(request)
+        member = self.data.member(unquote(request.path_params["identity"]))
+        if member is None:
+            return HTMLResponse(pages.not_found(), status_code=404)
+        return HTMLResponse(pages.profile(self.data, member))
 
     async def _bundle(self, request: Request) -> Response:
         name = request.path_params["name"]

@@ -62,13 +62,27 @@ export function snoozeInstant(day) {
   return new Date(year, month - 1, date, SNOOZE_HOUR).toISOString();
 }
 
-/** Opens the contact's conversation in LinkedIn's messaging, where the draft is sent (P pastes it). */
-function conversationLink(contact, name) {
-  if (!contact?.conversation_url) return null;
-  return newTabLink(contact.conversation_url, 'Open in LinkedIn', `Open the conversation with ${name} in LinkedIn`, {
-    className: 'button secondary-button',
-    dataset: { action: 'open-conversation' },
-  });
+/**
+ * Where the draft is sent from, in LinkedIn (P pastes it there): the contact's newest conversation; with
+ * none yet (a new connection, or one synced before conversations were named), their profile, whose
+ * Message button opens a composer.
+ */
+function linkedInLink(contact, name) {
+  const attrs = { className: 'button secondary-button' };
+  if (contact?.conversation_url) {
+    return newTabLink(contact.conversation_url, 'Open in LinkedIn', `Open the conversation with ${name} in LinkedIn`, {
+      ...attrs,
+      dataset: { action: 'open-conversation' },
+    });
+  }
+  if (contact?.profile_url) {
+    return newTabLink(contact.profile_url, 'Open in LinkedIn', `Open the LinkedIn profile of ${name}`, {
+      ...attrs,
+      title: 'No conversation yet: Message on the profile starts one',
+      dataset: { action: 'open-profile' },
+    });
+  }
+  return null;
 }
 
 /** YYYY-MM-DD of a local date, for <input type="date"> min/value. */
@@ -334,7 +348,7 @@ export function render(container, { api, signal, setPendingCount }) {
         { className: 'suggestion-actions' },
         regenerate,
         copy,
-        conversationLink(item.contact, name),
+        linkedInLink(item.contact, name),
         snooze.button,
         dismiss,
         el('span', { className: 'grow' }),

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n0pingcrm/suggestions/v1/suggestions_service.proto\x12\x16pingcrm.suggestions.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xfb\x02\n\nSuggestion\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\ncontact_id\x18\x02 \x01(\t\x12\x0f\n\x07message\x18\x03 \x01(\t\x12\x38\n\x06status\x18\x04 \x01(\x0e\x32(.pingcrm.suggestions.v1.SuggestionStatus\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x0f\n\x07\x64rafter\x18\x06 \x01(\t\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12:\n\x07\x63ontact\x18\t \x01(\x0b\x32).pingcrm.suggestions.v1.SuggestionContact\x12\x13\n\x0breason_kind\x18\n \x01(\t\x12\x30\n\x0csnooze_until\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x81\x01\n\x11SuggestionContact\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\tfull_name\x18\x02 \x01(\t\x12\x11\n\tmember_id\x18\x03 \x01(\t\x12\x0c\n\x04slug\x18\x04 \x01(\t\x12\x12\n\navatar_url\x18\x05 \x01(\t\x12\x18\n\x10\x63onversation_url\x18\x06 \x01(\t\"\xae\x01\n\x16ListSuggestionsRequest\x12\x12\n\ncontact_id\x18\x01 \x01(\t\x12\x38\n\x06status\x18\x02 \x01(\x0e\x32(.pingcrm.suggestions.v1.SuggestionStatus\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\x12\x11\n\tmember_id\x18\x05 \x01(\t\x12\x0c\n\x04slug\x18\x06 \x01(\t\"\x82\x01\n\x17ListSuggestionsResponse\x12\x37\n\x0bsuggestions\x18\x01 \x03(\x0b\x32\".pingcrm.suggestions.v1.Suggestion\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x15\n\rpending_count\x18\x03 \x01(\x05\"5\n\x1aGenerateSuggestionsRequest\x12\x17\n\x0fmax_suggestions\x18\x01 \x01(\x05\"V\n\x1bGenerateSuggestionsResponse\x12\x37\n\x0bsuggestions\x18\x01 \x03(\x0b\x32\".pingcrm.suggestions.v1.Suggestion\"4\n\x1bRegenerateSuggestionRequest\x12\x15\n\rsuggestion_id\x18\x01 \x01(\t\"V\n\x1cRegenerateSuggestionResponse\x12\x36\n\nsuggestion\x18\x01 \x01(\x0b\x32\".pingcrm.suggestions.v1.Suggestion\"\xbe\x01\n\x17UpdateSuggestionRequest\x12\x15\n\rsuggestion_id\x18\x01 \x01(\t\x12\x14\n\x07message\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x38\n\x06status\x18\x03 \x01(\x0e\x32(.pingcrm.suggestions.v1.SuggestionStatus\x12\x30\n\x0csnooze_until\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\n\n\x08_message\"R\n\x18UpdateSuggestionResponse\x12\x36\n\nsuggestion\x18\x01 \x01(\x0b\x32\".pingcrm.suggestions.v1.Suggestion*\xb0\x01\n\x10SuggestionStatus\x12!\n\x1dSUGGESTION_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19SUGGESTION_STATUS_PENDING\x10\x01\x12\x1a\n\x16SUGGESTION_STATUS_SENT\x10\x02\x12\x1f\n\x1bSUGGESTION_STATUS_DISMISSED\x10\x03\x12\x1d\n\x19SUGGESTION_STATUS_SNOOZED\x10\x04\x32\x88\x04\n\x12SuggestionsService\x12w\n\x0fListSuggestions\x12..pingcrm.suggestions.v1.ListSuggestionsRequest\x1a/.pingcrm.suggestions.v1.ListSuggestionsResponse\"\x03\x90\x02\x01\x12~\n\x13GenerateSuggestions\x12\x32.pingcrm.suggestions.v1.GenerateSuggestionsRequest\x1a\x33.pingcrm.suggestions.v1.GenerateSuggestionsResponse\x12\x81\x01\n\x14RegenerateSuggestion\x12\x33.pingcrm.suggestions.v1.RegenerateSuggestionRequest\x1a\x34.pingcrm.suggestions.v1.RegenerateSuggestionResponse\x12u\n\x10UpdateSuggestion\x12/.pingcrm.suggestions.v1.UpdateSuggestionRequest\x1a\x30.pingcrm.suggestions.v1.UpdateSuggestionResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n0pingcrm/suggestions/v1/suggestions_service.proto\x12\x16pingcrm.suggestions.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xfb\x02\n\nSuggestion\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\ncontact_id\x18\x02 \x01(\t\x12\x0f\n\x07message\x18\x03 \x01(\t\x12\x38\n\x06status\x18\x04 \x01(\x0e\x32(.pingcrm.suggestions.v1.SuggestionStatus\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x0f\n\x07\x64rafter\x18\x06 \x01(\t\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12:\n\x07\x63ontact\x18\t \x01(\x0b\x32).pingcrm.suggestions.v1.SuggestionContact\x12\x13\n\x0breason_kind\x18\n \x01(\t\x12\x30\n\x0csnooze_until\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x96\x01\n\x11SuggestionContact\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\tfull_name\x18\x02 \x01(\t\x12\x11\n\tmember_id\x18\x03 \x01(\t\x12\x0c\n\x04slug\x18\x04 \x01(\t\x12\x12\n\navatar_url\x18\x05 \x01(\t\x12\x18\n\x10\x63onversation_url\x18\x06 \x01(\t\x12\x13\n\x0bprofile_url\x18\x07 \x01(\t\"\xae\x01\n\x16ListSuggestionsRequest\x12\x12\n\ncontact_id\x18\x01 \x01(\t\x12\x38\n\x06status\x18\x02 \x01(\x0e\x32(.pingcrm.suggestions.v1.SuggestionStatus\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\x12\x11\n\tmember_id\x18\x05 \x01(\t\x12\x0c\n\x04slug\x18\x06 \x01(\t\"\x82\x01\n\x17ListSuggestionsResponse\x12\x37\n\x0bsuggestions\x18\x01 \x03(\x0b\x32\".pingcrm.suggestions.v1.Suggestion\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x15\n\rpending_count\x18\x03 \x01(\x05\"5\n\x1aGenerateSuggestionsRequest\x12\x17\n\x0fmax_suggestions\x18\x01 \x01(\x05\"V\n\x1bGenerateSuggestionsResponse\x12\x37\n\x0bsuggestions\x18\x01 \x03(\x0b\x32\".pingcrm.suggestions.v1.Suggestion\"4\n\x1bRegenerateSuggestionRequest\x12\x15\n\rsuggestion_id\x18\x01 \x01(\t\"V\n\x1cRegenerateSuggestionResponse\x12\x36\n\nsuggestion\x18\x01 \x01(\x0b\x32\".pingcrm.suggestions.v1.Suggestion\"\xbe\x01\n\x17UpdateSuggestionRequest\x12\x15\n\rsuggestion_id\x18\x01 \x01(\t\x12\x14\n\x07message\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x38\n\x06status\x18\x03 \x01(\x0e\x32(.pingcrm.suggestions.v1.SuggestionStatus\x12\x30\n\x0csnooze_until\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\n\n\x08_message\"R\n\x18UpdateSuggestionResponse\x12\x36\n\nsuggestion\x18\x01 \x01(\x0b\x32\".pingcrm.suggestions.v1.Suggestion*\xb0\x01\n\x10SuggestionStatus\x12!\n\x1dSUGGESTION_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19SUGGESTION_STATUS_PENDING\x10\x01\x12\x1a\n\x16SUGGESTION_STATUS_SENT\x10\x02\x12\x1f\n\x1bSUGGESTION_STATUS_DISMISSED\x10\x03\x12\x1d\n\x19SUGGESTION_STATUS_SNOOZED\x10\x04\x32\x88\x04\n\x12SuggestionsService\x12w\n\x0fListSuggestions\x12..pingcrm.suggestions.v1.ListSuggestionsRequest\x1a/.pingcrm.suggestions.v1.ListSuggestionsResponse\"\x03\x90\x02\x01\x12~\n\x13GenerateSuggestions\x12\x32.pingcrm.suggestions.v1.GenerateSuggestionsRequest\x1a\x33.pingcrm.suggestions.v1.GenerateSuggestionsResponse\x12\x81\x01\n\x14RegenerateSuggestion\x12\x33.pingcrm.suggestions.v1.RegenerateSuggestionRequest\x1a\x34.pingcrm.suggestions.v1.RegenerateSuggestionResponse\x12u\n\x10UpdateSuggestion\x12/.pingcrm.suggestions.v1.UpdateSuggestionRequest\x1a\x30.pingcrm.suggestions.v1.UpdateSuggestionResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,28 +34,28 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_SUGGESTIONSSERVICE'].methods_by_name['ListSuggestions']._loaded_options = None
   _globals['_SUGGESTIONSSERVICE'].methods_by_name['ListSuggestions']._serialized_options = b'\220\002\001'
-  _globals['_SUGGESTIONSTATUS']._serialized_start=1496
-  _globals['_SUGGESTIONSTATUS']._serialized_end=1672
+  _globals['_SUGGESTIONSTATUS']._serialized_start=1517
+  _globals['_SUGGESTIONSTATUS']._serialized_end=1693
   _globals['_SUGGESTION']._serialized_start=110
   _globals['_SUGGESTION']._serialized_end=489
   _globals['_SUGGESTIONCONTACT']._serialized_start=492
-  _globals['_SUGGESTIONCONTACT']._serialized_end=621
-  _globals['_LISTSUGGESTIONSREQUEST']._serialized_start=624
-  _globals['_LISTSUGGESTIONSREQUEST']._serialized_end=798
-  _globals['_LISTSUGGESTIONSRESPONSE']._serialized_start=801
-  _globals['_LISTSUGGESTIONSRESPONSE']._serialized_end=931
-  _globals['_GENERATESUGGESTIONSREQUEST']._serialized_start=933
-  _globals['_GENERATESUGGESTIONSREQUEST']._serialized_end=986
-  _globals['_GENERATESUGGESTIONSRESPONSE']._serialized_start=988
-  _globals['_GENERATESUGGESTIONSRESPONSE']._serialized_end=1074
-  _globals['_REGENERATESUGGESTIONREQUEST']._serialized_start=1076
-  _globals['_REGENERATESUGGESTIONREQUEST']._serialized_end=1128
-  _globals['_REGENERATESUGGESTIONRESPONSE']._serialized_start=1130
-  _globals['_REGENERATESUGGESTIONRESPONSE']._serialized_end=1216
-  _globals['_UPDATESUGGESTIONREQUEST']._serialized_start=1219
-  _globals['_UPDATESUGGESTIONREQUEST']._serialized_end=1409
-  _globals['_UPDATESUGGESTIONRESPONSE']._serialized_start=1411
-  _globals['_UPDATESUGGESTIONRESPONSE']._serialized_end=1493
-  _globals['_SUGGESTIONSSERVICE']._serialized_start=1675
-  _globals['_SUGGESTIONSSERVICE']._serialized_end=2195
+  _globals['_SUGGESTIONCONTACT']._serialized_end=642
+  _globals['_LISTSUGGESTIONSREQUEST']._serialized_start=645
+  _globals['_LISTSUGGESTIONSREQUEST']._serialized_end=819
+  _globals['_LISTSUGGESTIONSRESPONSE']._serialized_start=822
+  _globals['_LISTSUGGESTIONSRESPONSE']._serialized_end=952
+  _globals['_GENERATESUGGESTIONSREQUEST']._serialized_start=954
+  _globals['_GENERATESUGGESTIONSREQUEST']._serialized_end=1007
+  _globals['_GENERATESUGGESTIONSRESPONSE']._serialized_start=1009
+  _globals['_GENERATESUGGESTIONSRESPONSE']._serialized_end=1095
+  _globals['_REGENERATESUGGESTIONREQUEST']._serialized_start=1097
+  _globals['_REGENERATESUGGESTIONREQUEST']._serialized_end=1149
+  _globals['_REGENERATESUGGESTIONRESPONSE']._serialized_start=1151
+  _globals['_REGENERATESUGGESTIONRESPONSE']._serialized_end=1237
+  _globals['_UPDATESUGGESTIONREQUEST']._serialized_start=1240
+  _globals['_UPDATESUGGESTIONREQUEST']._serialized_end=1430
+  _globals['_UPDATESUGGESTIONRESPONSE']._serialized_start=1432
+  _globals['_UPDATESUGGESTIONRESPONSE']._serialized_end=1514
+  _globals['_SUGGESTIONSSERVICE']._serialized_start=1696
+  _globals['_SUGGESTIONSSERVICE']._serialized_end=2216
 # @@protoc_insertion_point(module_scope)

@@ -50,20 +50,22 @@ class Suggestion(_message.Message):
     def __init__(self, id: _Optional[str] = ..., contact_id: _Optional[str] = ..., message: _Optional[str] = ..., status: _Optional[_Union[SuggestionStatus, str]] = ..., reason: _Optional[str] = ..., drafter: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., contact: _Optional[_Union[SuggestionContact, _Mapping]] = ..., reason_kind: _Optional[str] = ..., snooze_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class SuggestionContact(_message.Message):
-    __slots__ = ("id", "full_name", "member_id", "slug", "avatar_url", "conversation_url")
+    __slots__ = ("id", "full_name", "member_id", "slug", "avatar_url", "conversation_url", "profile_url")
     ID_FIELD_NUMBER: _ClassVar[int]
     FULL_NAME_FIELD_NUMBER: _ClassVar[int]
     MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
     SLUG_FIELD_NUMBER: _ClassVar[int]
     AVATAR_URL_FIELD_NUMBER: _ClassVar[int]
     CONVERSATION_URL_FIELD_NUMBER: _ClassVar[int]
+    PROFILE_URL_FIELD_NUMBER: _ClassVar[int]
     id: str
     full_name: str
     member_id: str
     slug: str
     avatar_url: str
     conversation_url: str
-    def __init__(self, id: _Optional[str] = ..., full_name: _Optional[str] = ..., member_id: _Optional[str] = ..., slug: _Optional[str] = ..., avatar_url: _Optional[str] = ..., conversation_url: _Optional[str] = ...) -> None: ...
+    profile_url: str
+    def __init__(self, id: _Optional[str] = ..., full_name: _Optional[str] = ..., member_id: _Optional[str] = ..., slug: _Optional[str] = ..., avatar_url: _Optional[str] = ..., conversation_url: _Optional[str] = ..., profile_url: _Optional[str] = ...) -> None: ...
 
 class ListSuggestionsRequest(_message.Message):
     __slots__ = ("contact_id", "status", "page_size", "page_token", "member_id", "slug")
