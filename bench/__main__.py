@@ -8,6 +8,7 @@ import sys
 
 BENCHMARKS = {
     "push_latency": "LinkedIn push latency through the edge with 1,000 vs 100,000 existing contacts (PostgreSQL)",
+    "push_store": "a 500-message push's transaction alone, in process: median time and WAL written per push",
     "media": "1,000 avatar downloads from a loopback CDN through media_service (FetchAvatar), stored",
     "profile_push": "pushes carrying 50 profiles with photo addresses vs plain pushes, 1,000 and 100,000 contacts",
     "avatar_queue": "1,000 queued profile photos through contacts_service's worker and media_service, stored",

@@ -117,9 +117,7 @@ async def _seed(database: str, user_id: str, prefix: str, count: int) -> None:
                 urn = f"urn:seed:{prefix}:{i}:{n}"
                 interactions.append((str(uuid.uuid4()), user_id, contact_id, urn, n == 1, text, at))
             first = last - timedelta(minutes=1)
-            conversations.append(
-                (str(uuid.uuid4()), user_id, _conversation_urn(prefix, i), contact_id, first, last, first, True, start)
-            )
+            conversations.append((user_id, _conversation_urn(prefix, i), contact_id, first, last, first, True, start))
         await connection.copy_records_to_table(
             "contacts",
             schema_name="contacts",
@@ -141,7 +139,7 @@ async def _seed(database: str, user_id: str, prefix: str, count: int) -> None:
             schema_name="contacts",
             records=conversations,
             columns=[
-                "id", "user_id", "urn", "contact_id", "oldest_message_at", "newest_message_at", "first_message_at",
+                "user_id", "urn", "contact_id", "oldest_message_at", "newest_message_at", "first_message_at",
                 "complete", "updated_at",
             ],
         )  # fmt: skip

@@ -164,20 +164,21 @@ class PhotoJob(ContactsTable, table=True):
 
 
 class Interaction(ContactsTable, table=True):
-    """One LinkedIn message; its Voyager URN makes re-pushes idempotent."""
+    """One LinkedIn message; its Voyager URN, the key, makes re-pushes idempotent."""
 
     __tablename__ = "interactions"
     __table_args__ = (
-        UniqueConstraint("user_id", "source_urn", name="uq_interactions_user_urn"),
         # The same message from messages.csv and from Voyager (domain/message_key.py): stored once, either order.
         UniqueConstraint("user_id", "message_key", name="uq_interactions_user_message_key"),
         Index("ix_interactions_contact_time", "contact_id", "occurred_at"),
     )
 
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
-    user_id: str = Field(max_length=36)
+    # The message's id in the API. Not a key: no statement looks a message up by it, and an index of the ids
+    # cost every push one more index entry per message (migration 0b5d7e9c2a64).
+    id: str = Field(default_factory=new_id, max_length=36)
+    user_id: str = Field(max_length=36, primary_key=True)
     contact_id: str = Field(foreign_key="contacts.id", max_length=36)
-    source_urn: str = Field(max_length=300)
+    source_urn: str = Field(max_length=300, primary_key=True)
     from_self: bool
     text: str = Field(sa_column=Column(Text, nullable=False))
     occurred_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
@@ -191,14 +192,12 @@ class Conversation(ContactsTable, table=True):
 
     __tablename__ = "conversations"
     __table_args__ = (
-        UniqueConstraint("user_id", "urn", name="uq_conversations_user_urn"),
         # The history list: a user's incomplete conversations, newest message first.
         Index("ix_conversations_user_pending", "user_id", "complete", "newest_message_at", "urn"),
     )
 
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
-    user_id: str = Field(max_length=36)
-    urn: str = Field(max_length=300)
+    user_id: str = Field(max_length=36, primary_key=True)
+    urn: str = Field(max_length=300, primary_key=True)
     contact_id: str = Field(foreign_key="contacts.id", max_length=36, index=True)
     oldest_message_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     newest_message_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from contacts_service.domain.history import Gap, HistoryMark, IncompleteConversation
 from contacts_service.models import CONTACTS, CONVERSATIONS
 from pingcrm_common.db import UnnestedRows, dialect, is_one_of
-from pingcrm_common.models import UTCDateTime, new_id
+from pingcrm_common.models import UTCDateTime
 
 _MARK_COLUMNS = [
     CONVERSATIONS.c.urn,
@@ -50,7 +50,6 @@ async def marks(session: AsyncSession, user_id: str, urns: set[str]) -> dict[str
 
 _ROWS = UnnestedRows(
     {
-        "id": String(),
         "user_id": String(),
         "urn": String(),
         "contact_id": String(),
@@ -80,7 +79,6 @@ async def save(session: AsyncSession, user_id: str, changed: list[HistoryMark], 
     """Insert or replace these marks, in URN order (the lock order of concurrent writers)."""
     rows = [
         {
-            "id": new_id(),
             "user_id": user_id,
             "urn": mark.urn,
             "contact_id": mark.contact_id,

@@ -10,6 +10,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import event, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from contacts_service.models import SEARCHED_TEXT
 from contacts_service.store import profiles
@@ -165,3 +166,58 @@ def test_contacts_stored_before_the_name_key_are_listed_a_to_z_after_the_upgrade
         ("Zoe Adams", ""),
         ("", ""),
     ]
+
+
+def test_messages_and_conversations_keep_everything_when_keyed_by_their_urn(backend, data_dir) -> None:
+    """Migration 0b5d7e9c2a64 makes (user_id, URN) the key of messages and conversations: stored rows stay as
+    they were (a message keeps its id, the API's), and a message or conversation stored twice is still refused."""
+    url = _database_url(backend, data_dir, "contacts")
+    target = migration_target("contacts")
+    upgrade(target, url, "a9d3f7c2e6b4")  # the revision before
+
+    async def run(sql: str, params: object = None) -> list:
+        engine = create_engine(url, "contacts")
+        try:
+            async with engine.begin() as connection:
+                result = await connection.execute(text(sql), params or {})  # type: ignore[arg-type]
+                return [tuple(row) for row in result.all()] if result.returns_rows else []
+        finally:
+            await engine.dispose()
+
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    message = (
+        "INSERT INTO interactions (id, user_id, contact_id, source_urn, from_self, text, occurred_at)"
+        " VALUES (:id, :user, 'c1', 'urn:li:msg_message:1', false, 'Hello', :now)"
+    )
+    conversation = (
+        "INSERT INTO conversations ({id}user_id, urn, contact_id, oldest_message_at, newest_message_at, complete,"
+        " updated_at) VALUES ({value}:user, 'urn:li:msg_conversation:1', 'c1', :now, :now, true, :now)"
+    )
+    asyncio.run(
+        run(
+            "INSERT INTO contacts (id, user_id, full_name, headline, title, company, location, email, avatar_url,"
+            " linkedin_url, interaction_count, created_at, updated_at)"
+            " VALUES ('c1', 'user-a', 'Ada', '', '', '', '', '', '', '', 1, :now, :now)",
+            {"now": now},
+        )
+    )
+    asyncio.run(run(message, {"id": "message-1", "user": "user-a", "now": now}))
+    asyncio.run(run(conversation.format(id="id, ", value="'conversation-1', "), {"user": "user-a", "now": now}))
+    upgrade(target, url)
+
+    assert asyncio.run(run("SELECT id, user_id, source_urn, text FROM interactions")) == [
+        ("message-1", "user-a", "urn:li:msg_message:1", "Hello")
+    ]
+    assert asyncio.run(run("SELECT user_id, urn, contact_id, complete FROM conversations")) == [
+        ("user-a", "urn:li:msg_conversation:1", "c1", True)
+    ]
+    for duplicate, params in (
+        (message, {"id": "message-2", "user": "user-a", "now": now}),
+        (conversation.format(id="", value=""), {"user": "user-a", "now": now}),
+    ):
+        with pytest.raises(IntegrityError):
+            asyncio.run(run(duplicate, params))
+    # The key is the user's: another user's message or conversation with that URN is theirs.
+    asyncio.run(run(message, {"id": "message-3", "user": "user-b", "now": now}))
+    asyncio.run(run(conversation.format(id="", value=""), {"user": "user-b", "now": now}))
+    assert asyncio.run(run("SELECT count(*) FROM interactions")) == [(2,)]
