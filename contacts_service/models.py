@@ -164,7 +164,7 @@ class PhotoJob(ContactsTable, table=True):
 
 
 class Interaction(ContactsTable, table=True):
-    """One LinkedIn message; its Voyager URN, the key, makes re-pushes idempotent."""
+    """One LinkedIn message, keyed by its user and Voyager URN: a message pushed again is not stored twice."""
 
     __tablename__ = "interactions"
     __table_args__ = (
