@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.operations import Operations
 from sqlalchemy import event, inspect, text
 from sqlalchemy.exc import IntegrityError
 
@@ -221,3 +222,62 @@ def test_messages_and_conversations_keep_everything_when_keyed_by_their_urn(back
     asyncio.run(run(message, {"id": "message-3", "user": "user-b", "now": now}))
     asyncio.run(run(conversation.format(id="", value=""), {"user": "user-b", "now": now}))
     assert asyncio.run(run("SELECT count(*) FROM interactions")) == [(2,)]
+
+
+def test_an_upgrade_cut_short_on_sqlite_loses_nothing_and_runs_again(data_dir, monkeypatch) -> None:
+    """SQLite copies messages and conversations into their new tables (migration 0b5d7e9c2a64). A process
+    stopped halfway (here: before the old conversations table is dropped) leaves the stored rows as they
+    were, and the next start finishes the upgrade instead of failing on the copy it left behind."""
+    url = f"sqlite+aiosqlite:///{data_dir / 'contacts.db'}"
+    target = migration_target("contacts")
+    upgrade(target, url, "a9d3f7c2e6b4")
+
+    async def run(sql: str) -> list:
+        engine = create_engine(url, "contacts")
+        try:
+            async with engine.begin() as connection:
+                result = await connection.execute(text(sql))
+                return [tuple(row) for row in result.all()] if result.returns_rows else []
+        finally:
+            await engine.dispose()
+
+    asyncio.run(
+        run(
+            "INSERT INTO contacts (id, user_id, full_name, headline, title, company, location, email, avatar_url,"
+            " linkedin_url, interaction_count, created_at, updated_at)"
+            " VALUES ('c1', 'user-a', 'Ada', '', '', '', '', '', '', '', 1, '2026-01-01', '2026-01-01')"
+        )
+    )
+    asyncio.run(
+        run(
+            "INSERT INTO interactions (id, user_id, contact_id, source_urn, from_self, text, occurred_at)"
+            " VALUES ('message-1', 'user-a', 'c1', 'urn:li:msg_message:1', false, 'Hello', '2026-01-01')"
+        )
+    )
+    asyncio.run(
+        run(
+            "INSERT INTO conversations (id, user_id, urn, contact_id, oldest_message_at, newest_message_at,"
+            " complete, updated_at)"
+            " VALUES ('conversation-1', 'user-a', 'urn:li:msg_conversation:1', 'c1', '2026-01-01', '2026-01-01',"
+            " true, '2026-01-01')"
+        )
+    )
+    execute = Operations.execute
+
+    def stopped_before_the_last_drop(self, sql, *args, **kwargs):
+        if str(sql) == "DROP TABLE conversations":
+            raise KeyboardInterrupt
+        return execute(self, sql, *args, **kwargs)
+
+    monkeypatch.setattr(Operations, "execute", stopped_before_the_last_drop)
+    with pytest.raises(KeyboardInterrupt):
+        upgrade(target, url)
+    monkeypatch.setattr(Operations, "execute", execute)
+    assert asyncio.run(run("SELECT id, source_urn FROM interactions")) == [("message-1", "urn:li:msg_message:1")]
+
+    upgrade(target, url)
+    assert asyncio.run(run("SELECT id, source_urn, text FROM interactions")) == [
+        ("message-1", "urn:li:msg_message:1", "Hello")
+    ]
+    assert asyncio.run(run("SELECT user_id, urn FROM conversations")) == [("user-a", "urn:li:msg_conversation:1")]
+    assert asyncio.run(run("SELECT name FROM sqlite_master WHERE name LIKE '%_new'")) == []
