@@ -62,9 +62,6 @@ def _is_postgres() -> bool:
 def _copy_sqlite_table(table: str, fields: str, key: str, columns: str, *, fresh_ids: bool = False) -> None:
     """SQLite's way to change a primary key: a new table, the rows copied over (each given a new random id when
     `fresh_ids`), the old one replaced."""
-    # Python's sqlite3 opens a transaction only at the first INSERT, so the first CREATE TABLE commits on its
-    # own: a run cut short leaves that empty copy behind (the rest rolls back), and the next run starts afresh.
-    op.execute(f"DROP TABLE IF EXISTS {table}_new")
     op.execute(f"CREATE TABLE {table}_new ({fields}\n    {key}\n)")
     target, source = (f"id, {columns}", f"lower(hex(randomblob(16))), {columns}") if fresh_ids else (columns, columns)
     op.execute(f"INSERT INTO {table}_new ({target}) SELECT {source} FROM {table}")

@@ -43,6 +43,11 @@ async def _run_online() -> None:
     engine = create_engine(url, schema)
     try:
         async with engine.connect() as connection:
+            if not is_postgres(url):
+                # Python's sqlite3 opens a transaction only at a statement that writes rows, so the DDL before it
+                # (a batch migration's copy of a table, say) would commit on its own, and a run cut short would
+                # leave it behind for the next run to trip over. Begun here, every revision commits whole or not.
+                await connection.exec_driver_sql("BEGIN")
             await connection.run_sync(_run)
             await connection.commit()
     finally:

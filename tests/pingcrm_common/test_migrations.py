@@ -227,7 +227,8 @@ def test_messages_and_conversations_keep_everything_when_keyed_by_their_urn(back
 def test_an_upgrade_cut_short_on_sqlite_loses_nothing_and_runs_again(data_dir, monkeypatch) -> None:
     """SQLite copies messages and conversations into their new tables (migration 0b5d7e9c2a64). A process
     stopped halfway (here: before the old conversations table is dropped) leaves the stored rows as they
-    were, and the next start finishes the upgrade instead of failing on the copy it left behind."""
+    were, and the next start finishes the upgrade instead of failing on a copy left behind: on SQLite too, an
+    upgrade runs in one transaction (pingcrm_common/alembic/env.py)."""
     url = f"sqlite+aiosqlite:///{data_dir / 'contacts.db'}"
     target = migration_target("contacts")
     upgrade(target, url, "a9d3f7c2e6b4")
