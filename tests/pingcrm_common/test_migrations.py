@@ -135,32 +135,54 @@ def test_backfill_candidates_are_found_through_their_partial_indexes(backend, da
     assert "ix_contacts_user_activity" not in found, found
 
 
+def _sql(url: str, sql: str, params: object = None) -> list[tuple]:
+    """One statement (with one set of parameters, or a list of them) in its own transaction; its rows."""
+
+    async def run() -> list[tuple]:
+        engine = create_engine(url, "contacts")
+        try:
+            async with engine.begin() as connection:
+                result = await connection.execute(text(sql), params or {})  # type: ignore[arg-type]
+                return [tuple(row) for row in result.all()] if result.returns_rows else []
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+# Rows as the revisions before 0b5d7e9c2a64 stored them (messages and conversations with their own ids).
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+CONTACT = (
+    "INSERT INTO contacts (id, user_id, full_name, headline, title, company, location, email, avatar_url,"
+    " linkedin_url, interaction_count, created_at, updated_at)"
+    " VALUES (:id, 'user-a', :name, '', '', '', '', '', '', '', 0, :now, :now)"
+)
+MESSAGE = (
+    "INSERT INTO interactions (id, user_id, contact_id, source_urn, from_self, text, occurred_at)"
+    " VALUES (:id, :user, 'c1', 'urn:li:msg_message:1', false, 'Hello', :now)"
+)
+CONVERSATION = (
+    "INSERT INTO conversations ({id}user_id, urn, contact_id, oldest_message_at, newest_message_at, complete,"
+    " updated_at) VALUES ({value}:user, 'urn:li:msg_conversation:1', 'c1', :now, :now, true, :now)"
+)
+
+
+def _store_a_message_and_its_conversation(url: str) -> None:
+    """Ada (c1) of user-a, one message (message-1) and one conversation (conversation-1), before 0b5d7e9c2a64."""
+    _sql(url, CONTACT, {"id": "c1", "name": "Ada", "now": NOW})
+    _sql(url, MESSAGE, {"id": "message-1", "user": "user-a", "now": NOW})
+    _sql(url, CONVERSATION.format(id="id, ", value="'conversation-1', "), {"user": "user-a", "now": NOW})
+
+
 def test_contacts_stored_before_the_name_key_are_listed_a_to_z_after_the_upgrade(backend, data_dir) -> None:
     """Migration a9d3f7c2e6b4 gives every stored contact the key the "Name" order sorts by, from its name."""
     url = _database_url(backend, data_dir, "contacts")
     target = migration_target("contacts")
     upgrade(target, url, "e8b2d5c7f9a1")  # the revision before given_name and name_key
     names = ["Zoe Adams", "émile zola", "", "🚀 Hal Jordan", "Ève Martin"]
-
-    async def run(sql: str, params: object) -> list:
-        engine = create_engine(url, "contacts")
-        try:
-            async with engine.begin() as connection:
-                result = await connection.execute(text(sql), params)  # type: ignore[arg-type]
-                return list(result.all()) if result.returns_rows else []
-        finally:
-            await engine.dispose()
-
-    insert = (
-        "INSERT INTO contacts (id, user_id, full_name, headline, title, company, location, email, avatar_url,"
-        " linkedin_url, interaction_count, created_at, updated_at)"
-        " VALUES (:id, 'user-a', :name, '', '', '', '', '', '', '', 0, :now, :now)"
-    )
-    now = datetime(2026, 1, 1, tzinfo=UTC)
-    asyncio.run(run(insert, [{"id": f"c{i}", "name": name, "now": now} for i, name in enumerate(names)]))
+    _sql(url, CONTACT, [{"id": f"c{i}", "name": name, "now": NOW} for i, name in enumerate(names)])
     upgrade(target, url)
-    listed = asyncio.run(run("SELECT full_name, given_name FROM contacts ORDER BY name_key, id", {}))
-    assert [tuple(row) for row in listed] == [
+    assert _sql(url, "SELECT full_name, given_name FROM contacts ORDER BY name_key, id") == [
         ("émile zola", ""),
         ("Ève Martin", ""),
         ("🚀 Hal Jordan", ""),
@@ -175,53 +197,26 @@ def test_messages_and_conversations_keep_everything_when_keyed_by_their_urn(back
     url = _database_url(backend, data_dir, "contacts")
     target = migration_target("contacts")
     upgrade(target, url, "a9d3f7c2e6b4")  # the revision before
-
-    async def run(sql: str, params: object = None) -> list:
-        engine = create_engine(url, "contacts")
-        try:
-            async with engine.begin() as connection:
-                result = await connection.execute(text(sql), params or {})  # type: ignore[arg-type]
-                return [tuple(row) for row in result.all()] if result.returns_rows else []
-        finally:
-            await engine.dispose()
-
-    now = datetime(2026, 1, 1, tzinfo=UTC)
-    message = (
-        "INSERT INTO interactions (id, user_id, contact_id, source_urn, from_self, text, occurred_at)"
-        " VALUES (:id, :user, 'c1', 'urn:li:msg_message:1', false, 'Hello', :now)"
-    )
-    conversation = (
-        "INSERT INTO conversations ({id}user_id, urn, contact_id, oldest_message_at, newest_message_at, complete,"
-        " updated_at) VALUES ({value}:user, 'urn:li:msg_conversation:1', 'c1', :now, :now, true, :now)"
-    )
-    asyncio.run(
-        run(
-            "INSERT INTO contacts (id, user_id, full_name, headline, title, company, location, email, avatar_url,"
-            " linkedin_url, interaction_count, created_at, updated_at)"
-            " VALUES ('c1', 'user-a', 'Ada', '', '', '', '', '', '', '', 1, :now, :now)",
-            {"now": now},
-        )
-    )
-    asyncio.run(run(message, {"id": "message-1", "user": "user-a", "now": now}))
-    asyncio.run(run(conversation.format(id="id, ", value="'conversation-1', "), {"user": "user-a", "now": now}))
+    _store_a_message_and_its_conversation(url)
     upgrade(target, url)
 
-    assert asyncio.run(run("SELECT id, user_id, source_urn, text FROM interactions")) == [
+    assert _sql(url, "SELECT id, user_id, source_urn, text FROM interactions") == [
         ("message-1", "user-a", "urn:li:msg_message:1", "Hello")
     ]
-    assert asyncio.run(run("SELECT user_id, urn, contact_id, complete FROM conversations")) == [
+    assert _sql(url, "SELECT user_id, urn, contact_id, complete FROM conversations") == [
         ("user-a", "urn:li:msg_conversation:1", "c1", True)
     ]
+    conversation = CONVERSATION.format(id="", value="")
     for duplicate, params in (
-        (message, {"id": "message-2", "user": "user-a", "now": now}),
-        (conversation.format(id="", value=""), {"user": "user-a", "now": now}),
+        (MESSAGE, {"id": "message-2", "user": "user-a", "now": NOW}),
+        (conversation, {"user": "user-a", "now": NOW}),
     ):
         with pytest.raises(IntegrityError):
-            asyncio.run(run(duplicate, params))
+            _sql(url, duplicate, params)
     # The key is the user's: another user's message or conversation with that URN is theirs.
-    asyncio.run(run(message, {"id": "message-3", "user": "user-b", "now": now}))
-    asyncio.run(run(conversation.format(id="", value=""), {"user": "user-b", "now": now}))
-    assert asyncio.run(run("SELECT count(*) FROM interactions")) == [(2,)]
+    _sql(url, MESSAGE, {"id": "message-3", "user": "user-b", "now": NOW})
+    _sql(url, conversation, {"user": "user-b", "now": NOW})
+    assert _sql(url, "SELECT count(*) FROM interactions") == [(2,)]
 
 
 def test_an_upgrade_cut_short_on_sqlite_loses_nothing_and_runs_again(data_dir, monkeypatch) -> None:
@@ -232,37 +227,7 @@ def test_an_upgrade_cut_short_on_sqlite_loses_nothing_and_runs_again(data_dir, m
     url = f"sqlite+aiosqlite:///{data_dir / 'contacts.db'}"
     target = migration_target("contacts")
     upgrade(target, url, "a9d3f7c2e6b4")
-
-    async def run(sql: str) -> list:
-        engine = create_engine(url, "contacts")
-        try:
-            async with engine.begin() as connection:
-                result = await connection.execute(text(sql))
-                return [tuple(row) for row in result.all()] if result.returns_rows else []
-        finally:
-            await engine.dispose()
-
-    asyncio.run(
-        run(
-            "INSERT INTO contacts (id, user_id, full_name, headline, title, company, location, email, avatar_url,"
-            " linkedin_url, interaction_count, created_at, updated_at)"
-            " VALUES ('c1', 'user-a', 'Ada', '', '', '', '', '', '', '', 1, '2026-01-01', '2026-01-01')"
-        )
-    )
-    asyncio.run(
-        run(
-            "INSERT INTO interactions (id, user_id, contact_id, source_urn, from_self, text, occurred_at)"
-            " VALUES ('message-1', 'user-a', 'c1', 'urn:li:msg_message:1', false, 'Hello', '2026-01-01')"
-        )
-    )
-    asyncio.run(
-        run(
-            "INSERT INTO conversations (id, user_id, urn, contact_id, oldest_message_at, newest_message_at,"
-            " complete, updated_at)"
-            " VALUES ('conversation-1', 'user-a', 'urn:li:msg_conversation:1', 'c1', '2026-01-01', '2026-01-01',"
-            " true, '2026-01-01')"
-        )
-    )
+    _store_a_message_and_its_conversation(url)
     execute = Operations.execute
 
     def stopped_before_the_last_drop(self, sql, *args, **kwargs):
@@ -274,11 +239,11 @@ def test_an_upgrade_cut_short_on_sqlite_loses_nothing_and_runs_again(data_dir, m
     with pytest.raises(KeyboardInterrupt):
         upgrade(target, url)
     monkeypatch.setattr(Operations, "execute", execute)
-    assert asyncio.run(run("SELECT id, source_urn FROM interactions")) == [("message-1", "urn:li:msg_message:1")]
+    assert _sql(url, "SELECT id, source_urn FROM interactions") == [("message-1", "urn:li:msg_message:1")]
 
     upgrade(target, url)
-    assert asyncio.run(run("SELECT id, source_urn, text FROM interactions")) == [
+    assert _sql(url, "SELECT id, source_urn, text FROM interactions") == [
         ("message-1", "urn:li:msg_message:1", "Hello")
     ]
-    assert asyncio.run(run("SELECT user_id, urn FROM conversations")) == [("user-a", "urn:li:msg_conversation:1")]
-    assert asyncio.run(run("SELECT name FROM sqlite_master WHERE name LIKE '%_new'")) == []
+    assert _sql(url, "SELECT user_id, urn FROM conversations") == [("user-a", "urn:li:msg_conversation:1")]
+    assert _sql(url, "SELECT name FROM sqlite_master WHERE name LIKE '%_new'") == []
