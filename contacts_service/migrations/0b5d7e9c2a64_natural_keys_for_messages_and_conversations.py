@@ -34,7 +34,8 @@ CONVERSATION_FIELDS = """
     gap_before DATETIME,
     gap_after DATETIME,
     complete BOOLEAN NOT NULL,
-    updated_at DATETIME NOT NULL,"""
+    updated_at DATETIME NOT NULL,
+    FOREIGN KEY(contact_id) REFERENCES contacts (id),"""
 INTERACTION_FIELDS = """
     id VARCHAR(36) NOT NULL,
     user_id VARCHAR(36) NOT NULL,
@@ -90,7 +91,7 @@ def upgrade() -> None:
     )
     _copy_sqlite_table(
         "conversations",
-        CONVERSATION_FIELDS + "\n    FOREIGN KEY(contact_id) REFERENCES contacts (id),",
+        CONVERSATION_FIELDS,
         "CONSTRAINT conversations_pkey PRIMARY KEY (user_id, urn)",
         CONVERSATION_COLUMNS,
     )
@@ -119,8 +120,7 @@ def downgrade() -> None:
         "conversations",
         "\n    id VARCHAR(36) NOT NULL,"
         + CONVERSATION_FIELDS
-        + "\n    CONSTRAINT uq_conversations_user_urn UNIQUE (user_id, urn),"
-        + "\n    FOREIGN KEY(contact_id) REFERENCES contacts (id),",
+        + "\n    CONSTRAINT uq_conversations_user_urn UNIQUE (user_id, urn),",
         "CONSTRAINT conversations_pkey PRIMARY KEY (id)",
         CONVERSATION_COLUMNS,
         fresh_ids=True,
