@@ -19,16 +19,18 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+from pingcrm.contacts.v1 import contacts_service_pb2 as pb
 
 from bench.push_latency import SEED, SHORT, SIZES, WARMUP, _push_body, _seed
 from bench.stack import database_url, machine, scratch_database
 from contacts_service.domain.push import record_push
-from contacts_service.domain.push_input import ConversationInput, MessageInput, PartnerInput, PushInput
+from contacts_service.domain.push_input import PushInput
 from contacts_service.models import MIGRATIONS
+from contacts_service.servicer import _push_input
+from edge.routes.linkedin import PushIn, _add_conversation
 from pingcrm_common.clock import SystemClock
 from pingcrm_common.db import Database
 from pingcrm_common.migrations import upgrade
@@ -37,24 +39,12 @@ PUSHES = 10 if SHORT else 30
 
 
 def _as_input(body: dict[str, Any]) -> PushInput:
-    """A push body as contacts_service's servicer hands it to the domain."""
-    conversations = []
-    for conversation in body["conversations"]:
-        partner = conversation["partner"]
-        messages = [
-            MessageInput(m["urn"], m["from_self"], m["text"], datetime.fromtimestamp(m["sent_at"] / 1000, UTC))
-            for m in conversation["messages"]
-        ]
-        conversations.append(
-            ConversationInput(
-                conversation["urn"],
-                PartnerInput(
-                    partner["member_id"], partner["slug"], partner["first_name"], partner["last_name"], "", ""
-                ),
-                messages,
-            )
-        )
-    return PushInput(conversations)
+    """A push body as record_push receives it: through the edge's request and contacts_service's reading of it,
+    the same conversions a real push goes through (their time is not counted)."""
+    request = pb.PushLinkedInRequest()
+    for conversation in PushIn.model_validate(body).conversations:
+        _add_conversation(request, conversation)
+    return _push_input(request)
 
 
 async def _measure(database: str, size: int) -> tuple[list[float], float]:
